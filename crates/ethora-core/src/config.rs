@@ -1,0 +1,227 @@
+//! Client configuration: explicit values first, then the reference SDK's environment variables.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{EthoraError, Result};
+
+pub const ENV_API_URL: &str = "ETHORA_CHAT_API_URL";
+pub const ENV_APP_ID: &str = "ETHORA_CHAT_APP_ID";
+pub const ENV_APP_SECRET: &str = "ETHORA_CHAT_APP_SECRET";
+
+/// Same defaults as the reference SDK's `DEFAULT_TIMEOUT`.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+/// Upper bound for both timeouts (one day); larger values are almost certainly unit mistakes.
+const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
+
+/// What a caller may pass; every field is optional and falls back to the environment.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigInput {
+    pub chat_api_url: Option<String>,
+    pub chat_app_id: Option<String>,
+    pub chat_app_secret: Option<String>,
+    pub timeout_ms: Option<f64>,
+    pub connect_timeout_ms: Option<f64>,
+}
+
+/// The app secret. Its `Debug` and `Display` never show the value.
+#[derive(Clone)]
+pub struct AppSecret(String);
+
+impl AppSecret {
+    pub fn new(secret: String) -> Self {
+        AppSecret(secret)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AppSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AppSecret([redacted])")
+    }
+}
+
+impl fmt::Display for AppSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A complete, validated configuration.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Base URL without a trailing slash, e.g. `https://api.chat.ethora.com`.
+    pub api_url: String,
+    pub app_id: String,
+    pub app_secret: AppSecret,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
+}
+
+fn timeout_from(name: &str, value: Option<f64>, default_ms: u64) -> Result<Duration> {
+    match value {
+        None => Ok(Duration::from_millis(default_ms)),
+        Some(ms) if ms.is_finite() && ms > 0.0 && ms <= MAX_TIMEOUT_MS => {
+            Ok(Duration::from_secs_f64(ms / 1000.0))
+        }
+        Some(_) => Err(EthoraError::config(format!(
+            "Invalid Ethora configuration: `{name}` must be a number of milliseconds greater than 0 and at most {MAX_TIMEOUT_MS}"
+        ))),
+    }
+}
+
+/// Removes trailing slashes and checks the scheme. Credentials in the URL are refused,
+/// so that the URL can be shown in error messages.
+fn normalize_api_url(raw: &str) -> Result<String> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    let parsed = reqwest::Url::parse(trimmed).map_err(|_| {
+        EthoraError::config(format!(
+            "Invalid Ethora configuration: `chatApiUrl` / {ENV_API_URL} must be an absolute http(s) URL"
+        ))
+    })?;
+    if parsed.scheme() != "http" && parsed.scheme() != "https" {
+        return Err(EthoraError::config(format!(
+            "Invalid Ethora configuration: `chatApiUrl` / {ENV_API_URL} must use http or https"
+        )));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(EthoraError::config(format!(
+            "Invalid Ethora configuration: `chatApiUrl` / {ENV_API_URL} must not contain credentials"
+        )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(EthoraError::config(format!(
+            "Invalid Ethora configuration: `chatApiUrl` / {ENV_API_URL} must not contain a query or fragment"
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+impl ClientConfig {
+    /// Explicit values win; missing ones are read through `env` (the process environment on
+    /// Node, a Workers `env` object on the edge). Empty strings count as missing, as in the
+    /// reference SDK.
+    pub fn resolve(input: ConfigInput, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let api_url = non_empty(input.chat_api_url).or_else(|| non_empty(env(ENV_API_URL)));
+        let app_id = non_empty(input.chat_app_id).or_else(|| non_empty(env(ENV_APP_ID)));
+        let app_secret =
+            non_empty(input.chat_app_secret).or_else(|| non_empty(env(ENV_APP_SECRET)));
+
+        let (api_url, app_id, app_secret) = match (api_url, app_id, app_secret) {
+            (Some(url), Some(id), Some(secret)) => (url, id, secret),
+            (url, id, secret) => {
+                let mut message = String::from(
+                    "Missing required Ethora configuration. Please set the following environment variables (or pass them in the config object):",
+                );
+                for (missing, env_name, option) in [
+                    (url.is_none(), ENV_API_URL, "chatApiUrl"),
+                    (id.is_none(), ENV_APP_ID, "chatAppId"),
+                    (secret.is_none(), ENV_APP_SECRET, "chatAppSecret"),
+                ] {
+                    if missing {
+                        message.push_str(&format!("\n- {env_name} (config: {option})"));
+                    }
+                }
+                return Err(EthoraError::config(message));
+            }
+        };
+
+        Ok(ClientConfig {
+            api_url: normalize_api_url(&api_url)?,
+            app_id,
+            app_secret: AppSecret::new(app_secret),
+            timeout: timeout_from("timeoutMs", input.timeout_ms, DEFAULT_TIMEOUT_MS)?,
+            connect_timeout: timeout_from(
+                "connectTimeoutMs",
+                input.connect_timeout_ms,
+                DEFAULT_CONNECT_TIMEOUT_MS,
+            )?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn explicit_values_win_over_environment() {
+        let input = ConfigInput {
+            chat_app_id: Some("explicit".into()),
+            ..Default::default()
+        };
+        let config = ClientConfig::resolve(
+            input,
+            env_of(&[
+                (ENV_API_URL, "http://127.0.0.1:9/"),
+                (ENV_APP_ID, "from-env"),
+                (ENV_APP_SECRET, "s3cret"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.app_id, "explicit");
+        assert_eq!(config.api_url, "http://127.0.0.1:9");
+        assert_eq!(config.timeout, Duration::from_secs(30));
+        assert_eq!(config.connect_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn missing_values_are_named_and_secret_never_echoed() {
+        let input = ConfigInput {
+            chat_app_secret: Some("super-secret-value".into()),
+            ..Default::default()
+        };
+        let err = ClientConfig::resolve(input, env_of(&[])).unwrap_err();
+        assert_eq!(err.code_str(), "ETHORA_CONFIG");
+        assert!(err.message.contains(ENV_API_URL));
+        assert!(err.message.contains(ENV_APP_ID));
+        assert!(!err.message.contains(ENV_APP_SECRET));
+        assert!(!err.message.contains("super-secret-value"));
+    }
+
+    #[test]
+    fn rejects_non_http_urls_and_bad_timeouts() {
+        for url in ["ftp://x", "not a url", "http://user:pw@host"] {
+            let input = ConfigInput {
+                chat_api_url: Some(url.into()),
+                chat_app_id: Some("a".into()),
+                chat_app_secret: Some("pw".into()),
+                ..Default::default()
+            };
+            let err = ClientConfig::resolve(input, env_of(&[])).unwrap_err();
+            assert_eq!(err.code_str(), "ETHORA_CONFIG", "{url}");
+            assert!(!err.message.contains("pw@"));
+        }
+        let input = ConfigInput {
+            chat_api_url: Some("https://x".into()),
+            chat_app_id: Some("a".into()),
+            chat_app_secret: Some("s".into()),
+            timeout_ms: Some(-1.0),
+            ..Default::default()
+        };
+        assert!(ClientConfig::resolve(input, env_of(&[])).is_err());
+    }
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let secret = AppSecret::new("abc123".into());
+        assert!(!format!("{secret:?} {secret}").contains("abc123"));
+    }
+}

@@ -1,0 +1,125 @@
+//! The one error type of the SDK. Every binding maps it to its own error object.
+//!
+//! Nothing in here ever holds the app secret or a token: messages are built from the
+//! method, the redacted URL, the HTTP status and the response body only.
+
+use serde_json::Value;
+
+/// What kind of failure it was. The string form is the `code` users see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The client configuration is missing or invalid.
+    Config,
+    /// An argument was rejected before any request was sent.
+    Validation,
+    /// The server answered with a non-2xx status.
+    Http,
+    /// The request did not complete within its time limit.
+    Timeout,
+    /// The connection failed (refused, reset, DNS, TLS).
+    Network,
+    /// The response could not be read.
+    Decode,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "ETHORA_CONFIG",
+            ErrorCode::Validation => "ETHORA_VALIDATION",
+            ErrorCode::Http => "ETHORA_HTTP",
+            ErrorCode::Timeout => "ETHORA_TIMEOUT",
+            ErrorCode::Network => "ETHORA_NETWORK",
+            ErrorCode::Decode => "ETHORA_DECODE",
+        }
+    }
+}
+
+/// A failed SDK call. Boxed so that `Result`s stay small; fields are reached through `Deref`.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.message)]
+pub struct EthoraError(Box<ErrorDetails>);
+
+/// Everything known about a failure.
+#[derive(Debug, Clone)]
+pub struct ErrorDetails {
+    pub code: ErrorCode,
+    pub message: String,
+    /// HTTP status, when the server answered.
+    pub status: Option<u16>,
+    /// HTTP method of the request, when one was attempted.
+    pub method: Option<&'static str>,
+    /// Full request URL (never carries credentials or tokens).
+    pub url: Option<String>,
+    /// The response body: parsed JSON, or the text as a JSON string.
+    pub response_body: Option<Value>,
+    /// For validation errors: the argument that was rejected.
+    pub argument: Option<String>,
+}
+
+impl std::ops::Deref for EthoraError {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for EthoraError {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
+impl EthoraError {
+    fn bare(code: ErrorCode, message: String) -> Self {
+        EthoraError(Box::new(ErrorDetails {
+            code,
+            message,
+            status: None,
+            method: None,
+            url: None,
+            response_body: None,
+            argument: None,
+        }))
+    }
+
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::bare(ErrorCode::Config, message.into())
+    }
+
+    /// `argument` names the rejected argument, `rule` says what it must be.
+    pub fn validation(argument: impl Into<String>, rule: impl AsRef<str>) -> Self {
+        let argument = argument.into();
+        let mut error = Self::bare(
+            ErrorCode::Validation,
+            format!("Invalid argument `{argument}`: {}", rule.as_ref()),
+        );
+        error.argument = Some(argument);
+        error
+    }
+
+    pub fn http(method: &'static str, url: String, status: u16, body: Value) -> Self {
+        let mut error = Self::bare(
+            ErrorCode::Http,
+            format!("[{method}] {url} failed with status {status}"),
+        );
+        error.status = Some(status);
+        error.method = Some(method);
+        error.url = Some(url);
+        error.response_body = Some(body);
+        error
+    }
+
+    pub fn transport(code: ErrorCode, method: &'static str, url: String, detail: &str) -> Self {
+        let mut error = Self::bare(code, format!("[{method}] {url} failed: {detail}"));
+        error.method = Some(method);
+        error.url = Some(url);
+        error
+    }
+
+    pub fn code_str(&self) -> &'static str {
+        self.code.as_str()
+    }
+}
+
+pub type Result<T, E = EthoraError> = std::result::Result<T, E>;

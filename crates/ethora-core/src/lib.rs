@@ -1,0 +1,23 @@
+//! Binding-agnostic core of `@ethora-rs/sdk-backend`.
+//!
+//! - [`operations`]: each API call as a pure function from arguments to an [`ApiRequest`].
+//! - [`client::EthoraClient`]: configuration, derived signing keys and the one transport.
+//! - [`token`]: the reference SDK's scoped HS256 tokens.
+//!
+//! It compiles natively and for `wasm32-unknown-unknown`; the Node (napi) and edge
+//! (wasm-bindgen) bindings only convert types and call into it.
+
+pub mod client;
+pub mod config;
+pub mod encode;
+pub mod error;
+pub mod naming;
+pub mod operations;
+pub mod request;
+pub mod response;
+pub mod token;
+
+pub use client::EthoraClient;
+pub use config::{ClientConfig, ConfigInput};
+pub use error::{ErrorCode, EthoraError, Result};
+pub use request::{ApiRequest, HttpMethod, NotFound};

@@ -1,0 +1,961 @@
+//! Every API operation as a pure function: arguments in, [`ApiRequest`] out.
+//!
+//! Bodies, defaults and query strings follow the reference SDK (`@ethora/sdk-backend` 26.8.1)
+//! byte for byte for plain ids; the deliberate differences (encoded path segments, validation,
+//! no double prefixes, no dropped lone `lastName`) are listed in the README.
+
+use serde_json::{json, Map, Value};
+
+use crate::encode;
+use crate::error::{EthoraError, Result};
+use crate::naming::{id_segment, require_id, scoped_chat_name, scoped_members};
+use crate::request::{ApiRequest, HttpMethod};
+
+/// Most users one update or batch-create may carry.
+pub const MAX_USERS_PER_BATCH: usize = 100;
+/// Page-size bounds: `/v2/chats/users` documents 1-500, `/v2/apps` serves at most 200.
+pub const MAX_PAGE_SIZE: f64 = 500.0;
+pub const MAX_APPS_PAGE_SIZE: f64 = 200.0;
+
+/// `getUsers` filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UsersQuery {
+    pub chat_name: Option<String>,
+    pub xmpp_username: Option<String>,
+    pub user_id: Option<String>,
+    pub limit: Option<f64>,
+    pub offset: Option<f64>,
+}
+
+/// `getUserChats` / `listChatsInApp` paging.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChatsQuery {
+    pub limit: Option<f64>,
+    pub offset: Option<f64>,
+    pub include_members: Option<bool>,
+}
+
+/// `listApps` paging and order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AppsQuery {
+    pub limit: Option<f64>,
+    pub offset: Option<f64>,
+    pub order: Option<String>,
+    pub order_by: Option<String>,
+}
+
+/// JavaScript truthiness of a JSON value.
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+fn truthy_field<'a>(map: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a Value> {
+    map.and_then(|m| m.get(key)).filter(|v| truthy(v))
+}
+
+/// A present, truthy field that must be a string.
+fn string_field<'a>(
+    map: Option<&'a Map<String, Value>>,
+    argument: &str,
+    key: &str,
+) -> Result<Option<&'a str>> {
+    match truthy_field(map, key) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(EthoraError::validation(
+            format!("{argument}.{key}"),
+            "must be a string",
+        )),
+    }
+}
+
+/// JavaScript's `String(number)` for the numbers a query can carry.
+fn js_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e21 {
+        format!("{value:.0}")
+    } else {
+        value.to_string()
+    }
+}
+
+fn check_limit(argument: &str, limit: Option<f64>, max: f64) -> Result<()> {
+    match limit {
+        Some(l) if !(l.fract() == 0.0 && (1.0..=max).contains(&l)) => Err(EthoraError::validation(
+            argument,
+            format!("must be an integer from 1 to {max}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_offset(argument: &str, offset: Option<f64>) -> Result<()> {
+    match offset {
+        Some(o) if !(o.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&o)) => Err(
+            EthoraError::validation(argument, "must be an integer of at least 0"),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// `?a=1&b=2`, or nothing when there are no pairs.
+fn query_string(pairs: Vec<String>) -> String {
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+fn app_path(app_id: &str, rest: &str) -> Result<String> {
+    Ok(format!("/v2/apps/{}{rest}", id_segment("appId", app_id)?))
+}
+
+fn non_empty_ids(argument: &str, ids: &[String]) -> Result<Vec<Value>> {
+    if ids.is_empty() {
+        return Err(EthoraError::validation(
+            argument,
+            "must contain at least one id",
+        ));
+    }
+    ids.iter()
+        .map(|id| require_id(argument, id).map(|id| Value::String(id.to_owned())))
+        .collect()
+}
+
+/// An object argument that the API takes as it is; `None` when absent.
+fn object_arg<'a>(
+    argument: &str,
+    value: Option<&'a Value>,
+) -> Result<Option<&'a Map<String, Value>>> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(_) => Err(EthoraError::validation(argument, "must be an object")),
+    }
+}
+
+fn required_object<'a>(argument: &str, value: Option<&'a Value>) -> Result<&'a Map<String, Value>> {
+    object_arg(argument, value)?
+        .ok_or_else(|| EthoraError::validation(argument, "is required and must be an object"))
+}
+
+/// The 1-100 rule the API applies to `users` / `usersList` arrays.
+fn user_batch<'a>(argument: &str, value: Option<&'a Value>) -> Result<&'a Vec<Value>> {
+    let list = match value {
+        Some(Value::Array(list)) => list,
+        _ => {
+            return Err(EthoraError::validation(
+                argument,
+                "must be an array of users",
+            ))
+        }
+    };
+    if list.is_empty() {
+        return Err(EthoraError::validation(
+            argument,
+            "At least 1 user is required",
+        ));
+    }
+    if list.len() > MAX_USERS_PER_BATCH {
+        return Err(EthoraError::validation(
+            argument,
+            format!("Maximum {MAX_USERS_PER_BATCH} users allowed per request"),
+        ));
+    }
+    Ok(list)
+}
+
+/// Same defaults as the reference's `createChatRoom`: `title` falls back to
+/// `Chat Room {chatId}`, `type` to `group`, other `roomData` keys follow. `uuid` is always the
+/// chat id (a different `roomData.uuid` is refused rather than silently replacing it), and
+/// null or falsy `title`/`type` never remove the defaults.
+fn chat_room_body(chat_id: &str, room_data: Option<&Value>) -> Result<Value> {
+    let room = object_arg("roomData", room_data)?;
+    let mut body = Map::new();
+    let title = truthy_field(room, "title")
+        .cloned()
+        .unwrap_or_else(|| Value::String(format!("Chat Room {chat_id}")));
+    body.insert("title".into(), title);
+    body.insert("uuid".into(), Value::String(chat_id.to_owned()));
+    let room_type = truthy_field(room, "type")
+        .cloned()
+        .unwrap_or_else(|| Value::String("group".into()));
+    body.insert("type".into(), room_type);
+    for (key, value) in room.into_iter().flatten() {
+        match key.as_str() {
+            "title" | "type" => {}
+            "uuid" => {
+                if value.as_str() != Some(chat_id) && !value.is_null() {
+                    return Err(EthoraError::validation(
+                        "roomData.uuid",
+                        "must equal chatId when given",
+                    ));
+                }
+            }
+            _ if value.is_null() => {}
+            _ => {
+                body.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Ok(Value::Object(body))
+}
+
+/// Keys of `userData` that `createUser` never forwards (as in the reference).
+const CREATE_USER_RESERVED: [&str; 7] = [
+    "email",
+    "firstName",
+    "lastName",
+    "password",
+    "uuid",
+    "displayName",
+    "role",
+];
+
+/// First and last name as the reference resolves them, except that a `lastName` given
+/// without a `firstName` is kept instead of being dropped.
+fn resolve_names(user: Option<&Map<String, Value>>) -> Result<(String, String)> {
+    let first = string_field(user, "userData", "firstName")?;
+    let last = string_field(user, "userData", "lastName")?;
+    let display = string_field(user, "userData", "displayName")?;
+    let (first, last) = match (first, display) {
+        (Some(first), _) => (first.to_owned(), last.unwrap_or("").to_owned()),
+        (None, Some(display)) => {
+            let mut parts = display.split_whitespace();
+            let first = parts.next().unwrap_or("User").to_owned();
+            let rest = parts.collect::<Vec<_>>().join(" ");
+            (
+                first,
+                if rest.is_empty() {
+                    last.unwrap_or("").to_owned()
+                } else {
+                    rest
+                },
+            )
+        }
+        (None, None) => ("User".to_owned(), last.unwrap_or("").to_owned()),
+    };
+    // The API needs a lastName of at least 2 characters (UTF-16 units, as JS counts).
+    let last = if last.encode_utf16().count() < 2 {
+        "User".to_owned()
+    } else {
+        last
+    };
+    Ok((first, last))
+}
+
+/// POST /v2/users/batch with one user.
+pub fn create_user(user_id: &str, user_data: Option<&Value>) -> Result<ApiRequest> {
+    require_id("userId", user_id)?;
+    let user = object_arg("userData", user_data)?;
+    let email = truthy_field(user, "email")
+        .cloned()
+        .unwrap_or_else(|| Value::String(format!("{}@example.com", uuid::Uuid::new_v4())));
+    let password = truthy_field(user, "password")
+        .cloned()
+        .unwrap_or_else(|| Value::String(format!("password_{user_id}")));
+    let (first_name, last_name) = resolve_names(user)?;
+    let mut entry = Map::new();
+    entry.insert("uuid".into(), Value::String(user_id.to_owned()));
+    entry.insert("email".into(), email);
+    entry.insert("firstName".into(), Value::String(first_name));
+    entry.insert("lastName".into(), Value::String(last_name));
+    entry.insert("password".into(), password);
+    for (key, value) in user.into_iter().flatten() {
+        if !CREATE_USER_RESERVED.contains(&key.as_str()) {
+            entry.insert(key.clone(), value.clone());
+        }
+    }
+    Ok(
+        ApiRequest::new(HttpMethod::Post, "/v2/users/batch".into()).with_body(json!({
+            "bypassEmailConfirmation": true,
+            "usersList": [Value::Object(entry)],
+        })),
+    )
+}
+
+/// POST /v2/chats.
+pub fn create_chat_room(chat_id: &str, room_data: Option<&Value>) -> Result<ApiRequest> {
+    require_id("chatId", chat_id)?;
+    Ok(ApiRequest::new(HttpMethod::Post, "/v2/chats".into())
+        .with_body(chat_room_body(chat_id, room_data)?))
+}
+
+fn users_access_body(app_id: &str, chat_id: &str, user_ids: &[String]) -> Result<Value> {
+    require_id("chatId", chat_id)?;
+    Ok(json!({
+        "chatName": scoped_chat_name(app_id, chat_id),
+        "members": scoped_members(app_id, "userId", user_ids)?,
+    }))
+}
+
+/// POST /v2/chats/users-access.
+pub fn grant_user_access(app_id: &str, chat_id: &str, user_ids: &[String]) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Post, "/v2/chats/users-access".into())
+            .with_body(users_access_body(app_id, chat_id, user_ids)?),
+    )
+}
+
+/// DELETE /v2/chats/users-access.
+pub fn remove_user_access(app_id: &str, chat_id: &str, user_ids: &[String]) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Delete, "/v2/chats/users-access".into())
+            .with_body(users_access_body(app_id, chat_id, user_ids)?),
+    )
+}
+
+/// DELETE /v1/users/batch; resolves `{ ok: false }` when the users do not exist.
+pub fn delete_users(user_ids: &[String]) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Delete, "/v1/users/batch".into())
+            .with_body(json!({ "usersIdList": non_empty_ids("userIds", user_ids)? }))
+            .resolving_not_found_with(json!({ "ok": false })),
+    )
+}
+
+/// DELETE /v1/chats; resolves `{ ok: false, reason: "Chat room not found" }` for a missing room.
+pub fn delete_chat_room(app_id: &str, chat_id: &str) -> Result<ApiRequest> {
+    require_id("chatId", chat_id)?;
+    Ok(ApiRequest::new(HttpMethod::Delete, "/v1/chats".into())
+        .with_body(json!({ "name": scoped_chat_name(app_id, chat_id) }))
+        .resolving_not_found_with(json!({ "ok": false, "reason": "Chat room not found" })))
+}
+
+/// Fields `updateUsers` forwards (the API ignores the rest).
+const UPDATE_USER_FIELDS: [&str; 5] = [
+    "xmppUsername",
+    "firstName",
+    "lastName",
+    "username",
+    "profileImage",
+];
+
+/// PATCH /v2/chats/users with 1-100 users. Each entry keeps its truthy `xmppUsername`,
+/// `firstName`, `lastName`, `username` and `profileImage`; an entry with only a `userId`
+/// gets the xmpp username `{appId}_{userId}` instead of becoming `{}`.
+pub fn update_users(app_id: &str, users: &Value) -> Result<ApiRequest> {
+    let list = user_batch("users", Some(users))?;
+    let mut cleaned = Vec::with_capacity(list.len());
+    for (index, user) in list.iter().enumerate() {
+        let argument = format!("users[{index}]");
+        let user = required_object(&argument, Some(user))?;
+        let mut entry = Map::new();
+        for field in UPDATE_USER_FIELDS {
+            if let Some(value) = truthy_field(Some(user), field) {
+                entry.insert(field.into(), value.clone());
+            }
+        }
+        if !entry.contains_key("xmppUsername") {
+            match string_field(Some(user), &argument, "userId")? {
+                Some(user_id) => {
+                    let scoped = crate::naming::scoped_member(app_id, user_id);
+                    let mut with_name = Map::new();
+                    with_name.insert("xmppUsername".into(), Value::String(scoped));
+                    with_name.extend(entry);
+                    entry = with_name;
+                }
+                None => {
+                    return Err(EthoraError::validation(
+                        argument,
+                        "needs an xmppUsername or a userId",
+                    ))
+                }
+            }
+        }
+        cleaned.push(Value::Object(entry));
+    }
+    Ok(ApiRequest::new(HttpMethod::Patch, "/v2/chats/users".into())
+        .with_body(json!({ "users": cleaned })))
+}
+
+/// GET /v2/chats/users with the reference's manual query (encodeURIComponent for strings).
+pub fn get_users(params: &UsersQuery) -> Result<ApiRequest> {
+    check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
+    check_offset("params.offset", params.offset)?;
+    let mut pairs = Vec::new();
+    for (key, value) in [
+        ("chatName", &params.chat_name),
+        ("xmppUsername", &params.xmpp_username),
+        ("userId", &params.user_id),
+    ] {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            pairs.push(format!("{key}={}", encode::uri_component(value)));
+        }
+    }
+    for (key, value) in [("limit", params.limit), ("offset", params.offset)] {
+        if let Some(value) = value {
+            pairs.push(format!("{key}={}", js_number(value)));
+        }
+    }
+    Ok(ApiRequest::new(HttpMethod::Get, "/v2/chats/users".into()).with_query(query_string(pairs)))
+}
+
+/// GET /v2/apps/{appId}/users/{userId}/chats.
+pub fn get_user_chats(app_id: &str, user_id: &str, params: &ChatsQuery) -> Result<ApiRequest> {
+    check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
+    check_offset("params.offset", params.offset)?;
+    let path = app_path(
+        app_id,
+        &format!("/users/{}/chats", id_segment("userId", user_id)?),
+    )?;
+    let mut pairs = Vec::new();
+    if let Some(limit) = params.limit {
+        pairs.push(format!("limit={}", js_number(limit)));
+    }
+    if let Some(offset) = params.offset {
+        pairs.push(format!("offset={}", js_number(offset)));
+    }
+    if let Some(include) = params.include_members {
+        pairs.push(format!("includeMembers={include}"));
+    }
+    Ok(ApiRequest::new(HttpMethod::Get, path).with_query(query_string(pairs)))
+}
+
+/// PATCH /v2/apps/{appId}/chats/{chatName}; the body is `updateData` as given.
+pub fn update_chat_room(app_id: &str, chat_id: &str, update_data: &Value) -> Result<ApiRequest> {
+    require_id("chatId", chat_id)?;
+    let update = required_object("updateData", Some(update_data))?;
+    let chat_name = scoped_chat_name(app_id, chat_id);
+    let path = app_path(
+        app_id,
+        &format!("/chats/{}", id_segment("chatId", &chat_name)?),
+    )?;
+    Ok(ApiRequest::new(HttpMethod::Patch, path).with_body(Value::Object(update.clone())))
+}
+
+/// `URLSearchParams` over the given pairs, in order, skipping absent values.
+fn search_params(pairs: &[(&str, Option<String>)]) -> String {
+    let encoded = pairs
+        .iter()
+        .filter_map(|(key, value)| {
+            value.as_ref().map(|v| {
+                format!(
+                    "{}={}",
+                    encode::form_component(key),
+                    encode::form_component(v)
+                )
+            })
+        })
+        .collect();
+    query_string(encoded)
+}
+
+/// GET /v2/apps.
+pub fn list_apps(params: &AppsQuery) -> Result<ApiRequest> {
+    check_limit("params.limit", params.limit, MAX_APPS_PAGE_SIZE)?;
+    check_offset("params.offset", params.offset)?;
+    if let Some(order) = params.order.as_deref() {
+        if order != "asc" && order != "desc" {
+            return Err(EthoraError::validation(
+                "params.order",
+                "must be `asc` or `desc`",
+            ));
+        }
+    }
+    if let Some(order_by) = params.order_by.as_deref() {
+        if order_by != "displayName" && order_by != "createdAt" {
+            return Err(EthoraError::validation(
+                "params.orderBy",
+                "must be `displayName` or `createdAt`",
+            ));
+        }
+    }
+    let query = search_params(&[
+        ("limit", params.limit.map(js_number)),
+        ("offset", params.offset.map(js_number)),
+        ("order", params.order.clone()),
+        ("orderBy", params.order_by.clone()),
+    ]);
+    Ok(ApiRequest::new(HttpMethod::Get, "/v2/apps".into()).with_query(query))
+}
+
+/// GET /v2/apps/{appId}.
+pub fn get_app(app_id: &str) -> Result<ApiRequest> {
+    Ok(ApiRequest::new(HttpMethod::Get, app_path(app_id, "")?))
+}
+
+/// POST /v2/apps; `displayName` is required, every other key is forwarded.
+pub fn create_app(app_data: &Value) -> Result<ApiRequest> {
+    let app = required_object("appData", Some(app_data))?;
+    match app.get("displayName") {
+        Some(Value::String(name)) if !name.trim().is_empty() => {}
+        _ => {
+            return Err(EthoraError::validation(
+                "appData.displayName",
+                "must be a non-empty string",
+            ))
+        }
+    }
+    Ok(ApiRequest::new(HttpMethod::Post, "/v2/apps".into()).with_body(Value::Object(app.clone())))
+}
+
+/// DELETE /v2/apps/{appId}.
+pub fn delete_app(app_id: &str) -> Result<ApiRequest> {
+    Ok(ApiRequest::new(HttpMethod::Delete, app_path(app_id, "")?))
+}
+
+/// GET /v2/apps/{appId}/tokens.
+pub fn list_app_tokens(app_id: &str) -> Result<ApiRequest> {
+    Ok(ApiRequest::new(
+        HttpMethod::Get,
+        app_path(app_id, "/tokens")?,
+    ))
+}
+
+fn label_body(label: Option<&str>) -> Value {
+    match label {
+        Some(label) => json!({ "label": label }),
+        None => json!({}),
+    }
+}
+
+/// POST /v2/apps/{appId}/tokens with `{ label? }`.
+pub fn create_app_token(app_id: &str, label: Option<&str>) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/tokens")?)
+            .with_body(label_body(label)),
+    )
+}
+
+/// DELETE /v2/apps/{appId}/tokens/{tokenId}.
+pub fn revoke_app_token(app_id: &str, token_id: &str) -> Result<ApiRequest> {
+    let path = app_path(
+        app_id,
+        &format!("/tokens/{}", id_segment("tokenId", token_id)?),
+    )?;
+    Ok(ApiRequest::new(HttpMethod::Delete, path))
+}
+
+/// POST /v2/apps/{appId}/tokens/{tokenId}/rotate with `{ label? }`.
+pub fn rotate_app_token(app_id: &str, token_id: &str, label: Option<&str>) -> Result<ApiRequest> {
+    let path = app_path(
+        app_id,
+        &format!("/tokens/{}/rotate", id_segment("tokenId", token_id)?),
+    )?;
+    Ok(ApiRequest::new(HttpMethod::Post, path).with_body(label_body(label)))
+}
+
+/// POST /v2/apps/{appId}/provision with the payload or `{}`.
+pub fn provision_app(app_id: &str, payload: Option<&Value>) -> Result<ApiRequest> {
+    let body = object_arg("payload", payload)?.cloned().unwrap_or_default();
+    Ok(
+        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/provision")?)
+            .with_body(Value::Object(body)),
+    )
+}
+
+/// GET /v2/apps/{appId}/bot.
+pub fn get_app_bot(app_id: &str) -> Result<ApiRequest> {
+    Ok(ApiRequest::new(HttpMethod::Get, app_path(app_id, "/bot")?))
+}
+
+/// PUT /v2/apps/{appId}/bot with the payload as given.
+pub fn update_app_bot(app_id: &str, payload: &Value) -> Result<ApiRequest> {
+    let bot = required_object("payload", Some(payload))?;
+    Ok(ApiRequest::new(HttpMethod::Put, app_path(app_id, "/bot")?)
+        .with_body(Value::Object(bot.clone())))
+}
+
+/// POST /v2/apps/{appId}/chats/broadcast. The API needs `text` and exactly one target
+/// (`allRooms: true`, `chatNames` or `chatIds`); both are checked before sending.
+pub fn broadcast_to_app_chats(app_id: &str, payload: &Value) -> Result<ApiRequest> {
+    let broadcast = required_object("payload", Some(payload))?;
+    match broadcast.get("text") {
+        Some(Value::String(text)) if !text.trim().is_empty() => {}
+        _ => {
+            return Err(EthoraError::validation(
+                "payload.text",
+                "must be a non-empty string",
+            ))
+        }
+    }
+    let targets = [
+        broadcast.get("allRooms") == Some(&Value::Bool(true)),
+        broadcast
+            .get("chatNames")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty()),
+        broadcast
+            .get("chatIds")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty()),
+    ];
+    if targets.iter().filter(|t| **t).count() != 1 {
+        return Err(EthoraError::validation(
+            "payload",
+            "needs exactly one target: allRooms: true, chatNames or chatIds",
+        ));
+    }
+    Ok(
+        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/chats/broadcast")?)
+            .with_body(Value::Object(broadcast.clone())),
+    )
+}
+
+/// GET /v2/apps/{appId}/chats/broadcast/{jobId}.
+pub fn get_app_broadcast_job(app_id: &str, job_id: &str) -> Result<ApiRequest> {
+    let path = app_path(
+        app_id,
+        &format!("/chats/broadcast/{}", id_segment("jobId", job_id)?),
+    )?;
+    Ok(ApiRequest::new(HttpMethod::Get, path))
+}
+
+/// GET /v1/apps/users/{xmppUsername}, encoded with encodeURIComponent as the reference does.
+pub fn get_app_user_by_xmpp_username(xmpp_username: &str) -> Result<ApiRequest> {
+    id_segment("xmppUsername", xmpp_username)?;
+    Ok(ApiRequest::new(
+        HttpMethod::Get,
+        format!("/v1/apps/users/{}", encode::uri_component(xmpp_username)),
+    ))
+}
+
+/// POST /v2/apps/{appId}/users/batch with 1-100 users.
+pub fn create_users_in_app(app_id: &str, payload: &Value) -> Result<ApiRequest> {
+    let batch = required_object("payload", Some(payload))?;
+    user_batch("payload.usersList", batch.get("usersList"))?;
+    Ok(
+        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/users/batch")?)
+            .with_body(Value::Object(batch.clone())),
+    )
+}
+
+/// GET /v2/apps/{appId}/users/batch/{jobId}.
+pub fn get_users_batch_job(app_id: &str, job_id: &str) -> Result<ApiRequest> {
+    let path = app_path(
+        app_id,
+        &format!("/users/batch/{}", id_segment("jobId", job_id)?),
+    )?;
+    Ok(ApiRequest::new(HttpMethod::Get, path))
+}
+
+/// DELETE /v2/apps/{appId}/users/batch; missing users resolve `{ ok: false }` like `deleteUsers`.
+pub fn delete_users_in_app(app_id: &str, user_ids: &[String]) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Delete, app_path(app_id, "/users/batch")?)
+            .with_body(json!({ "usersIdList": non_empty_ids("userIds", user_ids)? }))
+            .resolving_not_found_with(json!({ "ok": false })),
+    )
+}
+
+/// POST /v2/apps/{appId}/chats with the same defaults as `createChatRoom`.
+pub fn create_chat_room_in_app(
+    app_id: &str,
+    chat_id: &str,
+    room_data: Option<&Value>,
+) -> Result<ApiRequest> {
+    require_id("chatId", chat_id)?;
+    Ok(
+        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/chats")?)
+            .with_body(chat_room_body(chat_id, room_data)?),
+    )
+}
+
+/// GET /v2/apps/{appId}/chats.
+pub fn list_chats_in_app(app_id: &str, params: &ChatsQuery) -> Result<ApiRequest> {
+    check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
+    check_offset("params.offset", params.offset)?;
+    let query = search_params(&[
+        ("limit", params.limit.map(js_number)),
+        ("offset", params.offset.map(js_number)),
+        (
+            "includeMembers",
+            params.include_members.map(|b| b.to_string()),
+        ),
+    ]);
+    Ok(ApiRequest::new(HttpMethod::Get, app_path(app_id, "/chats")?).with_query(query))
+}
+
+/// DELETE /v2/apps/{appId}/chats; a missing room resolves like `deleteChatRoom`.
+pub fn delete_chat_room_in_app(app_id: &str, chat_id: &str) -> Result<ApiRequest> {
+    require_id("chatId", chat_id)?;
+    Ok(
+        ApiRequest::new(HttpMethod::Delete, app_path(app_id, "/chats")?)
+            .with_body(json!({ "name": scoped_chat_name(app_id, chat_id) }))
+            .resolving_not_found_with(json!({ "ok": false, "reason": "Chat room not found" })),
+    )
+}
+
+/// POST /v2/apps/{appId}/chats/users-access.
+pub fn grant_user_access_in_app(
+    app_id: &str,
+    chat_id: &str,
+    user_ids: &[String],
+) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/chats/users-access")?)
+            .with_body(users_access_body(app_id, chat_id, user_ids)?),
+    )
+}
+
+/// DELETE /v2/apps/{appId}/chats/users-access.
+pub fn remove_user_access_in_app(
+    app_id: &str,
+    chat_id: &str,
+    user_ids: &[String],
+) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Delete, app_path(app_id, "/chats/users-access")?)
+            .with_body(users_access_body(app_id, chat_id, user_ids)?),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "app123";
+
+    fn body(request: &ApiRequest) -> &Value {
+        request.body.as_ref().unwrap()
+    }
+
+    #[test]
+    fn create_user_defaults_and_drops() {
+        let data = json!({"firstName": "A", "lastName": "B", "role": "admin", "profileImage": "p"});
+        let request = create_user("user-1", Some(&data)).unwrap();
+        assert_eq!(request.method, HttpMethod::Post);
+        assert_eq!(request.path, "/v2/users/batch");
+        let user = &body(&request)["usersList"][0];
+        assert_eq!(body(&request)["bypassEmailConfirmation"], true);
+        assert_eq!(user["uuid"], "user-1");
+        assert_eq!(user["firstName"], "A");
+        assert_eq!(user["lastName"], "User");
+        assert_eq!(user["password"], "password_user-1");
+        assert_eq!(user["profileImage"], "p");
+        assert!(user.get("role").is_none());
+        let email = user["email"].as_str().unwrap();
+        assert!(email.ends_with("@example.com") && email.len() == 36 + 12);
+        let keys: Vec<_> = user.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            [
+                "uuid",
+                "email",
+                "firstName",
+                "lastName",
+                "password",
+                "profileImage"
+            ]
+        );
+    }
+
+    #[test]
+    fn create_user_display_name_split_and_lone_last_name() {
+        let data = json!({"displayName": "  Ada  King Lovelace "});
+        let request = create_user("u", Some(&data)).unwrap();
+        assert_eq!(body(&request)["usersList"][0]["firstName"], "Ada");
+        assert_eq!(body(&request)["usersList"][0]["lastName"], "King Lovelace");
+        let data = json!({"lastName": "Doe", "email": "d@x.io"});
+        let request = create_user("u", Some(&data)).unwrap();
+        assert_eq!(body(&request)["usersList"][0]["firstName"], "User");
+        assert_eq!(body(&request)["usersList"][0]["lastName"], "Doe");
+        assert_eq!(body(&request)["usersList"][0]["email"], "d@x.io");
+        assert!(create_user("", None).is_err());
+        assert!(create_user("u", Some(&json!({"firstName": 5}))).is_err());
+    }
+
+    #[test]
+    fn chat_room_defaults_and_uuid_conflict() {
+        let request = create_chat_room("room-1", None).unwrap();
+        assert_eq!(
+            body(&request),
+            &json!({"title": "Chat Room room-1", "uuid": "room-1", "type": "group"})
+        );
+        let data = json!({"title": "Eng", "uuid": "room-1", "description": "d", "title2": null});
+        let request = create_chat_room("room-1", Some(&data)).unwrap();
+        assert_eq!(
+            body(&request),
+            &json!({"title": "Eng", "uuid": "room-1", "type": "group", "description": "d"})
+        );
+        assert!(create_chat_room("room-1", Some(&json!({"uuid": "other"}))).is_err());
+    }
+
+    #[test]
+    fn grant_and_remove_prefix_members_once() {
+        let ids = vec!["u1".to_string(), "app123_u2".to_string()];
+        let request = grant_user_access(APP, "room-3", &ids).unwrap();
+        assert_eq!(request.path, "/v2/chats/users-access");
+        assert_eq!(
+            body(&request),
+            &json!({"chatName": "app123_room-3", "members": ["app123_u1", "app123_u2"]})
+        );
+        let request = remove_user_access(APP, "room-5", &ids).unwrap();
+        assert_eq!(request.method, HttpMethod::Delete);
+        assert!(grant_user_access(APP, "room", &[]).is_err());
+    }
+
+    #[test]
+    fn deletes_carry_bodies_and_not_found_results() {
+        let request = delete_users(&["u1".into()]).unwrap();
+        assert_eq!(request.path, "/v1/users/batch");
+        assert_eq!(body(&request), &json!({"usersIdList": ["u1"]}));
+        assert_eq!(
+            request.not_found,
+            crate::request::NotFound::ResolveWith(json!({"ok": false}))
+        );
+        assert!(delete_users(&[]).is_err());
+        let request = delete_chat_room(APP, "room-7").unwrap();
+        assert_eq!(body(&request), &json!({"name": "app123_room-7"}));
+    }
+
+    #[test]
+    fn update_users_filter_and_limits() {
+        let users = json!([{
+            "userId": "u1", "xmppUsername": "app123_u1", "firstName": "John", "lastName": "Doe",
+            "profileImage": "https://cdn/p.png", "email": "e@x", "roles": ["a"]
+        }, {"userId": "u2", "lastName": ""}]);
+        let request = update_users(APP, &users).unwrap();
+        assert_eq!(
+            body(&request),
+            &json!({"users": [
+                {"xmppUsername": "app123_u1", "firstName": "John", "lastName": "Doe", "profileImage": "https://cdn/p.png"},
+                {"xmppUsername": "app123_u2"}
+            ]})
+        );
+        let err = update_users(APP, &json!([])).unwrap_err();
+        assert!(err.message.contains("At least 1 user"));
+        let many = Value::Array(vec![json!({"xmppUsername": "x"}); 101]);
+        assert!(update_users(APP, &many)
+            .unwrap_err()
+            .message
+            .contains("Maximum 100 users"));
+        assert!(update_users(APP, &json!([{"firstName": "x"}])).is_err());
+    }
+
+    #[test]
+    fn get_users_query_matches_reference() {
+        let q = |p: UsersQuery| get_users(&p).unwrap().path_and_query();
+        assert_eq!(q(UsersQuery::default()), "/v2/chats/users");
+        assert_eq!(
+            q(UsersQuery {
+                chat_name: Some("a b".into()),
+                xmpp_username: Some("u+1".into()),
+                ..Default::default()
+            }),
+            "/v2/chats/users?chatName=a%20b&xmppUsername=u%2B1"
+        );
+        assert_eq!(
+            q(UsersQuery {
+                chat_name: Some("app123_room-9".into()),
+                xmpp_username: Some("app123_u9".into()),
+                user_id: Some("mongo-id-9".into()),
+                limit: Some(25.0),
+                offset: Some(50.0),
+            }),
+            "/v2/chats/users?chatName=app123_room-9&xmppUsername=app123_u9&userId=mongo-id-9&limit=25&offset=50"
+        );
+        assert!(get_users(&UsersQuery {
+            limit: Some(0.0),
+            ..Default::default()
+        })
+        .is_err());
+        assert!(get_users(&UsersQuery {
+            offset: Some(-1.0),
+            ..Default::default()
+        })
+        .is_err());
+    }
+
+    #[test]
+    fn app_paths_encode_segments() {
+        let request = get_user_chats(APP, "u/1", &ChatsQuery::default()).unwrap();
+        assert_eq!(request.path, "/v2/apps/app123/users/u%2F1/chats");
+        let request = get_user_chats(
+            APP,
+            "u2",
+            &ChatsQuery {
+                limit: Some(10.0),
+                offset: Some(5.0),
+                include_members: Some(true),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            request.path_and_query(),
+            "/v2/apps/app123/users/u2/chats?limit=10&offset=5&includeMembers=true"
+        );
+        let update = json!({"title": "New"});
+        assert_eq!(
+            update_chat_room(APP, "r/1?x", &update).unwrap().path,
+            "/v2/apps/app123/chats/app123_r%2F1%3Fx"
+        );
+        assert_eq!(
+            update_chat_room(APP, "app123_room-3@conference.domain.com", &update)
+                .unwrap()
+                .path,
+            "/v2/apps/app123/chats/app123_room-3@conference.domain.com"
+        );
+        assert_eq!(
+            get_app_user_by_xmpp_username("app-1_user+1@example")
+                .unwrap()
+                .path,
+            "/v1/apps/users/app-1_user%2B1%40example"
+        );
+        assert!(get_app("..").is_err());
+    }
+
+    #[test]
+    fn list_queries_use_url_search_params() {
+        let q = list_apps(&AppsQuery {
+            limit: Some(10.0),
+            offset: Some(5.0),
+            order: Some("desc".into()),
+            order_by: Some("createdAt".into()),
+        })
+        .unwrap();
+        assert_eq!(
+            q.path_and_query(),
+            "/v2/apps?limit=10&offset=5&order=desc&orderBy=createdAt"
+        );
+        assert_eq!(
+            list_apps(&AppsQuery::default()).unwrap().path_and_query(),
+            "/v2/apps"
+        );
+        let q = list_chats_in_app(
+            "app-1",
+            &ChatsQuery {
+                limit: Some(20.0),
+                offset: Some(10.0),
+                include_members: Some(true),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            q.path_and_query(),
+            "/v2/apps/app-1/chats?limit=20&offset=10&includeMembers=true"
+        );
+    }
+
+    #[test]
+    fn broadcast_needs_text_and_one_target() {
+        assert!(broadcast_to_app_chats("a", &json!({"text": "hi", "allRooms": true})).is_ok());
+        assert!(broadcast_to_app_chats("a", &json!({"text": "hi"})).is_err());
+        assert!(broadcast_to_app_chats(
+            "a",
+            &json!({"text": "hi", "allRooms": true, "chatIds": ["x"]})
+        )
+        .is_err());
+        assert!(broadcast_to_app_chats("a", &json!({"allRooms": true})).is_err());
+    }
+
+    #[test]
+    fn token_bodies() {
+        assert_eq!(body(&create_app_token("a", None).unwrap()), &json!({}));
+        assert_eq!(
+            body(&rotate_app_token("a", "t1", Some("Primary token")).unwrap()),
+            &json!({"label": "Primary token"})
+        );
+        assert_eq!(
+            rotate_app_token("a", "t1", None).unwrap().path,
+            "/v2/apps/a/tokens/t1/rotate"
+        );
+    }
+}

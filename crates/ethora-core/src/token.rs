@@ -1,0 +1,312 @@
+//! HS256 JWTs exactly as the reference SDK mints them.
+//!
+//! Key = lower-case hex HMAC-SHA256 of `ethora:{purpose}:v1`, keyed with the app secret; the
+//! 64 hex characters themselves (their ASCII bytes) are the HS256 key. Claims are
+//! `{"data":{...},"iat":<seconds>}` with the same key order as `jsonwebtoken` produces, so
+//! tokens from either SDK verify with the other.
+//!
+//! The keyed HMAC states are derived once per signer and cloned per token.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::{Map, Value};
+use sha2::Sha256;
+
+use crate::config::AppSecret;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// base64url of `{"alg":"HS256","typ":"JWT"}`, the header `jsonwebtoken` writes.
+pub const HS256_HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+/// What a token is for; selects the scoped key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    Server,
+    Client,
+}
+
+impl TokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::Server => "server",
+            TokenPurpose::Client => "client",
+        }
+    }
+
+    fn from_claim(value: &str) -> Option<Self> {
+        match value {
+            "server" => Some(TokenPurpose::Server),
+            "client" => Some(TokenPurpose::Client),
+            _ => None,
+        }
+    }
+}
+
+/// Why a token did not verify. Deliberately carries no part of the token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("Invalid JWT token: malformed")]
+    Malformed,
+    #[error("Invalid JWT token: unsupported algorithm")]
+    UnsupportedAlgorithm,
+    #[error("Invalid JWT token: unknown token type")]
+    UnknownType,
+    #[error("Invalid JWT token: signature mismatch")]
+    BadSignature,
+    #[error("Invalid JWT token: expected a {expected} token")]
+    WrongType { expected: &'static str },
+}
+
+/// The lower-case hex scoped key for `purpose`.
+pub fn scoped_key_hex(secret: &AppSecret, purpose: TokenPurpose) -> String {
+    let mut mac = keyed(secret.expose().as_bytes());
+    mac.update(b"ethora:");
+    mac.update(purpose.as_str().as_bytes());
+    mac.update(b":v1");
+    hex_lower(&mac.finalize().into_bytes())
+}
+
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC accepts keys of any length, so this cannot fail.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC-SHA256 accepts keys of every length"),
+    }
+}
+
+fn hex_lower(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[(byte >> 4) as usize] as char);
+        out.push(DIGITS[(byte & 0x0f) as usize] as char);
+    }
+    out
+}
+
+/// Appends `value` as a JSON string literal.
+fn push_json_string(out: &mut String, value: &str) {
+    // serde_json escapes exactly as JSON.stringify does for strings.
+    match serde_json::to_string(value) {
+        Ok(quoted) => out.push_str(&quoted),
+        Err(_) => unreachable!("a &str always serializes"),
+    }
+}
+
+/// Mints and verifies the scoped tokens of one app.
+#[derive(Clone)]
+pub struct TokenSigner {
+    app_id: String,
+    app_id_json: String,
+    server_mac: HmacSha256,
+    client_mac: HmacSha256,
+}
+
+impl std::fmt::Debug for TokenSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSigner")
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TokenSigner {
+    pub fn new(app_id: &str, secret: &AppSecret) -> Self {
+        let mut app_id_json = String::new();
+        push_json_string(&mut app_id_json, app_id);
+        TokenSigner {
+            app_id: app_id.to_owned(),
+            app_id_json,
+            server_mac: keyed(scoped_key_hex(secret, TokenPurpose::Server).as_bytes()),
+            client_mac: keyed(scoped_key_hex(secret, TokenPurpose::Client).as_bytes()),
+        }
+    }
+
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    fn mac(&self, purpose: TokenPurpose) -> &HmacSha256 {
+        match purpose {
+            TokenPurpose::Server => &self.server_mac,
+            TokenPurpose::Client => &self.client_mac,
+        }
+    }
+
+    fn sign_claims_json(&self, purpose: TokenPurpose, claims_json: &str) -> String {
+        let payload_len = claims_json.len().div_ceil(3) * 4;
+        let mut token = String::with_capacity(HS256_HEADER_B64.len() + payload_len + 46);
+        token.push_str(HS256_HEADER_B64);
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(claims_json.as_bytes(), &mut token);
+        let mut mac = self.mac(purpose).clone();
+        mac.update(token.as_bytes());
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(mac.finalize().into_bytes(), &mut token);
+        token
+    }
+
+    /// `{"data":{"appId":…,"type":"server"[,"tenantId":…]},"iat":…}` signed with the server key.
+    /// `app_id` overrides the configured app id, as the reference's `options.appId` does.
+    pub fn server_token(&self, iat: u64, app_id: Option<&str>, tenant_id: Option<&str>) -> String {
+        let mut claims = String::with_capacity(96);
+        claims.push_str("{\"data\":{\"appId\":");
+        match app_id {
+            Some(id) => push_json_string(&mut claims, id),
+            None => claims.push_str(&self.app_id_json),
+        }
+        claims.push_str(",\"type\":\"server\"");
+        if let Some(tenant) = tenant_id {
+            claims.push_str(",\"tenantId\":");
+            push_json_string(&mut claims, tenant);
+        }
+        claims.push_str("},\"iat\":");
+        claims.push_str(&iat.to_string());
+        claims.push('}');
+        self.sign_claims_json(TokenPurpose::Server, &claims)
+    }
+
+    /// `{"data":{"type":"client","userId":…,"appId":…},"iat":…}` signed with the client key.
+    pub fn client_token(&self, user_id: &str, iat: u64) -> String {
+        let mut claims = String::with_capacity(96 + user_id.len());
+        claims.push_str("{\"data\":{\"type\":\"client\",\"userId\":");
+        push_json_string(&mut claims, user_id);
+        claims.push_str(",\"appId\":");
+        claims.push_str(&self.app_id_json);
+        claims.push_str("},\"iat\":");
+        claims.push_str(&iat.to_string());
+        claims.push('}');
+        self.sign_claims_json(TokenPurpose::Client, &claims)
+    }
+
+    /// Verifies an HS256 token with the scoped key of its `data.type` and returns its claims.
+    /// With `expected`, a token of the other type is refused (the reference does not check).
+    pub fn verify(
+        &self,
+        token: &str,
+        expected: Option<TokenPurpose>,
+    ) -> Result<Map<String, Value>, TokenError> {
+        let mut parts = token.split('.');
+        let (Some(header_b64), Some(claims_b64), Some(signature_b64), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(TokenError::Malformed);
+        };
+        let header: Value = decode_json_part(header_b64)?;
+        if header.get("alg").and_then(Value::as_str) != Some("HS256") {
+            return Err(TokenError::UnsupportedAlgorithm);
+        }
+        let claims = match decode_json_part(claims_b64)? {
+            Value::Object(map) => map,
+            _ => return Err(TokenError::Malformed),
+        };
+        let purpose = claims
+            .get("data")
+            .and_then(|data| data.get("type"))
+            .and_then(Value::as_str)
+            .and_then(TokenPurpose::from_claim)
+            .ok_or(TokenError::UnknownType)?;
+        if let Some(expected) = expected {
+            if expected != purpose {
+                return Err(TokenError::WrongType {
+                    expected: expected.as_str(),
+                });
+            }
+        }
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature_b64)
+            .map_err(|_| TokenError::Malformed)?;
+        let signed_len = header_b64.len() + 1 + claims_b64.len();
+        let mut mac = self.mac(purpose).clone();
+        mac.update(&token.as_bytes()[..signed_len]);
+        mac.verify_slice(&signature)
+            .map_err(|_| TokenError::BadSignature)?;
+        Ok(claims)
+    }
+}
+
+fn decode_json_part(part: &str) -> Result<Value, TokenError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| TokenError::Malformed)?;
+    serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)
+}
+
+/// Seconds since the Unix epoch, as `jsonwebtoken`'s `iat`.
+pub fn now_unix_seconds() -> u64 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer() -> TokenSigner {
+        TokenSigner::new("app123", &AppSecret::new("secret123".into()))
+    }
+
+    #[test]
+    fn scoped_key_matches_reference_check_value() {
+        assert_eq!(
+            scoped_key_hex(&AppSecret::new("secret123".into()), TokenPurpose::Server),
+            "6fada8e7fbec51c006285f32991e91b55ba6da10e2ec415837be26a239c70016"
+        );
+    }
+
+    #[test]
+    fn server_token_has_reference_claims_in_order() {
+        let token = signer().server_token(1_700_000_000, None, None);
+        let claims_b64 = token.split('.').nth(1).unwrap();
+        let claims = String::from_utf8(URL_SAFE_NO_PAD.decode(claims_b64).unwrap()).unwrap();
+        assert_eq!(
+            claims,
+            r#"{"data":{"appId":"app123","type":"server"},"iat":1700000000}"#
+        );
+        assert!(token.starts_with(HS256_HEADER_B64));
+    }
+
+    #[test]
+    fn client_token_round_trips_and_rejects_tampering() {
+        let s = signer();
+        let token = s.client_token("user-\"1", 42);
+        let claims = s.verify(&token, Some(TokenPurpose::Client)).unwrap();
+        assert_eq!(claims["data"]["userId"], "user-\"1");
+        assert_eq!(claims["data"]["appId"], "app123");
+        assert_eq!(claims["iat"], 42);
+        assert!(claims.get("exp").is_none());
+        assert_eq!(
+            s.verify(&token, Some(TokenPurpose::Server)),
+            Err(TokenError::WrongType { expected: "server" })
+        );
+        let mut tampered = token.clone();
+        tampered.pop();
+        tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
+        assert!(s.verify(&tampered, None).is_err());
+        let other = TokenSigner::new("app123", &AppSecret::new("other".into()));
+        assert_eq!(other.verify(&token, None), Err(TokenError::BadSignature));
+        assert_eq!(s.verify("a.b", None), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn known_signature_vectors_from_reference_sdk() {
+        // Minted by @ethora/sdk-backend's jsonwebtoken 9 with secret123 / app123 / iat 1700000000.
+        let s = signer();
+        assert_eq!(
+            s.server_token(1_700_000_000, None, None),
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjp7ImFwcElkIjoiYXBwMTIzIiwidHlwZSI6InNlcnZlciJ9LCJpYXQiOjE3MDAwMDAwMDB9.Aton2zgbIC6C8vViqQFEXNICDPVOPX4zCCapvCZxYuo"
+        );
+        assert_eq!(
+            s.client_token("u1", 1_700_000_000),
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJkYXRhIjp7InR5cGUiOiJjbGllbnQiLCJ1c2VySWQiOiJ1MSIsImFwcElkIjoiYXBwMTIzIn0sImlhdCI6MTcwMDAwMDAwMH0.t2V7WCdhWCPZ8ABJUiykBQEUEGBBky7fekSwPTQsWE8"
+        );
+        let tenant = s.server_token(1, Some("child"), Some("t1"));
+        let claims = s.verify(&tenant, None).unwrap();
+        assert_eq!(claims["data"]["appId"], "child");
+        assert_eq!(claims["data"]["tenantId"], "t1");
+    }
+}
