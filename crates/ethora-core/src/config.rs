@@ -105,39 +105,74 @@ fn normalize_api_url(raw: &str) -> Result<String> {
     Ok(trimmed.to_owned())
 }
 
+/// App id and secret: all that minting and verifying tokens needs.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub app_id: String,
+    pub app_secret: AppSecret,
+}
+
+/// Each setting as `(explicit value, environment variable, config key)`: the explicit value
+/// when non-empty, else the environment's. Fails naming every missing setting, never a value.
+fn require_settings<const N: usize>(
+    settings: [(Option<String>, &str, &str); N],
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<[String; N]> {
+    let mut missing = String::new();
+    let values = settings.map(|(explicit, env_name, option)| {
+        let value = non_empty(explicit).or_else(|| non_empty(env(env_name)));
+        if value.is_none() {
+            missing.push_str(&format!("\n- {env_name} (config: {option})"));
+        }
+        value.unwrap_or_default()
+    });
+    if missing.is_empty() {
+        Ok(values)
+    } else {
+        Err(EthoraError::config(format!(
+            "Missing required Ethora configuration. Please set the following environment variables (or pass them in the config object):{missing}"
+        )))
+    }
+}
+
+impl Credentials {
+    /// Explicit values win over the environment; empty strings count as missing.
+    pub fn resolve(input: &ConfigInput, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
+        let [app_id, secret] = require_settings(
+            [
+                (input.chat_app_id.clone(), ENV_APP_ID, "chatAppId"),
+                (
+                    input.chat_app_secret.clone(),
+                    ENV_APP_SECRET,
+                    "chatAppSecret",
+                ),
+            ],
+            &env,
+        )?;
+        Ok(Credentials {
+            app_id,
+            app_secret: AppSecret::new(secret),
+        })
+    }
+}
+
 impl ClientConfig {
     /// Explicit values win; missing ones are read through `env` (the process environment on
     /// Node, a Workers `env` object on the edge). Empty strings count as missing, as in the
-    /// reference SDK.
+    /// reference SDK. All missing settings are named in one error.
     pub fn resolve(input: ConfigInput, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        let api_url = non_empty(input.chat_api_url).or_else(|| non_empty(env(ENV_API_URL)));
-        let app_id = non_empty(input.chat_app_id).or_else(|| non_empty(env(ENV_APP_ID)));
-        let app_secret =
-            non_empty(input.chat_app_secret).or_else(|| non_empty(env(ENV_APP_SECRET)));
-
-        let (api_url, app_id, app_secret) = match (api_url, app_id, app_secret) {
-            (Some(url), Some(id), Some(secret)) => (url, id, secret),
-            (url, id, secret) => {
-                let mut message = String::from(
-                    "Missing required Ethora configuration. Please set the following environment variables (or pass them in the config object):",
-                );
-                for (missing, env_name, option) in [
-                    (url.is_none(), ENV_API_URL, "chatApiUrl"),
-                    (id.is_none(), ENV_APP_ID, "chatAppId"),
-                    (secret.is_none(), ENV_APP_SECRET, "chatAppSecret"),
-                ] {
-                    if missing {
-                        message.push_str(&format!("\n- {env_name} (config: {option})"));
-                    }
-                }
-                return Err(EthoraError::config(message));
-            }
-        };
-
+        let [api_url, app_id, secret] = require_settings(
+            [
+                (input.chat_api_url, ENV_API_URL, "chatApiUrl"),
+                (input.chat_app_id, ENV_APP_ID, "chatAppId"),
+                (input.chat_app_secret, ENV_APP_SECRET, "chatAppSecret"),
+            ],
+            &env,
+        )?;
         Ok(ClientConfig {
             api_url: normalize_api_url(&api_url)?,
             app_id,
-            app_secret: AppSecret::new(app_secret),
+            app_secret: AppSecret::new(secret),
             timeout: timeout_from("timeoutMs", input.timeout_ms, DEFAULT_TIMEOUT_MS)?,
             connect_timeout: timeout_from(
                 "connectTimeoutMs",

@@ -13,7 +13,9 @@ use hmac::{Hmac, Mac};
 use serde_json::{Map, Value};
 use sha2::Sha256;
 
-use crate::config::AppSecret;
+use std::sync::{Arc, Mutex};
+
+use crate::config::{AppSecret, Credentials};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -232,6 +234,32 @@ fn decode_json_part(part: &str) -> Result<Value, TokenError> {
         .decode(part)
         .map_err(|_| TokenError::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| TokenError::Malformed)
+}
+
+/// The signer for these credentials. Keys are derived once and reused for as long as the
+/// same credentials keep coming (the token helpers are called with the same app over and
+/// over); other credentials replace the remembered ones.
+pub fn signer_for(credentials: &Credentials) -> Arc<TokenSigner> {
+    static LAST: Mutex<Option<(String, String, Arc<TokenSigner>)>> = Mutex::new(None);
+    let mut last = match LAST.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some((app_id, secret, signer)) = last.as_ref() {
+        if *app_id == credentials.app_id && secret == credentials.app_secret.expose() {
+            return Arc::clone(signer);
+        }
+    }
+    let signer = Arc::new(TokenSigner::new(
+        &credentials.app_id,
+        &credentials.app_secret,
+    ));
+    *last = Some((
+        credentials.app_id.clone(),
+        credentials.app_secret.expose().to_owned(),
+        Arc::clone(&signer),
+    ));
+    signer
 }
 
 /// Seconds since the Unix epoch, as `jsonwebtoken`'s `iat`.

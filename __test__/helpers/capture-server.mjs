@@ -1,0 +1,50 @@
+// A loopback HTTP server that records every request and answers what the test queued.
+import http from 'node:http'
+
+export async function startCaptureServer() {
+  const requests = []
+  const replies = []
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', (c) => chunks.push(c))
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8')
+      let body
+      try {
+        body = raw ? JSON.parse(raw) : undefined
+      } catch {
+        body = raw
+      }
+      requests.push({ method: req.method, url: req.url, headers: req.headers, rawBody: raw, body })
+      const reply = replies.shift() ?? { status: 200, json: { ok: true } }
+      if (reply.text !== undefined) {
+        res.writeHead(reply.status, { 'content-type': 'text/plain' })
+        res.end(reply.text)
+      } else {
+        res.writeHead(reply.status, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(reply.json))
+      }
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    /** Queue the answer to the next request: `{ status, json }` or `{ status, text }`. */
+    reply(next) {
+      replies.push(next)
+    },
+    last() {
+      return requests[requests.length - 1]
+    },
+    reset() {
+      requests.length = 0
+      replies.length = 0
+    },
+    close() {
+      server.closeAllConnections?.()
+      return new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
