@@ -1,0 +1,18 @@
+// Loads the built addon the way users do (`require('@ethora-rs/sdk-backend')` resolves to
+// the package's index.js) and provides the shared test credentials.
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+export const sdk = require('../../index.js')
+
+export const APP_ID = 'app123'
+export const APP_SECRET = 'secret123'
+
+export function serviceFor(url, extra = {}) {
+  return new sdk.EthoraSDKService({ chatApiUrl: url, chatAppId: APP_ID, chatAppSecret: APP_SECRET, ...extra })
+}
+
+/** Decodes a JWT's claims without verifying (for assertions only). */
+export function claimsOf(token) {
+  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'))
+}

@@ -1,0 +1,220 @@
+// Every one of the 36 methods against a loopback capture server: what the server received
+// (method, path, query, JSON body, both auth headers) and what the call resolved with.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startCaptureServer } from './helpers/capture-server.mjs'
+import { sdk, serviceFor, APP_ID, APP_SECRET } from './helpers/sdk.mjs'
+import { scopedKey, verifyHs256 } from './helpers/jwt.mjs'
+
+let server
+let service
+
+before(async () => {
+  server = await startCaptureServer()
+  service = serviceFor(server.url)
+})
+after(() => server.close())
+
+const JID_DOMAIN = '@conference.xmpp.chat.ethora.com'
+
+// [method name, call, expected method, expected path+query, expected body (undefined = none)]
+const NETWORK_CASES = [
+  ['createChatRoom', (s) => s.createChatRoom('room-1'), 'POST', '/v2/chats',
+    { title: 'Chat Room room-1', uuid: 'room-1', type: 'group' }],
+  ['grantUserAccessToChatRoom', (s) => s.grantUserAccessToChatRoom('room-3', ['u1', 'app123_u2']), 'POST',
+    '/v2/chats/users-access', { chatName: 'app123_room-3', members: ['app123_u1', 'app123_u2'] }],
+  ['removeUserAccessFromChatRoom', (s) => s.removeUserAccessFromChatRoom('room-5', 'u1'), 'DELETE',
+    '/v2/chats/users-access', { chatName: 'app123_room-5', members: ['app123_u1'] }],
+  ['deleteUsers', (s) => s.deleteUsers(['u1', 'u2']), 'DELETE', '/v1/users/batch', { usersIdList: ['u1', 'u2'] }],
+  ['deleteChatRoom', (s) => s.deleteChatRoom('room-7'), 'DELETE', '/v1/chats', { name: 'app123_room-7' }],
+  ['updateUsers', (s) => s.updateUsers([{ userId: 'u1', xmppUsername: 'app123_u1', firstName: 'John', email: 'x@y', roles: ['a'] }]),
+    'PATCH', '/v2/chats/users', { users: [{ xmppUsername: 'app123_u1', firstName: 'John' }] }],
+  ['getUsers', (s) => s.getUsers({ chatName: 'a b', xmppUsername: 'u+1', limit: 25, offset: 50 }), 'GET',
+    '/v2/chats/users?chatName=a%20b&xmppUsername=u%2B1&limit=25&offset=50', undefined],
+  ['getUserChats', (s) => s.getUserChats('u2', { limit: 10, offset: 5, includeMembers: true }), 'GET',
+    '/v2/apps/app123/users/u2/chats?limit=10&offset=5&includeMembers=true', undefined],
+  ['updateChatRoom', (s) => s.updateChatRoom('room-1', { title: 'New Room 1' }), 'PATCH',
+    '/v2/apps/app123/chats/app123_room-1', { title: 'New Room 1' }],
+  ['listApps', (s) => s.listApps({ limit: 10, offset: 5, order: 'desc', orderBy: 'createdAt' }), 'GET',
+    '/v2/apps?limit=10&offset=5&order=desc&orderBy=createdAt', undefined],
+  ['getApp', (s) => s.getApp('app-1'), 'GET', '/v2/apps/app-1', undefined],
+  ['createApp', (s) => s.createApp({ displayName: 'Child', appTagline: 't', custom: 1 }), 'POST', '/v2/apps',
+    { displayName: 'Child', appTagline: 't', custom: 1 }],
+  ['deleteApp', (s) => s.deleteApp('app-1'), 'DELETE', '/v2/apps/app-1', undefined],
+  ['listAppTokens', (s) => s.listAppTokens('app-1'), 'GET', '/v2/apps/app-1/tokens', undefined],
+  ['createAppToken', (s) => s.createAppToken('app-1', { label: 'Primary token' }), 'POST', '/v2/apps/app-1/tokens',
+    { label: 'Primary token' }],
+  ['revokeAppToken', (s) => s.revokeAppToken('app-1', 'tok-1'), 'DELETE', '/v2/apps/app-1/tokens/tok-1', undefined],
+  ['rotateAppToken', (s) => s.rotateAppToken('app-1', 'tok-1'), 'POST', '/v2/apps/app-1/tokens/tok-1/rotate', {}],
+  ['provisionApp', (s) => s.provisionApp('app-1', { rooms: [{ title: 'General', pinned: true }] }), 'POST',
+    '/v2/apps/app-1/provision', { rooms: [{ title: 'General', pinned: true }] }],
+  ['getAppBot', (s) => s.getAppBot('app-1'), 'GET', '/v2/apps/app-1/bot', undefined],
+  ['updateAppBot', (s) => s.updateAppBot('app-1', { status: 'on', trigger: '/bot', isRAG: false }), 'PUT',
+    '/v2/apps/app-1/bot', { status: 'on', trigger: '/bot', isRAG: false }],
+  ['broadcastToAppChats', (s) => s.broadcastToAppChats('app-1', { text: 'hi', allRooms: true, dryRun: true }), 'POST',
+    '/v2/apps/app-1/chats/broadcast', { text: 'hi', allRooms: true, dryRun: true }],
+  ['getAppBroadcastJob', (s) => s.getAppBroadcastJob('app-1', 'job-1'), 'GET', '/v2/apps/app-1/chats/broadcast/job-1', undefined],
+  ['getAppUserByXmppUsername', (s) => s.getAppUserByXmppUsername('app-1_user+1@example'), 'GET',
+    '/v1/apps/users/app-1_user%2B1%40example', undefined],
+  ['createUsersInApp', (s) => s.createUsersInApp('app-1', { bypassEmailConfirmation: true, usersList: [{ email: 'a@b.c', firstName: 'A', lastName: 'Bee', uuid: 'u1' }] }),
+    'POST', '/v2/apps/app-1/users/batch',
+    { bypassEmailConfirmation: true, usersList: [{ email: 'a@b.c', firstName: 'A', lastName: 'Bee', uuid: 'u1' }] }],
+  ['getUsersBatchJob', (s) => s.getUsersBatchJob('app-1', 'job-2'), 'GET', '/v2/apps/app-1/users/batch/job-2', undefined],
+  ['deleteUsersInApp', (s) => s.deleteUsersInApp('app-1', ['u1']), 'DELETE', '/v2/apps/app-1/users/batch', { usersIdList: ['u1'] }],
+  ['createChatRoomInApp', (s) => s.createChatRoomInApp('app-1', 'room-1', { title: 'General', description: 'd' }), 'POST',
+    '/v2/apps/app-1/chats', { title: 'General', uuid: 'room-1', type: 'group', description: 'd' }],
+  ['listChatsInApp', (s) => s.listChatsInApp('app-1', { limit: 20, offset: 10, includeMembers: true }), 'GET',
+    '/v2/apps/app-1/chats?limit=20&offset=10&includeMembers=true', undefined],
+  ['deleteChatRoomInApp', (s) => s.deleteChatRoomInApp('app-1', 'room-1'), 'DELETE', '/v2/apps/app-1/chats', { name: 'app-1_room-1' }],
+  ['grantUserAccessToChatRoomInApp', (s) => s.grantUserAccessToChatRoomInApp('app-1', 'app-1_room-1', ['u1', 'app-1_u2']), 'POST',
+    '/v2/apps/app-1/chats/users-access', { chatName: 'app-1_room-1', members: ['app-1_u1', 'app-1_u2'] }],
+  ['removeUserAccessFromChatRoomInApp', (s) => s.removeUserAccessFromChatRoomInApp('app-1', 'room-1', 'u1'), 'DELETE',
+    '/v2/apps/app-1/chats/users-access', { chatName: 'app-1_room-1', members: ['app-1_u1'] }],
+  ['getUserChatsInApp', (s) => s.getUserChatsInApp('app-1', 'u1'), 'GET', '/v2/apps/app-1/users/u1/chats', undefined],
+  ['updateChatRoomInApp', (s) => s.updateChatRoomInApp('app-1', 'room-3@conference.domain.com', { description: 'x' }), 'PATCH',
+    '/v2/apps/app-1/chats/room-3@conference.domain.com', { description: 'x' }],
+]
+
+test('the class has all 36 methods of the reference', () => {
+  const methods = [
+    'createChatName', 'createChatUserJwtToken', 'createUser', ...NETWORK_CASES.map((c) => c[0]),
+  ]
+  assert.equal(new Set(methods).size, 36)
+  for (const name of methods) {
+    assert.equal(typeof sdk.EthoraSDKService.prototype[name], 'function', name)
+  }
+  assert.equal(service.grantChatbotAccessToChatRoom, undefined)
+})
+
+function assertServerAuth(request) {
+  const token = request.headers['x-custom-token']
+  assert.equal(request.headers.authorization, `Bearer ${token}`)
+  const claims = verifyHs256(token, scopedKey(APP_SECRET, 'server'))
+  assert.deepEqual(claims.data, { appId: APP_ID, type: 'server' })
+  assert.equal(typeof claims.iat, 'number')
+  assert.equal(claims.exp, undefined)
+}
+
+for (const [name, call, method, pathAndQuery, body] of NETWORK_CASES) {
+  test(`${name} sends ${method} ${pathAndQuery.split('?')[0]} and resolves with the reply`, async () => {
+    server.reset()
+    server.reply({ status: 200, json: { ok: true, marker: name } })
+    const result = await call(service)
+    assert.equal(server.requests.length, 1)
+    const request = server.last()
+    assert.equal(request.method, method)
+    assert.equal(request.url, pathAndQuery)
+    assert.deepEqual(request.body, body)
+    assert.equal(request.headers['content-type'], 'application/json')
+    assertServerAuth(request)
+    assert.deepEqual(result, { ok: true, marker: name, url: `${server.url}${pathAndQuery}` })
+  })
+}
+
+test('createUser sends one user with the reference defaults', async () => {
+  server.reset()
+  server.reply({ status: 202, json: { jobId: 'j1', statusUrl: '/v2/users/batch/j1' } })
+  const result = await service.createUser('user-1', { firstName: 'A', lastName: 'B', role: 'admin', profileImage: 'p.png' })
+  const request = server.last()
+  assert.equal(request.method, 'POST')
+  assert.equal(request.url, '/v2/users/batch')
+  assertServerAuth(request)
+  assert.equal(request.body.bypassEmailConfirmation, true)
+  assert.equal(request.body.usersList.length, 1)
+  const [user] = request.body.usersList
+  assert.match(user.email, /^[0-9a-f-]{36}@example\.com$/)
+  assert.deepEqual({ ...user, email: '<random>' }, {
+    uuid: 'user-1', email: '<random>', firstName: 'A', lastName: 'User', password: 'password_user-1', profileImage: 'p.png',
+  })
+  assert.deepEqual(result, { jobId: 'j1', statusUrl: '/v2/users/batch/j1', url: `${server.url}/v2/users/batch` })
+})
+
+test('createUser splits displayName and keeps given email and password', async () => {
+  server.reset()
+  await service.createUser('u9', { displayName: ' Ada  Lovelace ', email: 'ada@x.io', password: 'pw-1' })
+  assert.deepEqual(server.last().body.usersList[0], {
+    uuid: 'u9', email: 'ada@x.io', firstName: 'Ada', lastName: 'Lovelace', password: 'pw-1',
+  })
+})
+
+test('createChatName and createChatUserJwtToken need no network', () => {
+  server.reset()
+  assert.equal(service.createChatName('room-1', false), 'app123_room-1')
+  assert.equal(service.createChatName('room-1'), `app123_room-1${JID_DOMAIN}`)
+  assert.equal(service.createChatName('room-1', true), `app123_room-1${JID_DOMAIN}`)
+  const token = service.createChatUserJwtToken('user-7')
+  const claims = verifyHs256(token, scopedKey(APP_SECRET, 'client'))
+  assert.deepEqual(claims.data, { type: 'client', userId: 'user-7', appId: APP_ID })
+  assert.equal(server.requests.length, 0)
+})
+
+test('deletes resolve gracefully on 422 "not found" text, and throw otherwise', async () => {
+  server.reset()
+  server.reply({ status: 422, text: 'User not found' })
+  assert.deepEqual(await service.deleteUsers(['ghost']), { ok: false })
+  server.reply({ status: 422, text: 'Room not found' })
+  assert.deepEqual(await service.deleteChatRoom('ghost-room'), { ok: false, reason: 'Chat room not found' })
+  server.reply({ status: 422, text: 'invalid list' })
+  await assert.rejects(service.deleteUsers(['x']), (error) => {
+    assert.equal(error.status, 422)
+    assert.equal(error.response.status, 422)
+    assert.equal(error.response.data, 'invalid list')
+    assert.equal(error.code, 'ETHORA_HTTP')
+    return true
+  })
+})
+
+test('non-JSON and non-object replies come back as they are', async () => {
+  server.reset()
+  server.reply({ status: 200, text: 'plain text' })
+  assert.equal(await service.getApp('a1'), 'plain text')
+  server.reply({ status: 200, json: [1, 2] })
+  assert.deepEqual(await service.listAppTokens('a1'), [1, 2])
+})
+
+test('an HTTP failure rejects with status, url and response data but no token', async () => {
+  server.reset()
+  server.reply({ status: 401, json: { error: 'Invalid token' } })
+  const error = await service.getUsers().then(() => assert.fail('should reject'), (e) => e)
+  assert.ok(error instanceof Error)
+  assert.equal(error.code, 'ETHORA_HTTP')
+  assert.equal(error.status, 401)
+  assert.equal(error.method, 'GET')
+  assert.equal(error.url, `${server.url}/v2/chats/users`)
+  assert.deepEqual(error.response, { status: 401, data: { error: 'Invalid token' } })
+  const token = server.last().headers['x-custom-token']
+  for (const text of [error.message, error.stack, String(error), JSON.stringify(error)]) {
+    assert.ok(!text.includes(token), 'token leaked')
+    assert.ok(!text.includes(APP_SECRET), 'secret leaked')
+  }
+})
+
+test('validation errors reject before any request is sent', async () => {
+  server.reset()
+  const cases = [
+    [() => service.updateUsers([]), /At least 1 user/],
+    [() => service.updateUsers(Array.from({ length: 101 }, (_, i) => ({ xmppUsername: `u${i}` }))), /Maximum 100 users/],
+    [() => service.getUserChats(''), /userId/],
+    [() => service.deleteUsers([]), /userIds/],
+    [() => service.getApp('..'), /appId/],
+    [() => service.getUsers({ limit: 0 }), /limit/],
+    [() => service.createApp({}), /displayName/],
+    [() => service.broadcastToAppChats('a', { text: 'x' }), /exactly one target/],
+  ]
+  for (const [call, pattern] of cases) {
+    await assert.rejects(call(), (error) => {
+      assert.equal(error.code, 'ETHORA_VALIDATION')
+      assert.match(error.message, pattern)
+      return true
+    })
+  }
+  assert.equal(server.requests.length, 0)
+})
+
+test('hostile ids stay inside one path segment', async () => {
+  server.reset()
+  await service.getUserChats('../../v2/apps?x=1#f', {})
+  assert.equal(server.last().url, '/v2/apps/app123/users/..%2F..%2Fv2%2Fapps%3Fx=1%23f/chats')
+  await service.revokeAppToken('app 1', 'tok/1%')
+  assert.equal(server.last().url, '/v2/apps/app%201/tokens/tok%2F1%25')
+})

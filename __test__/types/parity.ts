@@ -1,0 +1,102 @@
+// Our generated types against @ethora/sdk-backend's: every shared type must be mutually
+// assignable, the class must implement both ChatRepository interfaces, and wrong shapes
+// must be rejected (each @ts-expect-error fails the build if the line compiles).
+import {
+  EthoraSDKService,
+  getEthoraSDKService,
+  createClientToken,
+  createServerToken,
+  verifyJwtToken,
+} from '@ethora-rs/sdk-backend'
+import type * as Ours from '@ethora-rs/sdk-backend'
+import type * as Ref from '@ethora/sdk-backend'
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+function same<A, B>(_proof: Same<A, B>): void {}
+
+same<Ours.UUID, Ref.UUID>(true)
+same<Ours.ApiResponse, Ref.ApiResponse>(true)
+same<Ours.UpdateUserData, Ref.UpdateUserData>(true)
+same<Ours.CreateChatRoomRequest, Ref.CreateChatRoomRequest>(true)
+same<Ours.GetUsersQueryParams, Ref.GetUsersQueryParams>(true)
+same<Ours.GetUserChatsQueryParams, Ref.GetUserChatsQueryParams>(true)
+same<Ours.CreateAppRequest, Ref.CreateAppRequest>(true)
+same<Ours.ListAppsQueryParams, Ref.ListAppsQueryParams>(true)
+same<Ours.BatchCreateUsersRequest, Ref.BatchCreateUsersRequest>(true)
+same<Ours.CreateAppTokenRequest, Ref.CreateAppTokenRequest>(true)
+same<Ours.RotateAppTokenRequest, Ref.RotateAppTokenRequest>(true)
+same<Ours.ProvisionAppRequest, Ref.ProvisionAppRequest>(true)
+same<Ours.ProvisionRoomRequest, Ref.ProvisionRoomRequest>(true)
+same<Ours.UpdateAppBotRequest, Ref.UpdateAppBotRequest>(true)
+same<Ours.CreateAppBroadcastRequest, Ref.CreateAppBroadcastRequest>(true)
+same<Ours.ListAppChatsQueryParams, Ref.ListAppChatsQueryParams>(true)
+same<Ours.ChatRepository, Ref.ChatRepository>(true)
+
+// CreateUserData as the reference README documents it (the reference does not export it).
+interface ReadmeCreateUserData {
+  email: string
+  firstName: string
+  lastName: string
+  password?: string
+  displayName?: string
+}
+type KnownKeys<T> = { [K in keyof T as string extends K ? never : K]: T[K] }
+same<KnownKeys<Ours.CreateUserData>, ReadmeCreateUserData>(true)
+const documented: Ours.CreateUserData = { email: 'john@example.com', firstName: 'John', lastName: 'Doe' }
+
+// The class implements both interfaces; every method keeps the reference's signature.
+const service = new EthoraSDKService({ chatApiUrl: 'http://127.0.0.1:1', chatAppId: 'a', chatAppSecret: 's' })
+const asOurs: Ours.ChatRepository = service
+const asReference: Ref.ChatRepository = service
+const reference = {} as Ref.EthoraSDKService
+const referenceAsOurs: Ours.ChatRepository = reference
+type Methods<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] }
+// The same 36 methods (plus toJSON, which keeps the secret out of JSON.stringify).
+same<Exclude<keyof Methods<EthoraSDKService>, 'toJSON'>, keyof Methods<Ref.ChatRepository>>(true)
+const singleton: EthoraSDKService = getEthoraSDKService()
+const withConfig: EthoraSDKService = getEthoraSDKService({ chatAppId: 'other', timeoutMs: 1000 })
+
+async function calls(): Promise<void> {
+  const response: Ours.ApiResponse = await service.createUser('u1', documented)
+  const anything: Record<string, unknown> = { profileImage: 'p' }
+  await service.createUser('u1', anything)
+  await service.createChatRoom('room', { title: 'T', description: 'free-form keys pass' })
+  await service.grantUserAccessToChatRoom('room', ['u1', 'u2'])
+  await service.getUsers({ chatName: 'a_room', limit: 10 })
+  await service.listApps({ order: 'desc', orderBy: 'createdAt' })
+  await service.broadcastToAppChats('app', { text: 'hi', allRooms: true })
+  const ok: boolean | undefined = response.ok
+  const token: string = createClientToken('u1') + createServerToken(undefined, { tenantId: 't' })
+  const claims: Record<string, unknown> = verifyJwtToken(token, undefined, 'client')
+  void ok
+  void claims
+
+  // @ts-expect-error userId must be a string
+  await service.createUser(42)
+  // @ts-expect-error firstName must be a string
+  await service.createUser('u1', { firstName: 5 })
+  // @ts-expect-error limit is a number
+  await service.getUsers({ limit: '10' })
+  // @ts-expect-error order is 'asc' | 'desc'
+  await service.listApps({ order: 'sideways' })
+  // @ts-expect-error isRAG is a boolean
+  await service.updateAppBot('app', { isRAG: 'yes' })
+  // @ts-expect-error displayName is required
+  await service.createApp({ appTagline: 'x' })
+  // @ts-expect-error text is required
+  await service.broadcastToAppChats('app', { allRooms: true })
+  // @ts-expect-error members are ids, not numbers
+  await service.grantUserAccessToChatRoom('room', [1, 2])
+  // @ts-expect-error title is a string
+  await service.updateChatRoom('room', { title: 5 })
+  // @ts-expect-error usersList is required
+  await service.createUsersInApp('app', { bypassEmailConfirmation: true })
+  // @ts-expect-error timeoutMs is a number
+  new EthoraSDKService({ timeoutMs: '5' })
+  // @ts-expect-error verifyJwtToken expects 'server' or 'client'
+  verifyJwtToken('t', undefined, 'admin')
+}
+// @ts-expect-error email, firstName and lastName are required in CreateUserData
+const incomplete: Ours.CreateUserData = { firstName: 'A' }
+
+void [asOurs, asReference, referenceAsOurs, singleton, withConfig, calls, incomplete]
