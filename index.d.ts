@@ -243,6 +243,11 @@ export interface EthoraSDKConfig {
   timeoutMs?: number
   /** Time limit for establishing a connection in milliseconds (default 5000). */
   connectTimeoutMs?: number
+  /**
+   * Most requests one client keeps in flight, and so the most sockets it opens
+   * (default 64); further calls wait for a free slot.
+   */
+  maxConnections?: number
 }
 
 /**

@@ -21,6 +21,9 @@ pub struct EthoraSDKConfig {
     pub timeout_ms: Option<f64>,
     /// Time limit for establishing a connection in milliseconds (default 5000).
     pub connect_timeout_ms: Option<f64>,
+    /// Most requests one client keeps in flight, and so the most sockets it opens
+    /// (default 64); further calls wait for a free slot.
+    pub max_connections: Option<f64>,
 }
 
 impl From<EthoraSDKConfig> for ethora_core::ConfigInput {
@@ -31,6 +34,7 @@ impl From<EthoraSDKConfig> for ethora_core::ConfigInput {
             chat_app_secret: config.chat_app_secret,
             timeout_ms: config.timeout_ms,
             connect_timeout_ms: config.connect_timeout_ms,
+            max_connections: config.max_connections,
         }
     }
 }

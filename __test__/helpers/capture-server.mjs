@@ -26,6 +26,17 @@ export async function startCaptureServer() {
       }
     })
   })
+  let connections = 0
+  let open = 0
+  let peakOpen = 0
+  server.on('connection', (socket) => {
+    connections += 1
+    open += 1
+    peakOpen = Math.max(peakOpen, open)
+    socket.on('close', () => {
+      open -= 1
+    })
+  })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address()
   return {
@@ -34,6 +45,17 @@ export async function startCaptureServer() {
     /** Queue the answer to the next request: `{ status, json }` or `{ status, text }`. */
     reply(next) {
       replies.push(next)
+    },
+    /** TCP connections accepted since start. */
+    connections() {
+      return connections
+    },
+    /** Most connections open at the same time since the last `resetPeak()`. */
+    peakOpenConnections() {
+      return peakOpen
+    },
+    resetPeak() {
+      peakOpen = open
     },
     last() {
       return requests[requests.length - 1]

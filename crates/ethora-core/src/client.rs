@@ -18,16 +18,20 @@ pub struct EthoraClient {
     config: ClientConfig,
     signer: TokenSigner,
     http: reqwest::Client,
+    /// One permit per request in flight: bounds the sockets however many calls are made.
+    in_flight: tokio::sync::Semaphore,
 }
 
 impl EthoraClient {
     pub fn new(config: ClientConfig) -> Result<Self> {
         let signer = TokenSigner::new(&config.app_id, &config.app_secret);
         let http = build_http_client(&config)?;
+        let in_flight = tokio::sync::Semaphore::new(config.max_connections);
         Ok(EthoraClient {
             config,
             signer,
             http,
+            in_flight,
         })
     }
 
@@ -73,6 +77,8 @@ impl EthoraClient {
     pub async fn execute(&self, request: ApiRequest) -> Result<Value> {
         let method = request.method.as_str();
         let url = self.url_for(&request);
+        // The semaphore is never closed, so acquiring only waits.
+        let _slot = self.in_flight.acquire().await.ok();
         let token = self.server_token();
         let mut builder = self
             .http
@@ -97,6 +103,7 @@ impl EthoraClient {
             .bytes()
             .await
             .map_err(|e| transport_error(&e, method, &url, &self.config))?;
+        yield_to_pool().await;
         response::interpret(
             method,
             &url,
@@ -124,6 +131,7 @@ fn build_http_client(config: &ClientConfig) -> Result<reqwest::Client> {
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
         .pool_idle_timeout(std::time::Duration::from_secs(30))
+        .pool_max_idle_per_host(config.max_connections)
         .tcp_nodelay(true)
         .build()
         .map_err(|_| EthoraError::config("could not initialise the HTTP client"))
@@ -177,3 +185,13 @@ fn is_connect_error(error: &reqwest::Error) -> bool {
 fn is_connect_error(error: &reqwest::Error) -> bool {
     error.is_request()
 }
+
+/// Lets the connection task hand the finished connection back to the pool before the
+/// request's slot is released, so that the next request reuses it instead of dialling.
+#[cfg(not(target_arch = "wasm32"))]
+async fn yield_to_pool() {
+    tokio::task::yield_now().await;
+}
+
+#[cfg(target_arch = "wasm32")]
+async fn yield_to_pool() {}

@@ -12,6 +12,9 @@ pub const ENV_APP_SECRET: &str = "ETHORA_CHAT_APP_SECRET";
 /// Same defaults as the reference SDK's `DEFAULT_TIMEOUT`.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+/// Requests one client keeps in flight at once (and so the most connections it opens).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
+const MAX_CONNECTIONS_LIMIT: f64 = 10_000.0;
 /// Upper bound for both timeouts (one day); larger values are almost certainly unit mistakes.
 const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 
@@ -23,6 +26,7 @@ pub struct ConfigInput {
     pub chat_app_secret: Option<String>,
     pub timeout_ms: Option<f64>,
     pub connect_timeout_ms: Option<f64>,
+    pub max_connections: Option<f64>,
 }
 
 /// The app secret. Its `Debug` and `Display` never show the value.
@@ -60,6 +64,8 @@ pub struct ClientConfig {
     pub app_secret: AppSecret,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// Most requests in flight at once; further calls wait for a free slot.
+    pub max_connections: usize,
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -74,6 +80,16 @@ fn timeout_from(name: &str, value: Option<f64>, default_ms: u64) -> Result<Durat
         }
         Some(_) => Err(EthoraError::config(format!(
             "Invalid Ethora configuration: `{name}` must be a number of milliseconds greater than 0 and at most {MAX_TIMEOUT_MS}"
+        ))),
+    }
+}
+
+fn max_connections_from(value: Option<f64>) -> Result<usize> {
+    match value {
+        None => Ok(DEFAULT_MAX_CONNECTIONS),
+        Some(n) if n.fract() == 0.0 && (1.0..=MAX_CONNECTIONS_LIMIT).contains(&n) => Ok(n as usize),
+        Some(_) => Err(EthoraError::config(format!(
+            "Invalid Ethora configuration: `maxConnections` must be an integer from 1 to {MAX_CONNECTIONS_LIMIT}"
         ))),
     }
 }
@@ -179,6 +195,7 @@ impl ClientConfig {
                 input.connect_timeout_ms,
                 DEFAULT_CONNECT_TIMEOUT_MS,
             )?,
+            max_connections: max_connections_from(input.max_connections)?,
         })
     }
 }
