@@ -1,0 +1,274 @@
+//! A local, stateful Ethora API: every endpoint the SDK calls, with the server JWT checked on
+//! each request, for tests, the demo and benchmarks.
+//!
+//! Besides the API it serves a few unauthenticated helper routes under `/__mock/` for tests:
+//! `GET /__mock/state` (everything stored), `POST /__mock/reset`, and
+//! `GET`/`DELETE /__mock/requests` (the last requests as received: method, raw path, query,
+//! body).
+
+pub mod store;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use ethora_core::config::AppSecret;
+use ethora_core::token::{TokenPurpose, TokenSigner};
+use percent_encoding::percent_decode_str;
+use serde_json::{json, Value};
+
+use crate::store::{Reply, ReplyBody, Store};
+
+/// Largest request body the mock reads.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// How many requests `/__mock/requests` remembers.
+const REQUEST_LOG_SIZE: usize = 1000;
+
+/// The one tenant the mock serves; tokens must be signed with its secret.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    pub app_id: String,
+    pub app_secret: String,
+}
+
+/// State shared by all connections.
+pub struct MockState {
+    store: Mutex<Store>,
+    signer: TokenSigner,
+    requests: Mutex<VecDeque<Value>>,
+}
+
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+impl MockState {
+    pub fn new(config: &MockConfig) -> Arc<Self> {
+        Arc::new(MockState {
+            store: Mutex::new(Store::new(&config.app_id)),
+            signer: TokenSigner::new(&config.app_id, &AppSecret::new(config.app_secret.clone())),
+            requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_SIZE)),
+        })
+    }
+}
+
+/// The router: everything goes through one dispatcher that matches on method and the
+/// percent-decoded path segments.
+pub fn router(state: Arc<MockState>) -> Router {
+    Router::new().fallback(handle).with_state(state)
+}
+
+/// Serves on `listener` until the future is dropped. Keep-alive connections are not waited
+/// for: a mock that stops, stops.
+pub async fn serve(listener: tokio::net::TcpListener, config: &MockConfig) -> std::io::Result<()> {
+    axum::serve(listener, router(MockState::new(config))).await
+}
+
+fn respond(reply: Reply) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match reply.body {
+        ReplyBody::Json(value) => (
+            status,
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            value.to_string(),
+        )
+            .into_response(),
+        ReplyBody::Text(text) => (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            text,
+        )
+            .into_response(),
+    }
+}
+
+/// `application/x-www-form-urlencoded` pairs (covers both `encodeURIComponent` and
+/// `URLSearchParams` encodings).
+fn parse_query(raw: Option<&str>) -> HashMap<String, String> {
+    let decode = |part: &str| {
+        percent_decode_str(&part.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    raw.unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) => (decode(key), decode(value)),
+            None => (decode(pair), String::new()),
+        })
+        .collect()
+}
+
+/// The server token from `x-custom-token` (raw or `Bearer `-prefixed) or `Authorization`.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let non_empty = |t: &&str| !t.is_empty();
+    let custom = header("x-custom-token")
+        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).trim())
+        .filter(non_empty);
+    let authorization = header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(non_empty);
+    custom.or(authorization)
+}
+
+/// The calling app, from a valid server token's `data.appId`; 401 otherwise.
+fn caller(state: &MockState, headers: &HeaderMap) -> Result<String, Reply> {
+    let token = bearer(headers).ok_or_else(|| Reply::error(401, "Missing token"))?;
+    let claims = state
+        .signer
+        .verify(token, Some(TokenPurpose::Server))
+        .map_err(|e| {
+            Reply::error(
+                401,
+                format!(
+                    "Invalid token: {}",
+                    e.to_string().trim_start_matches("Invalid JWT token: ")
+                ),
+            )
+        })?;
+    let app_id = claims
+        .get("data")
+        .and_then(|d| d.get("appId"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| Reply::error(401, "Invalid token: no data.appId"))?;
+    if !locked(&state.store).knows_app(app_id) {
+        return Err(Reply::error(
+            401,
+            format!("Invalid token: unknown app {app_id}"),
+        ));
+    }
+    Ok(app_id.to_owned())
+}
+
+async fn handle(State(state): State<Arc<MockState>>, request: Request<Body>) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes: Bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return respond(Reply::error(413, "request body too large")),
+    };
+    let body: Value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        match serde_json::from_slice(&bytes) {
+            Ok(value) => value,
+            Err(_) => return respond(Reply::error(400, "the body is not valid JSON")),
+        }
+    };
+    let raw_path = parts.uri.path().to_owned();
+    let query = parts.uri.query().map(str::to_owned);
+    {
+        let mut log = locked(&state.requests);
+        if log.len() == REQUEST_LOG_SIZE {
+            log.pop_front();
+        }
+        log.push_back(json!({
+            "method": parts.method.as_str(), "path": raw_path, "query": query, "body": body,
+        }));
+    }
+    let segments: Vec<String> = raw_path
+        .split('/')
+        .skip(1)
+        .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .collect();
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let query = parse_query(query.as_deref());
+    let reply = match segments.as_slice() {
+        ["__mock", rest @ ..] => admin(&state, &parts.method, rest),
+        _ => match caller(&state, &parts.headers) {
+            Err(reply) => reply,
+            Ok(caller) => {
+                let mut store = locked(&state.store);
+                dispatch(&mut store, &caller, &parts.method, &segments, &query, &body)
+                    .unwrap_or_else(|reply| reply)
+            }
+        },
+    };
+    respond(reply)
+}
+
+fn admin(state: &MockState, method: &Method, rest: &[&str]) -> Reply {
+    match (method.as_str(), rest) {
+        ("GET", ["state"]) => Reply::ok(locked(&state.store).snapshot()),
+        ("POST", ["reset"]) => {
+            locked(&state.store).reset();
+            locked(&state.requests).clear();
+            Reply::ok(json!({ "ok": true }))
+        }
+        ("GET", ["requests"]) => Reply::ok(Value::Array(
+            locked(&state.requests).iter().cloned().collect(),
+        )),
+        ("DELETE", ["requests"]) => {
+            locked(&state.requests).clear();
+            Reply::ok(json!({ "ok": true }))
+        }
+        _ => Reply::error(404, "Not found"),
+    }
+}
+
+fn dispatch(
+    store: &mut Store,
+    caller: &str,
+    method: &Method,
+    segments: &[&str],
+    query: &HashMap<String, String>,
+    body: &Value,
+) -> Result<Reply, Reply> {
+    let empty = json!({});
+    let body_or_empty = if body.is_null() { &empty } else { body };
+    match (method.as_str(), segments) {
+        ("POST", ["v2", "users", "batch"]) => store.create_users(caller, body, "/v2/users/batch"),
+        ("GET", ["v2", "users", "batch", job]) => store.read_job(caller, job),
+        ("POST", ["v2", "chats"]) => store.create_chat(caller, body),
+        ("POST", ["v2", "chats", "users-access"]) => store.users_access(caller, body, true),
+        ("DELETE", ["v2", "chats", "users-access"]) => store.users_access(caller, body, false),
+        ("DELETE", ["v1", "users", "batch"]) => store.delete_users(caller, body),
+        ("DELETE", ["v1", "chats"]) => store.delete_chat(caller, body),
+        ("PATCH", ["v2", "chats", "users"]) => store.update_users(caller, body),
+        ("GET", ["v2", "chats", "users"]) => store.get_users(caller, query),
+        ("GET", ["v1", "apps", "users", xmpp]) => store.get_user_by_xmpp(caller, xmpp),
+        ("GET", ["v2", "apps"]) => store.list_apps(caller, query),
+        ("POST", ["v2", "apps"]) => store.create_app(caller, body),
+        (_, ["v2", "apps", app, rest @ ..]) => {
+            store.authorize_app(caller, app)?;
+            let batch_prefix = format!("/v2/apps/{app}/users/batch");
+            let broadcast_prefix = format!("/v2/apps/{app}/chats/broadcast");
+            match (method.as_str(), rest) {
+                ("GET", []) => store.get_app(caller, app),
+                ("DELETE", []) => store.delete_app(caller, app),
+                ("GET", ["tokens"]) => store.list_tokens(app),
+                ("POST", ["tokens"]) => store.create_token(app, body_or_empty),
+                ("DELETE", ["tokens", token]) => store.revoke_token(app, token),
+                ("POST", ["tokens", token, "rotate"]) => {
+                    store.rotate_token(app, token, body_or_empty)
+                }
+                ("POST", ["provision"]) => store.provision(app, body_or_empty),
+                ("GET", ["bot"]) => store.get_bot(app),
+                ("PUT", ["bot"]) => store.update_bot(app, body),
+                ("POST", ["chats", "broadcast"]) => store.broadcast(app, body, &broadcast_prefix),
+                ("GET", ["chats", "broadcast", job]) => store.read_job(app, job),
+                ("POST", ["users", "batch"]) => store.create_users(app, body, &batch_prefix),
+                ("GET", ["users", "batch", job]) => store.read_job(app, job),
+                ("DELETE", ["users", "batch"]) => store.delete_users(app, body),
+                ("POST", ["chats"]) => store.create_chat(app, body),
+                ("GET", ["chats"]) => store.list_chats(app, query),
+                ("DELETE", ["chats"]) => store.delete_chat(app, body),
+                ("POST", ["chats", "users-access"]) => store.users_access(app, body, true),
+                ("DELETE", ["chats", "users-access"]) => store.users_access(app, body, false),
+                ("GET", ["users", user, "chats"]) => store.user_chats(app, user, query),
+                ("PATCH", ["chats", chat]) => store.update_chat(app, chat, body),
+                _ => Err(Reply::error(404, "Not found")),
+            }
+        }
+        _ => Err(Reply::error(404, "Not found")),
+    }
+}

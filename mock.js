@@ -1,0 +1,91 @@
+// startMockServer(): runs the local Ethora API (the `ethora-mock` binary) on a free
+// loopback port for tests, demos and benchmarks, and stops it again.
+'use strict'
+
+const { spawn } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+const crypto = require('node:crypto')
+
+const BINARY = process.platform === 'win32' ? 'ethora-mock.exe' : 'ethora-mock'
+
+function platformPackage() {
+  const libc = process.platform === 'linux' ? '-gnu' : ''
+  return `@ethora-rs/sdk-backend-${process.platform}-${process.arch}${libc}`
+}
+
+/** Where the binary is: explicit option, ETHORA_MOCK_BIN, the platform package, a local build. */
+function findMockBinary(explicit) {
+  if (explicit) return explicit
+  if (process.env.ETHORA_MOCK_BIN) return process.env.ETHORA_MOCK_BIN
+  const candidates = []
+  try {
+    candidates.push(path.join(path.dirname(require.resolve(`${platformPackage()}/package.json`)), BINARY))
+  } catch {
+    // not installed: a checkout of this repository
+  }
+  const builds = ['release', 'debug']
+    .map((profile) => path.join(__dirname, 'target', profile, BINARY))
+    .filter((file) => fs.existsSync(file))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
+  candidates.push(...builds)
+  const found = candidates.find((file) => fs.existsSync(file))
+  if (!found) {
+    throw new Error(`ethora-mock binary not found (looked in ${candidates.join(', ') || platformPackage()}); build it with \`cargo build -p ethora-mock\` or set ETHORA_MOCK_BIN`)
+  }
+  return found
+}
+
+/**
+ * Starts a mock Ethora API on 127.0.0.1 and resolves once it accepts requests.
+ * @param {{ appId?: string, appSecret?: string, port?: number, binary?: string }} [options]
+ */
+function startMockServer(options = {}) {
+  const appId = options.appId || `mock-app-${crypto.randomBytes(3).toString('hex')}`
+  const appSecret = options.appSecret || crypto.randomBytes(24).toString('hex')
+  const binary = findMockBinary(options.binary)
+  const child = spawn(binary, ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--app-id', appId, '--app-secret', appSecret], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ETHORA_CHAT_APP_SECRET: '' },
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    const onExit = (code) => reject(new Error(`ethora-mock exited with code ${code} before it was ready`))
+    child.once('error', reject)
+    child.once('exit', onExit)
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', function firstLine(chunk) {
+      output += chunk
+      const newline = output.indexOf('\n')
+      if (newline < 0) return
+      child.stdout.off('data', firstLine)
+      child.off('exit', onExit)
+      const url = output.slice(0, newline).trim()
+      const exited = new Promise((done) => child.once('exit', done))
+      const admin = async (method, route) => {
+        const response = await fetch(`${url}/__mock/${route}`, { method })
+        return response.json()
+      }
+      resolve({
+        url,
+        appId,
+        appSecret,
+        /** The config object for `new EthoraSDKService(...)`. */
+        config: { chatApiUrl: url, chatAppId: appId, chatAppSecret: appSecret },
+        /** Everything the mock stores. */
+        state: () => admin('GET', 'state'),
+        /** The last requests as received (method, raw path, query, body). */
+        requests: () => admin('GET', 'requests'),
+        /** Forgets all data and requests. */
+        reset: () => admin('POST', 'reset'),
+        /** Stops the server; resolves when the process has exited. */
+        close() {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+          return exited.then(() => undefined)
+        },
+      })
+    })
+  })
+}
+
+module.exports = { startMockServer, findMockBinary }
