@@ -19,6 +19,52 @@ export interface ProvisionAppRequest { [key: string]: unknown }
 export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
 
+/** What `EthoraError.code` says happened. */
+export type EthoraErrorCode =
+  | 'ETHORA_CONFIG'
+  | 'ETHORA_VALIDATION'
+  | 'ETHORA_HTTP'
+  | 'ETHORA_TIMEOUT'
+  | 'ETHORA_NETWORK'
+  | 'ETHORA_DECODE'
+
+/** Parsed `x-ratelimit-*` / `retry-after` headers of the last response. */
+export interface EthoraRateLimit {
+  limit?: number
+  remaining?: number
+  /** `x-ratelimit-reset` as sent. */
+  reset?: number
+  retryAfterMs?: number
+}
+
+/**
+ * Every failure of the SDK. Merged with the generated `EthoraError` class declaration:
+ * a genuine `Error` subclass, so `instanceof Error` and `instanceof EthoraError` both hold.
+ * Never contains the app secret or a token.
+ */
+export interface EthoraError extends Error {
+  readonly name: 'EthoraError'
+  readonly code: EthoraErrorCode
+  /** HTTP status, when the server answered. */
+  readonly status?: number
+  readonly method?: string
+  /** The request URL (no credentials, no token). */
+  readonly url?: string
+  /** For ETHORA_VALIDATION: the argument that was rejected. */
+  readonly argument?: string
+  /** The response body: parsed JSON, or text; at most 64 KiB. */
+  readonly responseBody?: unknown
+  /** The `x-request-id` of the request (the server's own when it sent one). */
+  readonly requestId?: string
+  readonly rateLimit?: EthoraRateLimit
+  /** Attempts made, retries included (0 when nothing was sent). */
+  readonly attempts: number
+  /** Whether this kind of failure may go away by itself (429, 502-504, timeouts, connection failures). */
+  readonly retryable: boolean
+  /** As on the reference SDK's errors: `{ status, data }` of the failed response. */
+  readonly response?: { status: number; data: unknown }
+}
+
 /** The chat repository contract that `EthoraSDKService` implements. */
 export interface ChatRepository {
   createChatName(chatId: UUID, full?: boolean): string
@@ -67,13 +113,16 @@ export interface ChatRepository {
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Export slot and type declaration of `EthoraError`; see the module documentation. */
+export declare class EthoraError {}
+
 /**
  * The Ethora chat service client: the same class, methods and requests as
  * `@ethora/sdk-backend`'s `EthoraSDKService`.
  */
 export declare class EthoraSDKService {
   /** Explicit config values win over `ETHORA_CHAT_*` environment variables. */
-  constructor(config?: EthoraSDKConfig | undefined | null)
+  constructor(config?: EthoraSDKConfig)
   /**
    * `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
    * conference domain. Already-prefixed ids and JIDs are not prefixed again.
@@ -96,13 +145,13 @@ export declare class EthoraSDKService {
   /** PATCH /v2/chats/users with 1-100 users. */
   updateUsers(users: UpdateUserData[]): Promise<ApiResponse>
   /** GET /v2/chats/users. */
-  getUsers(params?: GetUsersQueryParams | undefined | null): Promise<ApiResponse>
+  getUsers(params?: GetUsersQueryParams): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/users/{userId}/chats for the configured app. */
-  getUserChats(userId: UUID, params?: GetUserChatsQueryParams | undefined | null): Promise<ApiResponse>
+  getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
   /** PATCH /v2/apps/{appId}/chats/{chatName} for the configured app. */
   updateChatRoom(chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
   /** GET /v2/apps. */
-  listApps(params?: ListAppsQueryParams | undefined | null): Promise<ApiResponse>
+  listApps(params?: ListAppsQueryParams): Promise<ApiResponse>
   /** GET /v2/apps/{appId}. */
   getApp(appId: UUID): Promise<ApiResponse>
   /** POST /v2/apps. */
@@ -112,11 +161,11 @@ export declare class EthoraSDKService {
   /** GET /v2/apps/{appId}/tokens. */
   listAppTokens(appId: UUID): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/tokens. */
-  createAppToken(appId: UUID, payload?: CreateAppTokenRequest | undefined | null): Promise<ApiResponse>
+  createAppToken(appId: UUID, payload?: CreateAppTokenRequest): Promise<ApiResponse>
   /** DELETE /v2/apps/{appId}/tokens/{tokenId}. */
   revokeAppToken(appId: UUID, tokenId: UUID): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/tokens/{tokenId}/rotate. */
-  rotateAppToken(appId: UUID, tokenId: UUID, payload?: RotateAppTokenRequest | undefined | null): Promise<ApiResponse>
+  rotateAppToken(appId: UUID, tokenId: UUID, payload?: RotateAppTokenRequest): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/provision. */
   provisionApp(appId: UUID, payload?: ProvisionAppRequest): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/bot. */
@@ -138,7 +187,7 @@ export declare class EthoraSDKService {
   /** POST /v2/apps/{appId}/chats. */
   createChatRoomInApp(appId: UUID, chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/chats. */
-  listChatsInApp(appId: UUID, params?: ListAppChatsQueryParams | undefined | null): Promise<ApiResponse>
+  listChatsInApp(appId: UUID, params?: ListAppChatsQueryParams): Promise<ApiResponse>
   /** DELETE /v2/apps/{appId}/chats. */
   deleteChatRoomInApp(appId: UUID, chatId: UUID): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/chats/users-access. */
@@ -146,13 +195,12 @@ export declare class EthoraSDKService {
   /** DELETE /v2/apps/{appId}/chats/users-access. */
   removeUserAccessFromChatRoomInApp(appId: UUID, chatId: UUID, userId: UUID | UUID[]): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/users/{userId}/chats. */
-  getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams | undefined | null): Promise<ApiResponse>
+  getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
   /** PATCH /v2/apps/{appId}/chats/{chatName}. */
   updateChatRoomInApp(appId: UUID, chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
   /** What `console.log` / `util.inspect` show: the app and URL, never the secret. */
   toJSON(): any
 }
-export type EthoraSdkService = EthoraSDKService
 
 /** What every network method resolves with: the server's JSON (objects get `url`). */
 export interface ApiResponse {
@@ -211,10 +259,10 @@ export interface CreateChatRoomRequest {
 }
 
 /** A client (user) JWT, as the reference's `createClientToken`. */
-export declare function createClientToken(userId: string, customSecrets?: EthoraSDKConfig | undefined | null): string
+export declare function createClientToken(userId: UUID, customSecrets?: EthoraSDKConfig): string
 
 /** A server (B2B) JWT, as the reference's `createServerToken`. */
-export declare function createServerToken(customSecrets?: EthoraSDKConfig | undefined | null, options?: ServerTokenOptions | undefined | null): string
+export declare function createServerToken(customSecrets?: EthoraSDKConfig, options?: ServerTokenOptions | undefined | null): string
 
 /**
  * User fields for `createUser`, as the reference README documents them. Every field has a
@@ -244,17 +292,27 @@ export interface EthoraSDKConfig {
   /** Time limit for establishing a connection in milliseconds (default 5000). */
   connectTimeoutMs?: number
   /**
-   * Most requests one client keeps in flight, and so the most sockets it opens
+   * Most requests one client keeps in flight, and so about the most sockets it opens
    * (default 64); further calls wait for a free slot.
    */
   maxConnections?: number
+  /** Retries of a transiently failed call (default 2; 0 disables retrying). */
+  maxRetries?: number
+  /** First backoff step in milliseconds (default 200); waits are jittered and doubled. */
+  retryBaseDelayMs?: number
+  /** Longest wait between attempts, also the cap for `Retry-After` (default 5000). */
+  retryMaxDelayMs?: number
+  /** Largest response body read, in bytes (default 16 MiB). */
+  maxResponseBytes?: number
+  /** `off` (default), `error`, `warn`, `info` or `debug`; falls back to `ETHORA_LOG`. */
+  logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug'
 }
 
 /**
  * Without a config: one shared instance built from the environment (the same object every
  * time). With a config: a new instance, not cached.
  */
-export declare function getEthoraSDKService(config?: EthoraSDKConfig | undefined | null): EthoraSDKService
+export declare function getEthoraSDKService(config?: EthoraSDKConfig): EthoraSDKService
 
 /** Paging of `getUserChats`. */
 export interface GetUserChatsQueryParams {
@@ -368,4 +426,4 @@ export interface UpdateUserData {
  * Verifies a server or client token with its scoped key and returns its claims. With
  * `expectedType`, a token of the other type is refused. No raw-secret fallback.
  */
-export declare function verifyJwtToken(token: string, customSecrets?: EthoraSDKConfig | undefined | null, expectedType?: 'server' | 'client'): Record<string, unknown>
+export declare function verifyJwtToken(token: string, customSecrets?: EthoraSDKConfig, expectedType?: 'server' | 'client'): Record<string, unknown>

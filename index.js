@@ -835,8 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.EthoraError = nativeBinding.EthoraError
 module.exports.EthoraSDKService = nativeBinding.EthoraSDKService
-module.exports.EthoraSdkService = nativeBinding.EthoraSdkService
 module.exports.createClientToken = nativeBinding.createClientToken
 module.exports.createServerToken = nativeBinding.createServerToken
 module.exports.getEthoraSDKService = nativeBinding.getEthoraSDKService

@@ -1,38 +1,128 @@
-//! Core errors as JavaScript `Error` objects carrying `code`, `status`, `method`, `url`,
-//! `argument` and, for HTTP failures, `response: { status, data }` like the reference's.
+//! `EthoraError`: a genuine JavaScript `Error` subclass every failure is thrown or rejected
+//! with, carrying the core error's fields (`code`, `status`, `method`, `url`, `argument`,
+//! `responseBody`, `requestId`, `rateLimit`, `attempts`, `retryable`) and, for migration
+//! from the reference SDK, `response: { status, data }`.
+//!
+//! napi classes cannot extend `Error`, so the class is defined by a few lines of JavaScript
+//! when the addon loads (`ERROR_CLASS_SOURCE`) and replaces the export slot that
+//! [`EthoraError`] (the struct below) declares (which is also what gives `index.d.ts` its declaration,
+//! completed by `typedef-header.d.ts`).
 
-use ethora_core::EthoraError;
+use std::cell::RefCell;
+use std::mem::ManuallyDrop;
+
+use ethora_core::EthoraError as CoreError;
 use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::{json, Map, Value};
 
-fn build_error_object<'env>(env: &'env Env, error: &EthoraError) -> Result<Object<'env>> {
-    let mut object = env.create_error(Error::new(Status::GenericFailure, error.message.clone()))?;
-    object.set("name", "EthoraError")?;
-    object.set("code", error.code_str())?;
-    if let Some(status) = error.status {
-        object.set("status", status)?;
+#[cfg_attr(test, allow(dead_code))]
+const ERROR_CLASS_SOURCE: &str = r#"(() => {
+  class EthoraError extends Error {
+    constructor(message, details) {
+      super(message)
+      if (details !== undefined && details !== null) Object.assign(this, details)
     }
-    if let Some(method) = error.method {
-        object.set("method", method)?;
-    }
-    if let Some(url) = &error.url {
-        object.set("url", url.as_str())?;
-    }
-    if let Some(argument) = &error.argument {
-        object.set("argument", argument.as_str())?;
-    }
-    if let (Some(status), Some(body)) = (error.status, &error.response_body) {
-        let mut response = Object::new(env)?;
-        response.set("status", status)?;
-        response.set("data", body)?;
-        object.set("response", response)?;
-    }
-    Ok(object)
+  }
+  Object.defineProperty(EthoraError.prototype, 'name', { value: 'EthoraError', writable: true, configurable: true })
+  return EthoraError
+})()"#;
+
+/// `new EthoraError(message, details)`.
+type ErrorClassRef = FunctionRef<FnArgs<(String, Value)>, ()>;
+
+thread_local! {
+    /// The class for this thread's JavaScript environment, set when the addon loads. Never
+    /// dropped: releasing a napi reference during thread teardown is not allowed.
+    static ERROR_CLASS: RefCell<Option<ManuallyDrop<ErrorClassRef>>> = const { RefCell::new(None) };
 }
 
-/// A `napi::Error` that throws (or rejects with) the built error object as it is.
-pub fn to_js_error(env: &Env, error: &EthoraError) -> Error {
-    match build_error_object(env, error) {
-        Ok(object) => Error::from(object.to_unknown()),
+/// Export slot and type declaration of `EthoraError`; see the module documentation.
+#[napi]
+pub struct EthoraError {}
+
+#[cfg_attr(test, allow(dead_code))]
+#[napi(module_exports)]
+pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
+    let class: Function<FnArgs<(String, Value)>, ()> = env.run_script(ERROR_CLASS_SOURCE)?;
+    let reference = class.create_ref()?;
+    exports.set("EthoraError", class)?;
+    ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
+    Ok(())
+}
+
+/// The error's fields as the JavaScript object gets them.
+fn details(error: &CoreError) -> Value {
+    let mut details = Map::new();
+    details.insert("code".into(), json!(error.code_str()));
+    let optional = [
+        ("status", error.status.map(|s| json!(s))),
+        ("method", error.method.map(|m| json!(m))),
+        ("url", error.url.as_ref().map(|u| json!(u))),
+        ("argument", error.argument.as_ref().map(|a| json!(a))),
+        ("responseBody", error.response_body.clone()),
+        ("requestId", error.request_id.as_ref().map(|r| json!(r))),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            details.insert(key.into(), value);
+        }
+    }
+    if let Some(rate_limit) = &error.rate_limit {
+        let mut info = Map::new();
+        for (key, value) in [
+            ("limit", rate_limit.limit),
+            ("remaining", rate_limit.remaining),
+            ("reset", rate_limit.reset),
+            ("retryAfterMs", rate_limit.retry_after_ms),
+        ] {
+            if let Some(value) = value {
+                info.insert(key.into(), json!(value));
+            }
+        }
+        details.insert("rateLimit".into(), Value::Object(info));
+    }
+    details.insert("attempts".into(), json!(error.attempts));
+    details.insert("retryable".into(), json!(error.retryable));
+    if let (Some(status), Some(body)) = (error.status, &error.response_body) {
+        details.insert("response".into(), json!({ "status": status, "data": body }));
+    }
+    Value::Object(details)
+}
+
+fn build_error<'env>(env: &'env Env, error: &CoreError) -> Result<Unknown<'env>> {
+    let message = error.message.clone();
+    let details = details(error);
+    let constructed = ERROR_CLASS.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .map(|class| {
+                class
+                    .borrow_back(env)?
+                    .new_instance(FnArgs::from((message.clone(), details.clone())))
+            })
+            .transpose()
+    })?;
+    match constructed {
+        Some(instance) => Ok(instance),
+        None => {
+            // Only before the addon finished loading: a plain Error with the same fields.
+            let mut plain = env.create_error(Error::new(Status::GenericFailure, message))?;
+            plain.set("name", "EthoraError")?;
+            if let Value::Object(fields) = details {
+                for (key, value) in fields {
+                    plain.set(key, value)?;
+                }
+            }
+            Ok(plain.to_unknown())
+        }
+    }
+}
+
+/// A `napi::Error` that throws (or rejects with) the `EthoraError` object as it is.
+pub fn to_js_error(env: &Env, error: &CoreError) -> Error {
+    match build_error(env, error) {
+        Ok(object) => Error::from(object),
         Err(fallback) => fallback,
     }
 }

@@ -1,5 +1,8 @@
 //! Node.js face of the Ethora SDK: converts JavaScript values and calls `ethora-core`.
 //!
+//! Every argument arrives as a plain JavaScript value and is checked by the core's argument
+//! readers, so a wrong type is an `EthoraError` with `code: 'ETHORA_VALIDATION'` that names
+//! the argument (a rejected promise for network methods), never a bare conversion error.
 //! Network methods build their request with a pure core operation, send it on the tokio
 //! runtime through the client's shared connection pool, and return a promise.
 
@@ -13,52 +16,67 @@ use std::sync::Arc;
 
 use ethora_core::config::{ConfigInput, Credentials};
 use ethora_core::token::{now_unix_seconds, signer_for, TokenPurpose};
-use ethora_core::{operations, ApiRequest, EthoraClient};
+use ethora_core::{args, operations, ApiRequest, EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
-use napi::Either;
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::errors::to_js_error;
+pub use crate::errors::EthoraError;
 pub use crate::types::*;
+
+type CoreResult<T> = ethora_core::Result<T>;
 
 fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// One id or a list of ids, as the reference's `UUID | UUID[]`.
-fn id_list(ids: Either<String, Vec<String>>) -> Vec<String> {
-    match ids {
-        Either::A(one) => vec![one],
-        Either::B(many) => many,
+/// A JavaScript argument as JSON; `undefined` is `None`.
+fn json_arg(value: Option<Unknown>, argument: &str) -> CoreResult<Option<Value>> {
+    let Some(value) = value else { return Ok(None) };
+    match value.get_type() {
+        Ok(ValueType::Undefined) => Ok(None),
+        _ => Value::from_unknown(value).map(Some).map_err(|_| {
+            CoreError::validation(
+                argument,
+                "must hold only JSON values (no functions, symbols or undefined in arrays)",
+            )
+        }),
     }
 }
 
-/// A required JSON argument; `undefined` becomes `null`, which the core then rejects with a
-/// validation error naming the argument.
-fn json_arg(value: Unknown) -> Result<Value> {
-    if value.get_type()? == ValueType::Undefined {
-        return Ok(Value::Null);
-    }
-    Value::from_unknown(value)
+/// An id argument: a non-blank string.
+fn id_arg(value: Unknown, argument: &str) -> CoreResult<String> {
+    let id = match value.get_type() {
+        Ok(ValueType::String) => String::from_unknown(value)
+            .map_err(|_| CoreError::validation(argument, "must be a string"))?,
+        _ => {
+            return Err(CoreError::validation(
+                argument,
+                "must be a non-empty string",
+            ))
+        }
+    };
+    ethora_core::naming::require_id(argument, &id)?;
+    Ok(id)
+}
+
+fn config_arg(config: Option<Unknown>) -> CoreResult<ConfigInput> {
+    args::config_input(json_arg(config, "config")?.as_ref(), "config")
 }
 
 /// The Ethora chat service client: the same class, methods and requests as
 /// `@ethora/sdk-backend`'s `EthoraSDKService`.
 #[napi(js_name = "EthoraSDKService")]
-pub struct EthoraSdkService {
+pub struct EthoraSDKService {
     client: Arc<EthoraClient>,
 }
 
 type PendingResponse<'env> = Result<PromiseRaw<'env, Value>>;
 
-impl EthoraSdkService {
+impl EthoraSDKService {
     /// Sends the built request (or rejects with its validation error) on the tokio runtime.
-    fn send<'env>(
-        &self,
-        env: &'env Env,
-        request: ethora_core::Result<ApiRequest>,
-    ) -> PendingResponse<'env> {
+    fn send<'env>(&self, env: &'env Env, request: CoreResult<ApiRequest>) -> PendingResponse<'env> {
         let client = Arc::clone(&self.client);
         env.spawn_future_with_callback(
             async move {
@@ -77,14 +95,17 @@ impl EthoraSdkService {
 }
 
 #[napi]
-impl EthoraSdkService {
+impl EthoraSDKService {
     /// Explicit config values win over `ETHORA_CHAT_*` environment variables.
     #[napi(constructor)]
-    pub fn new(env: Env, config: Option<EthoraSDKConfig>) -> Result<Self> {
-        let input: ConfigInput = config.unwrap_or_default().into();
-        let client = EthoraClient::from_input(input, process_env)
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
+    ) -> Result<Self> {
+        let client = config_arg(config)
+            .and_then(|input| EthoraClient::from_input(input, process_env))
             .map_err(|error| to_js_error(&env, &error))?;
-        Ok(EthoraSdkService {
+        Ok(EthoraSDKService {
             client: Arc::new(client),
         })
     }
@@ -95,10 +116,10 @@ impl EthoraSdkService {
     pub fn create_chat_name(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         full: Option<bool>,
     ) -> Result<String> {
-        ethora_core::naming::require_id("chatId", &chat_id).map_err(|e| to_js_error(&env, &e))?;
+        let chat_id = id_arg(chat_id, "chatId").map_err(|e| to_js_error(&env, &e))?;
         Ok(ethora_core::naming::chat_name(
             self.app_id(),
             &chat_id,
@@ -111,9 +132,9 @@ impl EthoraSdkService {
     pub fn create_chat_user_jwt_token(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "UUID")] user_id: String,
+        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
     ) -> Result<String> {
-        ethora_core::naming::require_id("userId", &user_id).map_err(|e| to_js_error(&env, &e))?;
+        let user_id = id_arg(user_id, "userId").map_err(|e| to_js_error(&env, &e))?;
         Ok(self.client.client_token(&user_id))
     }
 
@@ -122,10 +143,13 @@ impl EthoraSdkService {
     pub fn create_user<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] user_id: String,
-        #[napi(ts_arg_type = "Partial<CreateUserData>")] user_data: Option<Value>,
+        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
+        #[napi(ts_arg_type = "Partial<CreateUserData>")] user_data: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::create_user(&user_id, user_data.as_ref()))
+        let request = id_arg(user_id, "userId").and_then(|user_id| {
+            operations::create_user(&user_id, json_arg(user_data, "userData")?.as_ref())
+        });
+        self.send(env, request)
     }
 
     /// POST /v2/chats.
@@ -133,13 +157,13 @@ impl EthoraSdkService {
     pub fn create_chat_room<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Value>,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            operations::create_chat_room(&chat_id, room_data.as_ref()),
-        )
+        let request = id_arg(chat_id, "chatId").and_then(|chat_id| {
+            operations::create_chat_room(&chat_id, json_arg(room_data, "roomData")?.as_ref())
+        });
+        self.send(env, request)
     }
 
     /// POST /v2/chats/users-access.
@@ -147,10 +171,15 @@ impl EthoraSdkService {
     pub fn grant_user_access_to_chat_room<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Either<String, Vec<String>>,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = operations::grant_user_access(self.app_id(), &chat_id, &id_list(user_id));
+        let request = (|| {
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let members =
+                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
+            operations::grant_user_access(self.app_id(), &chat_id, &members)
+        })();
         self.send(env, request)
     }
 
@@ -159,10 +188,15 @@ impl EthoraSdkService {
     pub fn remove_user_access_from_chat_room<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Either<String, Vec<String>>,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = operations::remove_user_access(self.app_id(), &chat_id, &id_list(user_id));
+        let request = (|| {
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let members =
+                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
+            operations::remove_user_access(self.app_id(), &chat_id, &members)
+        })();
         self.send(env, request)
     }
 
@@ -171,9 +205,12 @@ impl EthoraSdkService {
     pub fn delete_users<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID[]")] user_ids: Vec<String>,
+        #[napi(ts_arg_type = "UUID[]")] user_ids: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::delete_users(&user_ids))
+        let request = json_arg(Some(user_ids), "userIds")
+            .and_then(|ids| args::id_list(ids.as_ref(), "userIds"))
+            .and_then(|ids| operations::delete_users(&ids));
+        self.send(env, request)
     }
 
     /// DELETE /v1/chats; resolves `{ ok: false, reason: 'Chat room not found' }` when missing.
@@ -181,9 +218,11 @@ impl EthoraSdkService {
     pub fn delete_chat_room<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::delete_chat_room(self.app_id(), &chat_id))
+        let request = id_arg(chat_id, "chatId")
+            .and_then(|chat_id| operations::delete_chat_room(self.app_id(), &chat_id));
+        self.send(env, request)
     }
 
     /// PATCH /v2/chats/users with 1-100 users.
@@ -193,10 +232,10 @@ impl EthoraSdkService {
         env: &'env Env,
         #[napi(ts_arg_type = "UpdateUserData[]")] users: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            operations::update_users(self.app_id(), &json_arg(users)?),
-        )
+        let request = json_arg(Some(users), "users").and_then(|users| {
+            operations::update_users(self.app_id(), &users.unwrap_or(Value::Null))
+        });
+        self.send(env, request)
     }
 
     /// GET /v2/chats/users.
@@ -204,10 +243,12 @@ impl EthoraSdkService {
     pub fn get_users<'env>(
         &self,
         env: &'env Env,
-        params: Option<GetUsersQueryParams>,
+        #[napi(ts_arg_type = "GetUsersQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let query = params.unwrap_or_default().into();
-        self.send(env, operations::get_users(&query))
+        let request = json_arg(params, "params")
+            .and_then(|params| args::users_query(params.as_ref(), "params"))
+            .and_then(|query| operations::get_users(&query));
+        self.send(env, request)
     }
 
     /// GET /v2/apps/{appId}/users/{userId}/chats for the configured app.
@@ -215,11 +256,14 @@ impl EthoraSdkService {
     pub fn get_user_chats<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] user_id: String,
-        params: Option<GetUserChatsQueryParams>,
+        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
+        #[napi(ts_arg_type = "GetUserChatsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let query = params.unwrap_or_default().into();
-        let request = operations::get_user_chats(self.app_id(), &user_id, &query);
+        let request = (|| {
+            let user_id = id_arg(user_id, "userId")?;
+            let query = args::chats_query(json_arg(params, "params")?.as_ref(), "params")?;
+            operations::get_user_chats(self.app_id(), &user_id, &query)
+        })();
         self.send(env, request)
     }
 
@@ -228,11 +272,17 @@ impl EthoraSdkService {
     pub fn update_chat_room<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        update_data: UpdateChatRoomRequest,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "UpdateChatRoomRequest")] update_data: Unknown,
     ) -> PendingResponse<'env> {
-        let request =
-            operations::update_chat_room(self.app_id(), &chat_id, &update_data.into_json());
+        let request = (|| {
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let update = args::chat_update(
+                json_arg(Some(update_data), "updateData")?.as_ref(),
+                "updateData",
+            )?;
+            operations::update_chat_room(self.app_id(), &chat_id, &update)
+        })();
         self.send(env, request)
     }
 
@@ -241,10 +291,12 @@ impl EthoraSdkService {
     pub fn list_apps<'env>(
         &self,
         env: &'env Env,
-        params: Option<ListAppsQueryParams>,
+        #[napi(ts_arg_type = "ListAppsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let query = params.unwrap_or_default().into();
-        self.send(env, operations::list_apps(&query))
+        let request = json_arg(params, "params")
+            .and_then(|params| args::apps_query(params.as_ref(), "params"))
+            .and_then(|query| operations::list_apps(&query));
+        self.send(env, request)
     }
 
     /// GET /v2/apps/{appId}.
@@ -252,9 +304,12 @@ impl EthoraSdkService {
     pub fn get_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::get_app(&app_id))
+        self.send(
+            env,
+            id_arg(app_id, "appId").and_then(|id| operations::get_app(&id)),
+        )
     }
 
     /// POST /v2/apps.
@@ -264,7 +319,9 @@ impl EthoraSdkService {
         env: &'env Env,
         #[napi(ts_arg_type = "CreateAppRequest")] app_data: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::create_app(&json_arg(app_data)?))
+        let request = json_arg(Some(app_data), "appData")
+            .and_then(|data| operations::create_app(&data.unwrap_or(Value::Null)));
+        self.send(env, request)
     }
 
     /// DELETE /v2/apps/{appId}.
@@ -272,9 +329,12 @@ impl EthoraSdkService {
     pub fn delete_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::delete_app(&app_id))
+        self.send(
+            env,
+            id_arg(app_id, "appId").and_then(|id| operations::delete_app(&id)),
+        )
     }
 
     /// GET /v2/apps/{appId}/tokens.
@@ -282,9 +342,12 @@ impl EthoraSdkService {
     pub fn list_app_tokens<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::list_app_tokens(&app_id))
+        self.send(
+            env,
+            id_arg(app_id, "appId").and_then(|id| operations::list_app_tokens(&id)),
+        )
     }
 
     /// POST /v2/apps/{appId}/tokens.
@@ -292,11 +355,15 @@ impl EthoraSdkService {
     pub fn create_app_token<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        payload: Option<CreateAppTokenRequest>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "CreateAppTokenRequest")] payload: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let label = payload.and_then(|p| p.label);
-        self.send(env, operations::create_app_token(&app_id, label.as_deref()))
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let label = args::token_label(json_arg(payload, "payload")?.as_ref(), "payload")?;
+            operations::create_app_token(&app_id, label.as_deref())
+        })();
+        self.send(env, request)
     }
 
     /// DELETE /v2/apps/{appId}/tokens/{tokenId}.
@@ -304,10 +371,13 @@ impl EthoraSdkService {
     pub fn revoke_app_token<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] token_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] token_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::revoke_app_token(&app_id, &token_id))
+        let request = (|| {
+            operations::revoke_app_token(&id_arg(app_id, "appId")?, &id_arg(token_id, "tokenId")?)
+        })();
+        self.send(env, request)
     }
 
     /// POST /v2/apps/{appId}/tokens/{tokenId}/rotate.
@@ -315,12 +385,16 @@ impl EthoraSdkService {
     pub fn rotate_app_token<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] token_id: String,
-        payload: Option<RotateAppTokenRequest>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] token_id: Unknown,
+        #[napi(ts_arg_type = "RotateAppTokenRequest")] payload: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let label = payload.and_then(|p| p.label);
-        let request = operations::rotate_app_token(&app_id, &token_id, label.as_deref());
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let token_id = id_arg(token_id, "tokenId")?;
+            let label = args::token_label(json_arg(payload, "payload")?.as_ref(), "payload")?;
+            operations::rotate_app_token(&app_id, &token_id, label.as_deref())
+        })();
         self.send(env, request)
     }
 
@@ -329,10 +403,14 @@ impl EthoraSdkService {
     pub fn provision_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "ProvisionAppRequest")] payload: Option<Value>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "ProvisionAppRequest")] payload: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::provision_app(&app_id, payload.as_ref()))
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            operations::provision_app(&app_id, json_arg(payload, "payload")?.as_ref())
+        })();
+        self.send(env, request)
     }
 
     /// GET /v2/apps/{appId}/bot.
@@ -340,9 +418,12 @@ impl EthoraSdkService {
     pub fn get_app_bot<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::get_app_bot(&app_id))
+        self.send(
+            env,
+            id_arg(app_id, "appId").and_then(|id| operations::get_app_bot(&id)),
+        )
     }
 
     /// PUT /v2/apps/{appId}/bot.
@@ -350,13 +431,15 @@ impl EthoraSdkService {
     pub fn update_app_bot<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UpdateAppBotRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            operations::update_app_bot(&app_id, &json_arg(payload)?),
-        )
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
+            operations::update_app_bot(&app_id, &payload)
+        })();
+        self.send(env, request)
     }
 
     /// POST /v2/apps/{appId}/chats/broadcast.
@@ -364,10 +447,14 @@ impl EthoraSdkService {
     pub fn broadcast_to_app_chats<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "CreateAppBroadcastRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        let request = operations::broadcast_to_app_chats(&app_id, &json_arg(payload)?);
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
+            operations::broadcast_to_app_chats(&app_id, &payload)
+        })();
         self.send(env, request)
     }
 
@@ -376,10 +463,13 @@ impl EthoraSdkService {
     pub fn get_app_broadcast_job<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] job_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::get_app_broadcast_job(&app_id, &job_id))
+        let request = (|| {
+            operations::get_app_broadcast_job(&id_arg(app_id, "appId")?, &id_arg(job_id, "jobId")?)
+        })();
+        self.send(env, request)
     }
 
     /// GET /v1/apps/users/{xmppUsername}.
@@ -387,12 +477,11 @@ impl EthoraSdkService {
     pub fn get_app_user_by_xmpp_username<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] xmpp_username: String,
+        #[napi(ts_arg_type = "UUID")] xmpp_username: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            operations::get_app_user_by_xmpp_username(&xmpp_username),
-        )
+        let request = id_arg(xmpp_username, "xmppUsername")
+            .and_then(|name| operations::get_app_user_by_xmpp_username(&name));
+        self.send(env, request)
     }
 
     /// POST /v2/apps/{appId}/users/batch (answers 202 with a job id).
@@ -400,13 +489,15 @@ impl EthoraSdkService {
     pub fn create_users_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "BatchCreateUsersRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            operations::create_users_in_app(&app_id, &json_arg(payload)?),
-        )
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
+            operations::create_users_in_app(&app_id, &payload)
+        })();
+        self.send(env, request)
     }
 
     /// GET /v2/apps/{appId}/users/batch/{jobId}.
@@ -414,10 +505,13 @@ impl EthoraSdkService {
     pub fn get_users_batch_job<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] job_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::get_users_batch_job(&app_id, &job_id))
+        let request = (|| {
+            operations::get_users_batch_job(&id_arg(app_id, "appId")?, &id_arg(job_id, "jobId")?)
+        })();
+        self.send(env, request)
     }
 
     /// DELETE /v2/apps/{appId}/users/batch.
@@ -425,10 +519,15 @@ impl EthoraSdkService {
     pub fn delete_users_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID[]")] user_ids: Vec<String>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID[]")] user_ids: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::delete_users_in_app(&app_id, &user_ids))
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let ids = args::id_list(json_arg(Some(user_ids), "userIds")?.as_ref(), "userIds")?;
+            operations::delete_users_in_app(&app_id, &ids)
+        })();
+        self.send(env, request)
     }
 
     /// POST /v2/apps/{appId}/chats.
@@ -436,11 +535,16 @@ impl EthoraSdkService {
     pub fn create_chat_room_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Value>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = operations::create_chat_room_in_app(&app_id, &chat_id, room_data.as_ref());
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let room = json_arg(room_data, "roomData")?;
+            operations::create_chat_room_in_app(&app_id, &chat_id, room.as_ref())
+        })();
         self.send(env, request)
     }
 
@@ -449,11 +553,15 @@ impl EthoraSdkService {
     pub fn list_chats_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        params: Option<ListAppChatsQueryParams>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "ListAppChatsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let query = params.unwrap_or_default().into();
-        self.send(env, operations::list_chats_in_app(&app_id, &query))
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let query = args::chats_query(json_arg(params, "params")?.as_ref(), "params")?;
+            operations::list_chats_in_app(&app_id, &query)
+        })();
+        self.send(env, request)
     }
 
     /// DELETE /v2/apps/{appId}/chats.
@@ -461,10 +569,16 @@ impl EthoraSdkService {
     pub fn delete_chat_room_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(env, operations::delete_chat_room_in_app(&app_id, &chat_id))
+        let request = (|| {
+            operations::delete_chat_room_in_app(
+                &id_arg(app_id, "appId")?,
+                &id_arg(chat_id, "chatId")?,
+            )
+        })();
+        self.send(env, request)
     }
 
     /// POST /v2/apps/{appId}/chats/users-access.
@@ -472,11 +586,17 @@ impl EthoraSdkService {
     pub fn grant_user_access_to_chat_room_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Either<String, Vec<String>>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = operations::grant_user_access_in_app(&app_id, &chat_id, &id_list(user_id));
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let members =
+                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
+            operations::grant_user_access_in_app(&app_id, &chat_id, &members)
+        })();
         self.send(env, request)
     }
 
@@ -485,11 +605,17 @@ impl EthoraSdkService {
     pub fn remove_user_access_from_chat_room_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Either<String, Vec<String>>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = operations::remove_user_access_in_app(&app_id, &chat_id, &id_list(user_id));
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let members =
+                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
+            operations::remove_user_access_in_app(&app_id, &chat_id, &members)
+        })();
         self.send(env, request)
     }
 
@@ -498,12 +624,17 @@ impl EthoraSdkService {
     pub fn get_user_chats_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] user_id: String,
-        params: Option<GetUserChatsQueryParams>,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
+        #[napi(ts_arg_type = "GetUserChatsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let query = params.unwrap_or_default().into();
-        self.send(env, operations::get_user_chats(&app_id, &user_id, &query))
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let user_id = id_arg(user_id, "userId")?;
+            let query = args::chats_query(json_arg(params, "params")?.as_ref(), "params")?;
+            operations::get_user_chats(&app_id, &user_id, &query)
+        })();
+        self.send(env, request)
     }
 
     /// PATCH /v2/apps/{appId}/chats/{chatName}.
@@ -511,11 +642,19 @@ impl EthoraSdkService {
     pub fn update_chat_room_in_app<'env>(
         &self,
         env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: String,
-        #[napi(ts_arg_type = "UUID")] chat_id: String,
-        update_data: UpdateChatRoomRequest,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
+        #[napi(ts_arg_type = "UpdateChatRoomRequest")] update_data: Unknown,
     ) -> PendingResponse<'env> {
-        let request = operations::update_chat_room(&app_id, &chat_id, &update_data.into_json());
+        let request = (|| {
+            let app_id = id_arg(app_id, "appId")?;
+            let chat_id = id_arg(chat_id, "chatId")?;
+            let update = args::chat_update(
+                json_arg(Some(update_data), "updateData")?.as_ref(),
+                "updateData",
+            )?;
+            operations::update_chat_room(&app_id, &chat_id, &update)
+        })();
         self.send(env, request)
     }
 
@@ -532,7 +671,7 @@ impl EthoraSdkService {
 thread_local! {
     /// The instance `getEthoraSDKService()` returns, per JavaScript thread. Never dropped:
     /// releasing a napi reference during thread teardown is not allowed.
-    static DEFAULT_SERVICE: std::cell::RefCell<Option<ManuallyDrop<Reference<EthoraSdkService>>>> =
+    static DEFAULT_SERVICE: std::cell::RefCell<Option<ManuallyDrop<Reference<EthoraSDKService>>>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -541,10 +680,14 @@ thread_local! {
 #[napi(js_name = "getEthoraSDKService", ts_return_type = "EthoraSDKService")]
 pub fn get_ethora_sdk_service(
     env: Env,
-    config: Option<EthoraSDKConfig>,
-) -> Result<Reference<EthoraSdkService>> {
-    if let Some(config) = config {
-        return EthoraSdkService::new(env, Some(config))?.into_reference(env);
+    #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
+) -> Result<Reference<EthoraSDKService>> {
+    let has_config = match &config {
+        Some(value) => value.get_type()? != ValueType::Undefined,
+        None => false,
+    };
+    if has_config {
+        return EthoraSDKService::new(env, config)?.into_reference(env);
     }
     let existing = DEFAULT_SERVICE.with(|slot| {
         slot.borrow()
@@ -555,37 +698,41 @@ pub fn get_ethora_sdk_service(
     if let Some(reference) = existing {
         return Ok(reference);
     }
-    let reference = EthoraSdkService::new(env, None)?.into_reference(env)?;
+    let reference = EthoraSDKService::new(env, None)?.into_reference(env)?;
     let shared = reference.clone(env)?;
     DEFAULT_SERVICE.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(shared)));
     Ok(reference)
 }
 
-fn credentials(env: &Env, secrets: Option<EthoraSDKConfig>) -> Result<Credentials> {
-    let input: ConfigInput = secrets.unwrap_or_default().into();
-    Credentials::resolve(&input, process_env).map_err(|e| to_js_error(env, &e))
+fn credentials(secrets: Option<Unknown>) -> CoreResult<Credentials> {
+    Credentials::resolve(&config_arg(secrets)?, process_env)
 }
 
 /// A client (user) JWT, as the reference's `createClientToken`.
 #[napi]
 pub fn create_client_token(
     env: Env,
-    user_id: String,
-    custom_secrets: Option<EthoraSDKConfig>,
+    #[napi(ts_arg_type = "UUID")] user_id: Unknown,
+    #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
 ) -> Result<String> {
-    ethora_core::naming::require_id("userId", &user_id).map_err(|e| to_js_error(&env, &e))?;
-    let signer = signer_for(&credentials(&env, custom_secrets)?);
-    Ok(signer.client_token(&user_id, now_unix_seconds()))
+    (|| {
+        let user_id = id_arg(user_id, "userId")?;
+        let signer = signer_for(&credentials(custom_secrets)?);
+        Ok(signer.client_token(&user_id, now_unix_seconds()))
+    })()
+    .map_err(|e: CoreError| to_js_error(&env, &e))
 }
 
 /// A server (B2B) JWT, as the reference's `createServerToken`.
 #[napi]
 pub fn create_server_token(
     env: Env,
-    custom_secrets: Option<EthoraSDKConfig>,
+    #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     options: Option<ServerTokenOptions>,
 ) -> Result<String> {
-    let signer = signer_for(&credentials(&env, custom_secrets)?);
+    let signer = credentials(custom_secrets)
+        .map(|c| signer_for(&c))
+        .map_err(|e| to_js_error(&env, &e))?;
     let options = options.unwrap_or_default();
     Ok(signer.server_token(
         now_unix_seconds(),
@@ -599,30 +746,28 @@ pub fn create_server_token(
 #[napi(ts_return_type = "Record<string, unknown>")]
 pub fn verify_jwt_token(
     env: Env,
-    token: String,
-    custom_secrets: Option<EthoraSDKConfig>,
+    #[napi(ts_arg_type = "string")] token: Unknown,
+    #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     #[napi(ts_arg_type = "'server' | 'client'")] expected_type: Option<String>,
 ) -> Result<Value> {
-    let expected = match expected_type.as_deref() {
-        None => None,
-        Some("server") => Some(TokenPurpose::Server),
-        Some("client") => Some(TokenPurpose::Client),
-        Some(_) => {
-            let error = ethora_core::EthoraError::validation(
-                "expectedType",
-                "must be 'server' or 'client'",
-            );
-            return Err(to_js_error(&env, &error));
-        }
-    };
-    let signer = signer_for(&credentials(&env, custom_secrets)?);
-    signer
-        .verify(&token, expected)
-        .map(Value::Object)
-        .map_err(|e| {
-            to_js_error(
-                &env,
-                &ethora_core::EthoraError::validation("token", e.to_string()),
-            )
-        })
+    (|| {
+        let token = id_arg(token, "token")?;
+        let expected = match expected_type.as_deref() {
+            None => None,
+            Some("server") => Some(TokenPurpose::Server),
+            Some("client") => Some(TokenPurpose::Client),
+            Some(_) => {
+                return Err(CoreError::validation(
+                    "expectedType",
+                    "must be 'server' or 'client'",
+                ))
+            }
+        };
+        let signer = signer_for(&credentials(custom_secrets)?);
+        signer
+            .verify(&token, expected)
+            .map(Value::Object)
+            .map_err(|e| CoreError::validation("token", e.to_string()))
+    })()
+    .map_err(|e| to_js_error(&env, &e))
 }

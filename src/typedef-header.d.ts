@@ -19,6 +19,52 @@ export interface ProvisionAppRequest { [key: string]: unknown }
 export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
 
+/** What `EthoraError.code` says happened. */
+export type EthoraErrorCode =
+  | 'ETHORA_CONFIG'
+  | 'ETHORA_VALIDATION'
+  | 'ETHORA_HTTP'
+  | 'ETHORA_TIMEOUT'
+  | 'ETHORA_NETWORK'
+  | 'ETHORA_DECODE'
+
+/** Parsed `x-ratelimit-*` / `retry-after` headers of the last response. */
+export interface EthoraRateLimit {
+  limit?: number
+  remaining?: number
+  /** `x-ratelimit-reset` as sent. */
+  reset?: number
+  retryAfterMs?: number
+}
+
+/**
+ * Every failure of the SDK. Merged with the generated `EthoraError` class declaration:
+ * a genuine `Error` subclass, so `instanceof Error` and `instanceof EthoraError` both hold.
+ * Never contains the app secret or a token.
+ */
+export interface EthoraError extends Error {
+  readonly name: 'EthoraError'
+  readonly code: EthoraErrorCode
+  /** HTTP status, when the server answered. */
+  readonly status?: number
+  readonly method?: string
+  /** The request URL (no credentials, no token). */
+  readonly url?: string
+  /** For ETHORA_VALIDATION: the argument that was rejected. */
+  readonly argument?: string
+  /** The response body: parsed JSON, or text; at most 64 KiB. */
+  readonly responseBody?: unknown
+  /** The `x-request-id` of the request (the server's own when it sent one). */
+  readonly requestId?: string
+  readonly rateLimit?: EthoraRateLimit
+  /** Attempts made, retries included (0 when nothing was sent). */
+  readonly attempts: number
+  /** Whether this kind of failure may go away by itself (429, 502-504, timeouts, connection failures). */
+  readonly retryable: boolean
+  /** As on the reference SDK's errors: `{ status, data }` of the failed response. */
+  readonly response?: { status: number; data: unknown }
+}
+
 /** The chat repository contract that `EthoraSDKService` implements. */
 export interface ChatRepository {
   createChatName(chatId: UUID, full?: boolean): string

@@ -1,6 +1,9 @@
 //! The public TypeScript types, declared once here so that `napi build` generates them into
 //! `index.d.ts` with the reference SDK's field names and optionality.
 //!
+//! Arguments arrive as plain JavaScript values and are read by `ethora_core::args`, so these
+//! structs are the declarations only (napi generates their TypeScript from them).
+//!
 //! Types the reference declares as open (`[key: string]: unknown`) get that index signature
 //! from `typedef-header.d.ts`, merged into the generated interface of the same name; it is
 //! the one thing the generator cannot express.
@@ -11,7 +14,6 @@ use serde_json::Value;
 /// Configuration of one client. Every field falls back to the reference's environment
 /// variables (`ETHORA_CHAT_API_URL`, `ETHORA_CHAT_APP_ID`, `ETHORA_CHAT_APP_SECRET`).
 #[napi(object, js_name = "EthoraSDKConfig")]
-#[derive(Clone, Default)]
 pub struct EthoraSDKConfig {
     /// Base URL of the Ethora API, e.g. `https://api.chat.ethora.com`.
     pub chat_api_url: Option<String>,
@@ -21,22 +23,20 @@ pub struct EthoraSDKConfig {
     pub timeout_ms: Option<f64>,
     /// Time limit for establishing a connection in milliseconds (default 5000).
     pub connect_timeout_ms: Option<f64>,
-    /// Most requests one client keeps in flight, and so the most sockets it opens
+    /// Most requests one client keeps in flight, and so about the most sockets it opens
     /// (default 64); further calls wait for a free slot.
     pub max_connections: Option<f64>,
-}
-
-impl From<EthoraSDKConfig> for ethora_core::ConfigInput {
-    fn from(config: EthoraSDKConfig) -> Self {
-        ethora_core::ConfigInput {
-            chat_api_url: config.chat_api_url,
-            chat_app_id: config.chat_app_id,
-            chat_app_secret: config.chat_app_secret,
-            timeout_ms: config.timeout_ms,
-            connect_timeout_ms: config.connect_timeout_ms,
-            max_connections: config.max_connections,
-        }
-    }
+    /// Retries of a transiently failed call (default 2; 0 disables retrying).
+    pub max_retries: Option<f64>,
+    /// First backoff step in milliseconds (default 200); waits are jittered and doubled.
+    pub retry_base_delay_ms: Option<f64>,
+    /// Longest wait between attempts, also the cap for `Retry-After` (default 5000).
+    pub retry_max_delay_ms: Option<f64>,
+    /// Largest response body read, in bytes (default 16 MiB).
+    pub max_response_bytes: Option<f64>,
+    /// `off` (default), `error`, `warn`, `info` or `debug`; falls back to `ETHORA_LOG`.
+    #[napi(ts_type = "'off' | 'error' | 'warn' | 'info' | 'debug'")]
+    pub log_level: Option<String>,
 }
 
 /// What every network method resolves with: the server's JSON (objects get `url`).
@@ -100,7 +100,6 @@ pub struct CreateChatRoomRequest {
 
 /// Filters of `getUsers`.
 #[napi(object)]
-#[derive(Default)]
 pub struct GetUsersQueryParams {
     /// `{appId}_{chatId}` for group chats, `xmppA-xmppB` for 1:1 chats.
     pub chat_name: Option<String>,
@@ -113,59 +112,24 @@ pub struct GetUsersQueryParams {
     pub offset: Option<f64>,
 }
 
-impl From<GetUsersQueryParams> for ethora_core::operations::UsersQuery {
-    fn from(p: GetUsersQueryParams) -> Self {
-        ethora_core::operations::UsersQuery {
-            chat_name: p.chat_name,
-            xmpp_username: p.xmpp_username,
-            user_id: p.user_id,
-            limit: p.limit,
-            offset: p.offset,
-        }
-    }
-}
-
 /// Paging of `getUserChats`.
 #[napi(object)]
-#[derive(Default)]
 pub struct GetUserChatsQueryParams {
     pub limit: Option<f64>,
     pub offset: Option<f64>,
     pub include_members: Option<bool>,
 }
 
-impl From<GetUserChatsQueryParams> for ethora_core::operations::ChatsQuery {
-    fn from(p: GetUserChatsQueryParams) -> Self {
-        ethora_core::operations::ChatsQuery {
-            limit: p.limit,
-            offset: p.offset,
-            include_members: p.include_members,
-        }
-    }
-}
-
 /// Paging of `listChatsInApp`.
 #[napi(object)]
-#[derive(Default)]
 pub struct ListAppChatsQueryParams {
     pub limit: Option<f64>,
     pub offset: Option<f64>,
     pub include_members: Option<bool>,
 }
 
-impl From<ListAppChatsQueryParams> for ethora_core::operations::ChatsQuery {
-    fn from(p: ListAppChatsQueryParams) -> Self {
-        ethora_core::operations::ChatsQuery {
-            limit: p.limit,
-            offset: p.offset,
-            include_members: p.include_members,
-        }
-    }
-}
-
 /// Paging and order of `listApps`.
 #[napi(object)]
-#[derive(Default)]
 pub struct ListAppsQueryParams {
     /// 1 to 200.
     pub limit: Option<f64>,
@@ -176,35 +140,11 @@ pub struct ListAppsQueryParams {
     pub order_by: Option<String>,
 }
 
-impl From<ListAppsQueryParams> for ethora_core::operations::AppsQuery {
-    fn from(p: ListAppsQueryParams) -> Self {
-        ethora_core::operations::AppsQuery {
-            limit: p.limit,
-            offset: p.offset,
-            order: p.order,
-            order_by: p.order_by,
-        }
-    }
-}
-
 /// Title and description of a chat room (`updateChatRoom`).
 #[napi(object)]
 pub struct UpdateChatRoomRequest {
     pub title: Option<String>,
     pub description: Option<String>,
-}
-
-impl UpdateChatRoomRequest {
-    pub fn into_json(self) -> Value {
-        let mut body = serde_json::Map::new();
-        if let Some(title) = self.title {
-            body.insert("title".into(), Value::String(title));
-        }
-        if let Some(description) = self.description {
-            body.insert("description".into(), Value::String(description));
-        }
-        Value::Object(body)
-    }
 }
 
 /// Body of `createApp`; `displayName` is required, other keys are forwarded.

@@ -4,10 +4,16 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::{EthoraError, Result};
+use crate::logging::LogLevel;
+use crate::retry::{
+    RetryPolicy, DEFAULT_MAX_RETRIES, DEFAULT_RETRY_BASE_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS,
+};
 
 pub const ENV_API_URL: &str = "ETHORA_CHAT_API_URL";
 pub const ENV_APP_ID: &str = "ETHORA_CHAT_APP_ID";
 pub const ENV_APP_SECRET: &str = "ETHORA_CHAT_APP_SECRET";
+/// Log level when the config does not set `logLevel`: off, error, warn, info or debug.
+pub const ENV_LOG: &str = "ETHORA_LOG";
 
 /// Same defaults as the reference SDK's `DEFAULT_TIMEOUT`.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -15,6 +21,9 @@ pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 /// Requests one client keeps in flight at once (and so the most connections it opens).
 pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
 const MAX_CONNECTIONS_LIMIT: f64 = 10_000.0;
+/// Largest response body read (16 MiB); a longer one fails with `ETHORA_DECODE`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+const MAX_RETRIES_LIMIT: f64 = 10.0;
 /// Upper bound for both timeouts (one day); larger values are almost certainly unit mistakes.
 const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 
@@ -27,6 +36,11 @@ pub struct ConfigInput {
     pub timeout_ms: Option<f64>,
     pub connect_timeout_ms: Option<f64>,
     pub max_connections: Option<f64>,
+    pub max_retries: Option<f64>,
+    pub retry_base_delay_ms: Option<f64>,
+    pub retry_max_delay_ms: Option<f64>,
+    pub max_response_bytes: Option<f64>,
+    pub log_level: Option<String>,
 }
 
 /// The app secret. Its `Debug` and `Display` never show the value.
@@ -66,6 +80,9 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Most requests in flight at once; further calls wait for a free slot.
     pub max_connections: usize,
+    pub retry: RetryPolicy,
+    pub max_response_bytes: usize,
+    pub log_level: LogLevel,
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -84,13 +101,35 @@ fn timeout_from(name: &str, value: Option<f64>, default_ms: u64) -> Result<Durat
     }
 }
 
-fn max_connections_from(value: Option<f64>) -> Result<usize> {
+/// An optional whole number within `range`, or the default.
+fn integer_from(
+    name: &str,
+    value: Option<f64>,
+    range: std::ops::RangeInclusive<f64>,
+    default: u64,
+) -> Result<u64> {
     match value {
-        None => Ok(DEFAULT_MAX_CONNECTIONS),
-        Some(n) if n.fract() == 0.0 && (1.0..=MAX_CONNECTIONS_LIMIT).contains(&n) => Ok(n as usize),
+        None => Ok(default),
+        Some(n) if n.fract() == 0.0 && range.contains(&n) => Ok(n as u64),
         Some(_) => Err(EthoraError::config(format!(
-            "Invalid Ethora configuration: `maxConnections` must be an integer from 1 to {MAX_CONNECTIONS_LIMIT}"
+            "Invalid Ethora configuration: `{name}` must be an integer from {} to {}",
+            range.start(),
+            range.end()
         ))),
+    }
+}
+
+fn log_level_from(
+    explicit: Option<String>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<LogLevel> {
+    match non_empty(explicit).or_else(|| non_empty(env(ENV_LOG))) {
+        None => Ok(LogLevel::Off),
+        Some(level) => LogLevel::parse(&level).ok_or_else(|| {
+            EthoraError::config(format!(
+                "Invalid Ethora configuration: `logLevel` / {ENV_LOG} must be off, error, warn, info or debug"
+            ))
+        }),
     }
 }
 
@@ -195,7 +234,39 @@ impl ClientConfig {
                 input.connect_timeout_ms,
                 DEFAULT_CONNECT_TIMEOUT_MS,
             )?,
-            max_connections: max_connections_from(input.max_connections)?,
+            max_connections: integer_from(
+                "maxConnections",
+                input.max_connections,
+                1.0..=MAX_CONNECTIONS_LIMIT,
+                DEFAULT_MAX_CONNECTIONS as u64,
+            )? as usize,
+            retry: RetryPolicy {
+                max_retries: integer_from(
+                    "maxRetries",
+                    input.max_retries,
+                    0.0..=MAX_RETRIES_LIMIT,
+                    DEFAULT_MAX_RETRIES as u64,
+                )? as u32,
+                base_delay: Duration::from_millis(integer_from(
+                    "retryBaseDelayMs",
+                    input.retry_base_delay_ms,
+                    0.0..=MAX_TIMEOUT_MS,
+                    DEFAULT_RETRY_BASE_DELAY_MS,
+                )?),
+                max_delay: Duration::from_millis(integer_from(
+                    "retryMaxDelayMs",
+                    input.retry_max_delay_ms,
+                    0.0..=MAX_TIMEOUT_MS,
+                    DEFAULT_RETRY_MAX_DELAY_MS,
+                )?),
+            },
+            max_response_bytes: integer_from(
+                "maxResponseBytes",
+                input.max_response_bytes,
+                1.0..=1_073_741_824.0,
+                DEFAULT_MAX_RESPONSE_BYTES as u64,
+            )? as usize,
+            log_level: log_level_from(input.log_level, &env)?,
         })
     }
 }

@@ -55,6 +55,55 @@ pub struct ErrorDetails {
     pub response_body: Option<Value>,
     /// For validation errors: the argument that was rejected.
     pub argument: Option<String>,
+    /// The `x-request-id` of the request (the server's own when it sent one).
+    pub request_id: Option<String>,
+    /// Rate-limit headers of the last response, when it had any.
+    pub rate_limit: Option<RateLimit>,
+    /// How many attempts were made (0 when nothing was sent).
+    pub attempts: u32,
+    /// Whether this kind of failure may go away by itself (429, 502-504, connection
+    /// failures, timeouts), whether or not the SDK retried it.
+    pub retryable: bool,
+}
+
+/// Parsed `x-ratelimit-*` and `retry-after` response headers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    /// `x-ratelimit-reset` as sent (seconds).
+    pub reset: Option<u64>,
+    pub retry_after_ms: Option<u64>,
+}
+
+impl RateLimit {
+    pub fn is_empty(&self) -> bool {
+        *self == RateLimit::default()
+    }
+}
+
+/// Largest response body kept in an error (bytes of text); longer bodies are cut.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
+
+/// The body as an error keeps it: JSON as parsed when small, else text cut to
+/// [`MAX_ERROR_BODY_BYTES`].
+pub fn capped_body(body: Value, raw_len: usize) -> Value {
+    if raw_len <= MAX_ERROR_BODY_BYTES {
+        return body;
+    }
+    let text = match body {
+        Value::String(text) => text,
+        other => other.to_string(),
+    };
+    let mut cut = MAX_ERROR_BODY_BYTES;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Value::String(format!(
+        "{}… [{} more bytes cut]",
+        &text[..cut],
+        raw_len.saturating_sub(cut)
+    ))
 }
 
 impl std::ops::Deref for EthoraError {
@@ -80,6 +129,10 @@ impl EthoraError {
             url: None,
             response_body: None,
             argument: None,
+            request_id: None,
+            rate_limit: None,
+            attempts: 0,
+            retryable: false,
         }))
     }
 
@@ -103,6 +156,7 @@ impl EthoraError {
             ErrorCode::Http,
             format!("[{method}] {url} failed with status {status}"),
         );
+        error.retryable = crate::retry::Delivery::Answered(status).is_transient();
         error.status = Some(status);
         error.method = Some(method);
         error.url = Some(url);
@@ -112,6 +166,7 @@ impl EthoraError {
 
     pub fn transport(code: ErrorCode, method: &'static str, url: String, detail: &str) -> Self {
         let mut error = Self::bare(code, format!("[{method}] {url} failed: {detail}"));
+        error.retryable = matches!(code, ErrorCode::Timeout | ErrorCode::Network);
         error.method = Some(method);
         error.url = Some(url);
         error
@@ -123,3 +178,28 @@ impl EthoraError {
 }
 
 pub type Result<T, E = EthoraError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_bodies_are_cut_small_ones_kept() {
+        let small = serde_json::json!({"error": "x"});
+        assert_eq!(capped_body(small.clone(), 20), small);
+        let big = Value::String("é".repeat(MAX_ERROR_BODY_BYTES));
+        let Value::String(cut) = capped_body(big, MAX_ERROR_BODY_BYTES * 2) else {
+            panic!("text expected")
+        };
+        assert!(cut.len() < MAX_ERROR_BODY_BYTES + 64);
+        assert!(cut.ends_with("more bytes cut]"));
+    }
+
+    #[test]
+    fn transient_failures_are_marked_retryable() {
+        assert!(EthoraError::http("GET", "u".into(), 503, Value::Null).retryable);
+        assert!(!EthoraError::http("GET", "u".into(), 404, Value::Null).retryable);
+        assert!(EthoraError::transport(ErrorCode::Timeout, "GET", "u".into(), "t").retryable);
+        assert!(!EthoraError::validation("x", "y").retryable);
+    }
+}

@@ -7,14 +7,17 @@
 //! It compiles natively and for `wasm32-unknown-unknown`; the Node (napi) and edge
 //! (wasm-bindgen) bindings only convert types and call into it.
 
+pub mod args;
 pub mod client;
 pub mod config;
 pub mod encode;
 pub mod error;
+pub mod logging;
 pub mod naming;
 pub mod operations;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod token;
 
 pub use client::EthoraClient;
