@@ -11,6 +11,16 @@ export interface MockServerOptions {
   binary?: string
 }
 
+export type MockFault =
+  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'rateLimit'; retryAfter?: string | number }
+  | { type: 'hang'; ms?: number }
+  | { type: 'reset' }
+  | { type: 'malformedJson' }
+  | { type: 'html'; status?: number }
+  | { type: 'empty'; status?: number }
+  | { type: 'large'; bytes?: number }
+
 export interface MockServer {
   url: string
   appId: string
@@ -21,8 +31,14 @@ export interface MockServer {
   state(): Promise<Record<string, unknown>>
   /** The last requests as received: method, raw path, query, body. */
   requests(): Promise<Array<{ method: string; path: string; query: string | null; body: unknown }>>
-  /** Forgets all data and requests. */
+  /** Forgets all data, requests and queued faults. */
   reset(): Promise<{ ok: boolean }>
+  /** Connections accepted and open, requests served, faults still queued. */
+  stats(): Promise<{ connectionsAccepted: number; connectionsOpen: number; peakOpenConnections: number; requests: number; faultsPending: number }>
+  /** Makes the next `times` matching requests answer with `fault` instead (the request is not applied). */
+  fault(fault: MockFault, options?: { times?: number; method?: string; path?: string }): Promise<{ ok: boolean }>
+  /** Drops all queued faults. */
+  clearFaults(): Promise<{ ok: boolean }>
   /** Stops the server. */
   close(): Promise<void>
 }

@@ -62,9 +62,12 @@ function startMockServer(options = {}) {
       child.off('exit', onExit)
       const url = output.slice(0, newline).trim()
       const exited = new Promise((done) => child.once('exit', done))
-      const admin = async (method, route) => {
-        const response = await fetch(`${url}/__mock/${route}`, { method })
-        return response.json()
+      const admin = async (method, route, body) => {
+        const init = body === undefined ? { method } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }
+        const response = await fetch(`${url}/__mock/${route}`, init)
+        const reply = await response.json()
+        if (!response.ok) throw new Error(`ethora-mock: ${reply.error ?? response.status}`)
+        return reply
       }
       resolve({
         url,
@@ -76,8 +79,19 @@ function startMockServer(options = {}) {
         state: () => admin('GET', 'state'),
         /** The last requests as received (method, raw path, query, body). */
         requests: () => admin('GET', 'requests'),
-        /** Forgets all data and requests. */
+        /** Forgets all data, requests and queued faults. */
         reset: () => admin('POST', 'reset'),
+        /** Connections accepted and open, requests served, faults still queued. */
+        stats: () => admin('GET', 'stats'),
+        /**
+         * Makes the next `times` requests (matching `method` / raw `path` prefix when given)
+         * answer with a fault instead: `{ type: 'status', status }`, `{ type: 'rateLimit', retryAfter }`,
+         * `{ type: 'hang', ms }`, `{ type: 'reset' }`, `{ type: 'malformedJson' }`,
+         * `{ type: 'html', status? }`, `{ type: 'empty', status? }`, `{ type: 'large', bytes? }`.
+         */
+        fault: (fault, { times = 1, method, path } = {}) => admin('POST', 'faults', { fault, times, method, path }),
+        /** Drops all queued faults. */
+        clearFaults: () => admin('DELETE', 'faults'),
         /** Stops the server; resolves when the process has exited. */
         close() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')

@@ -2,13 +2,16 @@
 //! each request, for tests, the demo and benchmarks.
 //!
 //! Besides the API it serves a few unauthenticated helper routes under `/__mock/` for tests:
-//! `GET /__mock/state` (everything stored), `POST /__mock/reset`, and
+//! `GET /__mock/state` (everything stored), `POST /__mock/reset`,
 //! `GET`/`DELETE /__mock/requests` (the last requests as received: method, raw path, query,
-//! body).
+//! body), `GET /__mock/stats` (connections accepted and open, requests served), and
+//! `POST`/`DELETE /__mock/faults` (see [`faults`]).
 
+pub mod faults;
 pub mod store;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::{Body, Bytes};
@@ -21,6 +24,7 @@ use ethora_core::token::{TokenPurpose, TokenSigner};
 use percent_encoding::percent_decode_str;
 use serde_json::{json, Value};
 
+use crate::faults::Faults;
 use crate::store::{Reply, ReplyBody, Store};
 
 /// Largest request body the mock reads.
@@ -35,11 +39,33 @@ pub struct MockConfig {
     pub app_secret: String,
 }
 
+/// Connection and request counters.
+#[derive(Debug, Default)]
+pub struct Stats {
+    accepted: AtomicU64,
+    open: AtomicU64,
+    peak_open: AtomicU64,
+    requests: AtomicU64,
+}
+
+impl Stats {
+    fn snapshot(&self) -> Value {
+        json!({
+            "connectionsAccepted": self.accepted.load(Ordering::Relaxed),
+            "connectionsOpen": self.open.load(Ordering::Relaxed),
+            "peakOpenConnections": self.peak_open.load(Ordering::Relaxed),
+            "requests": self.requests.load(Ordering::Relaxed),
+        })
+    }
+}
+
 /// State shared by all connections.
 pub struct MockState {
     store: Mutex<Store>,
     signer: TokenSigner,
     requests: Mutex<VecDeque<Value>>,
+    faults: Mutex<Faults>,
+    stats: Arc<Stats>,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -55,7 +81,90 @@ impl MockState {
             store: Mutex::new(Store::new(&config.app_id)),
             signer: TokenSigner::new(&config.app_id, &AppSecret::new(config.app_secret.clone())),
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_SIZE)),
+            faults: Mutex::new(Faults::default()),
+            stats: Arc::new(Stats::default()),
         })
+    }
+}
+
+/// A TCP listener that counts connections in [`Stats`].
+pub struct CountingListener {
+    inner: tokio::net::TcpListener,
+    stats: Arc<Stats>,
+}
+
+/// A connection that keeps [`Stats::open`] right when it closes.
+pub struct CountedStream {
+    inner: tokio::net::TcpStream,
+    stats: Arc<Stats>,
+}
+
+impl Drop for CountedStream {
+    fn drop(&mut self) {
+        self.stats.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl tokio::io::AsyncRead for CountedStream {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for CountedStream {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+impl axum::serve::Listener for CountingListener {
+    type Io = CountedStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.inner.accept().await {
+                Ok((stream, address)) => {
+                    let _ = stream.set_nodelay(true);
+                    self.stats.accepted.fetch_add(1, Ordering::Relaxed);
+                    let open = self.stats.open.fetch_add(1, Ordering::Relaxed) + 1;
+                    self.stats.peak_open.fetch_max(open, Ordering::Relaxed);
+                    let stream = CountedStream {
+                        inner: stream,
+                        stats: Arc::clone(&self.stats),
+                    };
+                    return (stream, address);
+                }
+                // Out of file descriptors and the like: wait a moment, as axum's own does.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.inner.local_addr()
     }
 }
 
@@ -68,7 +177,12 @@ pub fn router(state: Arc<MockState>) -> Router {
 /// Serves on `listener` until the future is dropped. Keep-alive connections are not waited
 /// for: a mock that stops, stops.
 pub async fn serve(listener: tokio::net::TcpListener, config: &MockConfig) -> std::io::Result<()> {
-    axum::serve(listener, router(MockState::new(config))).await
+    let state = MockState::new(config);
+    let listener = CountingListener {
+        inner: listener,
+        stats: Arc::clone(&state.stats),
+    };
+    axum::serve(listener, router(state)).await
 }
 
 fn respond(reply: Reply) -> Response {
@@ -164,9 +278,10 @@ async fn handle(State(state): State<Arc<MockState>>, request: Request<Body>) -> 
             Err(_) => return respond(Reply::error(400, "the body is not valid JSON")),
         }
     };
+    state.stats.requests.fetch_add(1, Ordering::Relaxed);
     let raw_path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(str::to_owned);
-    {
+    if !raw_path.starts_with("/__mock/") {
         let mut log = locked(&state.requests);
         if log.len() == REQUEST_LOG_SIZE {
             log.pop_front();
@@ -182,8 +297,14 @@ async fn handle(State(state): State<Arc<MockState>>, request: Request<Body>) -> 
         .collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let query = parse_query(query.as_deref());
+    if segments.first() != Some(&"__mock") {
+        let fault = locked(&state.faults).take(parts.method.as_str(), &raw_path);
+        if let Some(fault) = fault {
+            return faults::answer(&fault).await;
+        }
+    }
     let reply = match segments.as_slice() {
-        ["__mock", rest @ ..] => admin(&state, &parts.method, rest),
+        ["__mock", rest @ ..] => admin(&state, &parts.method, rest, &body),
         _ => match caller(&state, &parts.headers) {
             Err(reply) => reply,
             Ok(caller) => {
@@ -196,12 +317,26 @@ async fn handle(State(state): State<Arc<MockState>>, request: Request<Body>) -> 
     respond(reply)
 }
 
-fn admin(state: &MockState, method: &Method, rest: &[&str]) -> Reply {
+fn admin(state: &MockState, method: &Method, rest: &[&str], body: &Value) -> Reply {
     match (method.as_str(), rest) {
+        ("GET", ["stats"]) => {
+            let mut stats = state.stats.snapshot();
+            stats["faultsPending"] = json!(locked(&state.faults).pending());
+            Reply::ok(stats)
+        }
+        ("POST", ["faults"]) => match locked(&state.faults).add(body) {
+            Ok(()) => Reply::ok(json!({ "ok": true })),
+            Err(message) => Reply::error(400, message),
+        },
+        ("DELETE", ["faults"]) => {
+            locked(&state.faults).clear();
+            Reply::ok(json!({ "ok": true }))
+        }
         ("GET", ["state"]) => Reply::ok(locked(&state.store).snapshot()),
         ("POST", ["reset"]) => {
             locked(&state.store).reset();
             locked(&state.requests).clear();
+            locked(&state.faults).clear();
             Reply::ok(json!({ "ok": true }))
         }
         ("GET", ["requests"]) => Reply::ok(Value::Array(

@@ -1,0 +1,137 @@
+// Hostile ids reach the intended route as one segment; bad input never reaches the network;
+// 10,000 concurrent calls use a bounded number of sockets and leave no descriptors behind;
+// debug logs carry neither the secret nor a token.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { sdk } from './helpers/sdk.mjs'
+
+const require = createRequire(import.meta.url)
+const { startMockServer } = require('../mock.js')
+
+let mock
+let chat
+before(async () => {
+  mock = await startMockServer()
+  chat = new sdk.EthoraSDKService(mock.config)
+})
+after(() => mock.close())
+
+const HOSTILE_IDS = ['a/b', 'x?y=1', 'frag#ment', '100%', '../../v2/apps', 'a b', 'ünï©ødé', 'tab\there', 'nul\u0000byte', 'semi;colon', '%2F']
+
+test('hostile ids reach the intended route as one encoded segment', async () => {
+  await mock.reset()
+  for (const id of HOSTILE_IDS) {
+    await chat.getUserChats(id).catch((error) => assert.equal(error.status, 404))
+    await chat.getAppBroadcastJob(mock.appId, id).catch((error) => assert.equal(error.status, 404))
+  }
+  const seen = (await mock.requests()).map((r) => r.path)
+  for (const [index, id] of HOSTILE_IDS.entries()) {
+    const userPath = seen[index * 2]
+    const segments = userPath.split('/')
+    assert.equal(segments.length, 7, `${JSON.stringify(id)} -> ${userPath}`)
+    assert.deepEqual(segments.slice(0, 5), ['', 'v2', 'apps', mock.appId, 'users'])
+    assert.equal(decodeURIComponent(segments[5]), id)
+    assert.equal(segments[6], 'chats')
+    const jobPath = seen[index * 2 + 1].split('/')
+    assert.equal(jobPath.length, 7)
+    assert.equal(decodeURIComponent(jobPath[6]), id)
+  }
+})
+
+test('invalid input is rejected before any request, naming the argument', async () => {
+  await mock.reset()
+  const cases = [
+    [() => chat.getApp(''), 'appId'],
+    [() => chat.getApp('   '), 'appId'],
+    [() => chat.getApp('..'), 'appId'],
+    [() => chat.getApp('.'), 'appId'],
+    [() => chat.getApp(42), 'appId'],
+    [() => chat.getApp(undefined), 'appId'],
+    [() => chat.deleteUsers([]), 'userIds'],
+    [() => chat.deleteUsers('u1'), 'userIds'],
+    [() => chat.deleteUsers(['u1', 7]), 'userIds'],
+    [() => chat.grantUserAccessToChatRoom('room', []), 'userId'],
+    [() => chat.grantUserAccessToChatRoom('room', {}), 'userId'],
+    [() => chat.updateUsers([]), 'users'],
+    [() => chat.updateUsers(Array.from({ length: 101 }, (_, i) => ({ xmppUsername: `u${i}` }))), 'users'],
+    [() => chat.updateUsers([{ firstName: 'no id' }]), 'users[0]'],
+    [() => chat.getUsers({ limit: 0 }), 'params.limit'],
+    [() => chat.getUsers({ limit: 501 }), 'params.limit'],
+    [() => chat.getUsers({ limit: 2.5 }), 'params.limit'],
+    [() => chat.getUsers({ offset: -1 }), 'params.offset'],
+    [() => chat.getUsers({ limit: '10' }), 'params.limit'],
+    [() => chat.listApps({ limit: 201 }), 'params.limit'],
+    [() => chat.listApps({ order: 'up' }), 'params.order'],
+    [() => chat.createUser('u', { firstName: 5 }), 'userData.firstName'],
+    [() => chat.createChatRoom('r', { uuid: 'other' }), 'roomData.uuid'],
+    [() => chat.createApp({ appTagline: 'x' }), 'appData.displayName'],
+    [() => chat.broadcastToAppChats('a', { allRooms: true }), 'payload.text'],
+    [() => chat.broadcastToAppChats('a', { text: 'x', allRooms: true, chatIds: ['y'] }), 'payload'],
+    [() => chat.createUsersInApp('a', { usersList: [] }), 'payload.usersList'],
+    [() => chat.updateChatRoom('r', { title: 7 }), 'updateData.title'],
+    [() => chat.createUser('u', { callback() {} }), 'userData'],
+  ]
+  for (const [call, argument] of cases) {
+    const error = await call().then(() => assert.fail(`resolved: ${call}`), (e) => e)
+    assert.ok(error instanceof sdk.EthoraError, String(error))
+    assert.equal(error.code, 'ETHORA_VALIDATION', `${call}: ${error.message}`)
+    assert.equal(error.argument, argument, `${call}`)
+    assert.equal(error.attempts, 0)
+  }
+  assert.deepEqual(await mock.requests(), [], 'nothing was sent')
+  for (const config of [{ chatApiUrl: 'ftp://x' }, { chatAppId: '' }, { chatAppSecret: 5 }, { logLevel: 'loud' }, { maxRetries: -1 }]) {
+    assert.throws(() => new sdk.EthoraSDKService({ ...mock.config, ...config }), (e) => e.code === 'ETHORA_CONFIG' && !e.message.includes(mock.appSecret))
+  }
+})
+
+function openDescriptors() {
+  return fs.readdirSync('/proc/self/fd').length
+}
+
+test('10,000 concurrent calls: bounded sockets, no descriptor growth after they settle', async () => {
+  await mock.reset()
+  const loader = new sdk.EthoraSDKService({ ...mock.config, maxConnections: 32 })
+  await loader.getUsers() // warm the pool before counting
+  const baseline = openDescriptors()
+  const statsBefore = await mock.stats()
+  const results = await Promise.all(Array.from({ length: 10_000 }, (_, i) => loader.getUsers({ offset: i % 50 })))
+  assert.equal(results.length, 10_000)
+  assert.ok(results.every((r) => r.ok === true))
+  const statsAfter = await mock.stats()
+  assert.equal(statsAfter.requests - statsBefore.requests, 10_001)
+  const opened = statsAfter.connectionsAccepted - statsBefore.connectionsAccepted
+  assert.ok(opened <= 64, `opened ${opened} connections for 10,000 calls (maxConnections 32)`)
+  assert.ok(statsAfter.connectionsOpen <= 64 + 2, `${statsAfter.connectionsOpen} connections open`)
+  const growth = openDescriptors() - baseline
+  assert.ok(growth <= 32, `open descriptors grew by ${growth}`)
+})
+
+test('debug logging names calls but never the secret or a token', () => {
+  const script = `
+    const { EthoraSDKService } = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+    const chat = new EthoraSDKService({ chatApiUrl: ${JSON.stringify(mock.url)}, chatAppId: ${JSON.stringify(mock.appId)}, chatAppSecret: ${JSON.stringify(mock.appSecret)}, retryBaseDelayMs: 1 })
+    const bad = new EthoraSDKService({ chatApiUrl: ${JSON.stringify(mock.url)}, chatAppId: ${JSON.stringify(mock.appId)}, chatAppSecret: 'wrong-secret-value', maxRetries: 0 })
+    ;(async () => {
+      await chat.createChatRoom('log-room-' + process.pid)
+      await chat.getUsers()
+      await bad.getUsers().catch((e) => console.log('rejected', e.code, e.status))
+      await chat.getApp('missing-app').catch(() => {})
+      console.log(chat.createChatUserJwtToken('u1').length)
+    })()`
+  const run = (level) => spawnSync(process.execPath, ['-e', script], { env: { ...process.env, ETHORA_LOG: level }, encoding: 'utf8', timeout: 20_000 })
+  const { stdout: output, stderr, status } = run('debug')
+  assert.equal(status, 0, stderr)
+  assert.match(output, /rejected ETHORA_HTTP 401/)
+  const lines = stderr.trim().split('\n').filter(Boolean)
+  assert.ok(lines.some((l) => /^\[ethora\] debug POST http:\/\/127\.0\.0\.1:\d+\/v2\/chats ok in \d+ ms \(attempt 1, request [0-9a-f-]{36}\)$/.test(l)), stderr)
+  assert.ok(lines.some((l) => l.startsWith('[ethora] error GET') && l.includes('ETHORA_HTTP 401')), stderr)
+  for (const line of lines) {
+    assert.ok(!line.includes(mock.appSecret) && !line.includes('wrong-secret-value'), line)
+    assert.doesNotMatch(line, /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/, line)
+  }
+  assert.equal(run('').stderr, '', 'logging is off by default')
+})
