@@ -771,3 +771,18 @@ pub fn verify_jwt_token(
     })()
     .map_err(|e| to_js_error(&env, &e))
 }
+
+/// One tokio worker: the JavaScript thread hands each call to it and it drives every
+/// connection, so a call crosses threads only twice (there and back) and no time goes to
+/// waking and stealing between several workers.
+#[napi_derive::module_init]
+fn init_runtime() {
+    if let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .thread_name("ethora-sdk-io")
+        .build()
+    {
+        napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
+    }
+}

@@ -466,22 +466,32 @@ impl Store {
     pub fn get_users(&self, app_id: &str, query: &HashMap<String, String>) -> Outcome {
         let app = self.app(app_id)?;
         let (limit, offset) = page(query, MAX_USERS_PAGE)?;
-        let mut users: Vec<&Map<String, Value>> = app.users.values().collect();
-        if let Some(chat_name) = query.get("chatName") {
+        let prefix = format!("{app_id}_");
+        let by_xmpp = |xmpp: &str| {
+            xmpp.strip_prefix(&prefix)
+                .and_then(|uuid| app.users.get(uuid))
+        };
+        // Narrow by the most selective filter first, so a page never scans the whole app.
+        let mut users: Vec<&Map<String, Value>> = if let Some(xmpp) = query.get("xmppUsername") {
+            by_xmpp(xmpp).into_iter().collect()
+        } else if let Some(chat_name) = query.get("chatName") {
             let chat = app
                 .chats
                 .get(short_chat_name(chat_name))
                 .ok_or_else(|| Reply::error(404, format!("Chat not found: {chat_name}")))?;
-            users
-                .retain(|u| str_field(u, "xmppUsername").is_some_and(|x| chat.members.contains(x)));
-        }
-        if let Some(xmpp) = query.get("xmppUsername") {
-            users.retain(|u| str_field(u, "xmppUsername") == Some(xmpp.as_str()));
+            chat.members.iter().filter_map(|x| by_xmpp(x)).collect()
+        } else {
+            app.users.values().collect()
+        };
+        if let (Some(_), Some(chat_name)) = (query.get("xmppUsername"), query.get("chatName")) {
+            let members = app.chats.get(short_chat_name(chat_name)).map(|c| &c.members);
+            users.retain(|u| {
+                str_field(u, "xmppUsername").is_some_and(|x| members.is_some_and(|m| m.contains(x)))
+            });
         }
         if let Some(id) = query.get("userId") {
             users.retain(|u| {
-                str_field(u, "uuid") == Some(id.as_str())
-                    || str_field(u, "_id") == Some(id.as_str())
+                str_field(u, "uuid") == Some(id.as_str()) || str_field(u, "_id") == Some(id.as_str())
             });
         }
         let total = users.len();

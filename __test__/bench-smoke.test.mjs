@@ -1,0 +1,20 @@
+// The benchmark harness cannot rot: every case runs with tiny counts and produces a number.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+test('bench --smoke runs every benchmark case and reports a number for each', () => {
+  const script = fileURLToPath(new URL('../bench/run.mjs', import.meta.url))
+  const run = spawnSync(process.execPath, [script, '--smoke'], { encoding: 'utf8', timeout: 600_000 })
+  assert.equal(run.status, 0, run.stderr)
+  const report = fs.readFileSync(new URL('../bench/RESULTS.smoke.md', import.meta.url), 'utf8')
+  for (const section of ['## Ratios', '## Token minting', '## Request throughput', '## Sequential latency', '## Memory', '## Bulk', '## Cold start']) {
+    assert.ok(report.includes(section), section)
+  }
+  for (const name of ['ours', '@ethora/sdk-backend', 'jsonwebtoken', 'fast-jwt', '@node-rs/jsonwebtoken', 'Rust core in-process (criterion)', 'undici (bare loopback floor)']) {
+    assert.ok(report.includes(`| ${name} |`), name)
+  }
+  assert.equal((report.match(/^\| (1|16|64) \| /gm) ?? []).length, 6, 'three concurrencies for two SDKs')
+})

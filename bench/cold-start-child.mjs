@@ -1,0 +1,21 @@
+// Cold start in a fresh process: time to require the SDK, and to make the first call.
+// Usage: node bench/cold-start-child.mjs <ours|reference>
+import { createRequire } from 'node:module'
+
+const require = createRequire(import.meta.url)
+const sdk = process.argv[2]
+for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
+const { startMockServer } = require('../mock.js')
+const mock = await startMockServer()
+process.env.ETHORA_CHAT_API_URL = mock.url
+process.env.ETHORA_CHAT_APP_ID = mock.appId
+process.env.ETHORA_CHAT_APP_SECRET = mock.appSecret
+
+const started = performance.now()
+const { EthoraSDKService } = require(sdk === 'ours' ? '../index.js' : '@ethora/sdk-backend')
+const required = performance.now()
+const client = new EthoraSDKService()
+await client.getUsers({ limit: 1 })
+const done = performance.now()
+await mock.close()
+process.stdout.write(`${JSON.stringify({ requireMs: required - started, firstCallMs: done - required, totalMs: done - started })}\n`)

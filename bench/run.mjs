@@ -1,0 +1,301 @@
+// `npm run bench`: every figure for us and for what users would otherwise pick, measured
+// side by side in one run on this machine, printed as markdown and written to
+// bench/RESULTS.md (ratios first, absolute numbers beside them).
+//
+//   node bench/run.mjs            full run (release builds; minutes)
+//   node bench/run.mjs --smoke    every case with tiny counts, numbers not meaningful (npm test)
+import { createRequire } from 'node:module'
+import { execFileSync, spawnSync } from 'node:child_process'
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Bench } from 'tinybench'
+
+const require = createRequire(import.meta.url)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const smoke = process.argv.includes('--smoke')
+const out = (line = '') => process.stdout.write(`${line}\n`)
+
+// The reference logs through console unless NODE_ENV=production, and some lines even then:
+// silence console so that its signing and HTTP are measured, not its logging.
+process.env.NODE_ENV = 'production'
+for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
+
+const SCALE = smoke
+  ? { benchMs: 20, requests: 60, sequential: 20, memoryRequests: 200, bulkUsers: 300, coldRuns: 1, criterion: ['--warm-up-time', '0.1', '--measurement-time', '0.2'] }
+  : { benchMs: 2_000, requests: 6_000, sequential: 2_000, memoryRequests: 10_000, bulkUsers: 10_000, coldRuns: 7, criterion: ['--warm-up-time', '2', '--measurement-time', '5'] }
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const fmt = (n, digits = 0) => Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+const { startMockServer } = require('../mock.js')
+const ours = require('../index.js')
+const reference = require('@ethora/sdk-backend')
+const jsonwebtoken = require('jsonwebtoken')
+const { createSigner } = require('fast-jwt')
+// The @node-rs/jsonwebtoken wrapper only loads its platform package; the registry mirror
+// here lacks its other platforms, so the Linux build is loaded directly (same functions).
+const nodeRsJwt = require('@node-rs/jsonwebtoken-linux-x64-gnu')
+const undici = require('undici')
+
+const mockBinary = smoke ? undefined : path.join(root, 'target', 'release', 'ethora-mock')
+const mock = await startMockServer({ binary: mockBinary })
+process.env.ETHORA_CHAT_API_URL = mock.url
+process.env.ETHORA_CHAT_APP_ID = mock.appId
+process.env.ETHORA_CHAT_APP_SECRET = mock.appSecret
+const oursClient = new ours.EthoraSDKService(mock.config)
+const referenceClient = new reference.EthoraSDKService()
+const results = { minting: {}, throughput: {}, latency: {}, memory: {}, bulk: {}, coldStart: {} }
+
+// ----- token minting --------------------------------------------------------------------
+async function tokenMinting() {
+  const clientKey = crypto.createHmac('sha256', mock.appSecret).update('ethora:client:v1').digest('hex')
+  const claims = (userId) => ({ data: { type: 'client', userId, appId: mock.appId } })
+  const fastSign = createSigner({ key: clientKey, algorithm: 'HS256' })
+  const nodeRsHeader = { algorithm: nodeRsJwt.Algorithm.HS256 }
+  let counter = 0
+  const bench = new Bench({ time: SCALE.benchMs, warmupTime: Math.min(500, SCALE.benchMs) })
+  bench
+    .add('ours', () => oursClient.createChatUserJwtToken(`user-${counter++}`))
+    .add('@ethora/sdk-backend', () => referenceClient.createChatUserJwtToken(`user-${counter++}`))
+    .add('jsonwebtoken', () => jsonwebtoken.sign(claims(`user-${counter++}`), clientKey, { algorithm: 'HS256' }))
+    .add('fast-jwt', () => fastSign(claims(`user-${counter++}`)))
+    .add('@node-rs/jsonwebtoken', () => nodeRsJwt.signSync({ ...claims(`user-${counter++}`), iat: Math.floor(Date.now() / 1000) }, clientKey, nodeRsHeader))
+  await bench.run()
+  for (const task of bench.tasks) {
+    results.minting[task.name] = { opsPerSec: task.result.throughput.p50, rme: task.result.throughput.rme }
+  }
+  // The limit: the Rust core minting in-process (criterion).
+  const cargoArgs = ['bench', '-p', 'ethora-core', '--bench', 'token_minting']
+  if (smoke) cargoArgs.push('--profile', 'dev')
+  execFileSync('cargo', [...cargoArgs, '--', ...SCALE.criterion, '--noplot'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  const estimates = JSON.parse(fs.readFileSync(path.join(root, 'target', 'criterion', 'client_token', 'new', 'estimates.json'), 'utf8'))
+  const ns = estimates.median.point_estimate
+  const spread = (estimates.median.confidence_interval.upper_bound - estimates.median.confidence_interval.lower_bound) / 2 / ns
+  results.minting['Rust core in-process (criterion)'] = { opsPerSec: 1e9 / ns, rme: spread * 100 }
+}
+
+// ----- request throughput -----------------------------------------------------------------
+const ROOM = 'bench-room'
+const MEMBERS = Array.from({ length: 20 }, (_, i) => `bench-member-${i}`)
+
+async function prepareMockData() {
+  await oursClient.createChatRoom(ROOM)
+  for (const member of MEMBERS) await oursClient.createUser(member, { firstName: 'Bench', lastName: 'Member' })
+}
+
+/** The mix: createUser, grantUserAccessToChatRoom, getUsers, in turn. */
+function mix(client, tag) {
+  let i = 0
+  const chatName = `${mock.appId}_${ROOM}`
+  return () => {
+    const n = i++
+    switch (n % 3) {
+      case 0: return client.createUser(`${tag}-${n}`, { firstName: 'Load', lastName: 'Tester' })
+      case 1: return client.grantUserAccessToChatRoom(ROOM, MEMBERS[n % MEMBERS.length])
+      default: return client.getUsers({ chatName, limit: 10 })
+    }
+  }
+}
+
+async function drive(call, total, concurrency) {
+  let issued = 0
+  const cpu = process.cpuUsage()
+  const started = process.hrtime.bigint()
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (issued < total) {
+      issued++
+      await call()
+    }
+  }))
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const used = process.cpuUsage(cpu)
+  return { rps: total / seconds, cpuMsPer1k: (used.user + used.system) / 1000 / (total / 1000) }
+}
+
+async function throughput() {
+  for (const concurrency of [1, 16, 64]) {
+    const row = {}
+    for (const [name, client] of [['ours', oursClient], ['@ethora/sdk-backend', referenceClient]]) {
+      const call = mix(client, `${name === 'ours' ? 'o' : 'r'}${concurrency}-${crypto.randomBytes(3).toString('hex')}`)
+      await drive(call, Math.ceil(SCALE.requests / 10), concurrency) // warm-up
+      const runs = []
+      for (let r = 0; r < 3; r++) runs.push(await drive(call, SCALE.requests, concurrency))
+      row[name] = { rps: median(runs.map((x) => x.rps)), cpuMsPer1k: median(runs.map((x) => x.cpuMsPer1k)), rpsRuns: runs.map((x) => x.rps) }
+    }
+    results.throughput[concurrency] = row
+  }
+}
+
+async function latency() {
+  const token = ours.createServerToken(mock.config)
+  const dispatcher = new undici.Pool(mock.url, { connections: 1 })
+  const chatName = `${mock.appId}_${ROOM}`
+  const path_ = `/v2/chats/users?chatName=${encodeURIComponent(chatName)}&limit=10`
+  const calls = {
+    'undici (bare loopback floor)': async () => {
+      const response = await dispatcher.request({ path: path_, method: 'GET', headers: { authorization: `Bearer ${token}`, 'x-custom-token': token, 'content-type': 'application/json' } })
+      await response.body.json()
+    },
+    ours: () => oursClient.getUsers({ chatName, limit: 10 }),
+    '@ethora/sdk-backend': () => referenceClient.getUsers({ chatName, limit: 10 }),
+  }
+  for (const [name, call] of Object.entries(calls)) {
+    for (let i = 0; i < Math.ceil(SCALE.sequential / 5); i++) await call()
+    const samples = []
+    for (let i = 0; i < SCALE.sequential; i++) {
+      const started = process.hrtime.bigint()
+      await call()
+      samples.push(Number(process.hrtime.bigint() - started) / 1000)
+    }
+    samples.sort((a, b) => a - b)
+    results.latency[name] = { p50: median(samples), p90: samples[Math.floor(samples.length * 0.9)] }
+  }
+  await dispatcher.close()
+}
+
+// ----- bulk -------------------------------------------------------------------------------------
+async function bulk() {
+  const ids = Array.from({ length: SCALE.bulkUsers }, (_, i) => `bulk-${i}`)
+  for (let i = 0; i < ids.length; i += 100) {
+    const usersList = ids.slice(i, i + 100).map((uuid) => ({ uuid, email: `${uuid}@example.com`, firstName: 'Bulk', lastName: 'User' }))
+    await oursClient.createUsersInApp(mock.appId, { usersList })
+  }
+  const chunks = []
+  for (let i = 0; i < ids.length; i += 100) {
+    chunks.push(ids.slice(i, i + 100).map((id) => ({ xmppUsername: `${mock.appId}_${id}`, firstName: `Renamed${i}` })))
+  }
+  let started = process.hrtime.bigint()
+  await Promise.all(chunks.map((chunk) => oursClient.updateUsers(chunk)))
+  results.bulk.ours = Number(process.hrtime.bigint() - started) / 1e6
+  started = process.hrtime.bigint()
+  for (const chunk of chunks) await referenceClient.updateUsers(chunk) // as its README advises
+  results.bulk['@ethora/sdk-backend'] = Number(process.hrtime.bigint() - started) / 1e6
+}
+
+// ----- memory and cold start (fresh processes) -------------------------------------------------
+function child(script, args) {
+  const run = spawnSync(process.execPath, [path.join(root, 'bench', script), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+    timeout: 300_000,
+  })
+  if (run.status !== 0) throw new Error(`${script} ${args[0]} failed: ${run.stderr}`)
+  return JSON.parse(run.stdout.trim().split('\n').pop())
+}
+
+function memoryAndColdStart() {
+  for (const sdk of ['ours', 'reference']) {
+    results.memory[sdk] = child('memory-child.mjs', [sdk, String(SCALE.memoryRequests)])
+    const runs = Array.from({ length: SCALE.coldRuns }, () => child('cold-start-child.mjs', [sdk]))
+    results.coldStart[sdk] = { requireMs: median(runs.map((r) => r.requireMs)), firstCallMs: median(runs.map((r) => r.firstCallMs)), totalMs: median(runs.map((r) => r.totalMs)) }
+  }
+}
+
+// ----- run and report -------------------------------------------------------------------------------
+try {
+  await prepareMockData()
+  await tokenMinting()
+  await throughput()
+  await latency()
+  await bulk()
+  memoryAndColdStart()
+} finally {
+  await mock.close()
+}
+
+const m = results.minting
+const t64 = results.throughput[64]
+const lat = results.latency
+const ratios = [
+  ['Token minting vs @ethora/sdk-backend', m.ours.opsPerSec / m['@ethora/sdk-backend'].opsPerSec, '≥ 100×', (r) => r >= 100],
+  ['Token minting vs fast-jwt', m.ours.opsPerSec / m['fast-jwt'].opsPerSec, '≥ 2×', (r) => r >= 2],
+  ['Token minting vs Rust core in-process', m.ours.opsPerSec / m['Rust core in-process (criterion)'].opsPerSec, '≥ 0.5× (within 2×)', (r) => r >= 0.5],
+  ['Throughput at concurrency 64 vs reference', t64.ours.rps / t64['@ethora/sdk-backend'].rps, '≥ 3×', (r) => r >= 3],
+  ['Client CPU per request at c=64 vs reference', t64.ours.cpuMsPer1k / t64['@ethora/sdk-backend'].cpuMsPer1k, '≤ 0.33×', (r) => r <= 1 / 3],
+  ['Sequential latency (p50) vs bare undici', lat.ours.p50 / lat['undici (bare loopback floor)'].p50, '≤ 1.2×', (r) => r <= 1.2],
+  ['RSS after 10k requests vs reference', results.memory.ours.rssAfterMb / results.memory.reference.rssAfterMb, '≤ 1×', (r) => r <= 1],
+  ['Cold start (require + first call) vs reference', results.coldStart.ours.totalMs / results.coldStart.reference.totalMs, '≤ 1×', (r) => r <= 1],
+  ['Bulk update of users vs reference loop', results.bulk.ours / results.bulk['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
+]
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+const lines = []
+const w = (line = '') => lines.push(line)
+w('# Benchmark results')
+w()
+w(`${smoke ? '**Smoke run: tiny counts, numbers not meaningful.** ' : ''}Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; all figures from one run, side by side. Mock server: \`ethora-mock\` (${smoke ? 'debug' : 'release'} build) on loopback, in its own process. The reference runs with \`NODE_ENV=production\` and its console output silenced.`)
+w()
+w('## Ratios')
+w()
+w('| Figure | Ratio | Target | Met |')
+w('|---|---|---|---|')
+for (const [name, ratio, target, ok] of ratios) w(`| ${name} | ${fmt(ratio, 2)}× | ${target} | ${ok(ratio) ? 'yes' : '**no**'} |`)
+w()
+w('## Token minting (`createChatUserJwtToken`, one thread)')
+w()
+w('| Implementation | ops/s (median) | ± rme |')
+w('|---|---|---|')
+for (const [name, r] of Object.entries(m)) w(`| ${name} | ${fmt(r.opsPerSec)} | ${fmt(r.rme, 1)}% |`)
+w()
+w('## Request throughput against the mock (mix of createUser / grantUserAccessToChatRoom / getUsers)')
+w()
+w('| Concurrency | SDK | requests/s (median of 3) | client CPU ms per 1,000 requests |')
+w('|---|---|---|---|')
+for (const [c, row] of Object.entries(results.throughput)) {
+  for (const [name, r] of Object.entries(row)) w(`| ${c} | ${name} | ${fmt(r.rps)} | ${fmt(r.cpuMsPer1k, 1)} |`)
+}
+w()
+w('## Sequential latency (`getUsers` of a room, one at a time)')
+w()
+w('| Client | p50 µs | p90 µs |')
+w('|---|---|---|')
+for (const [name, r] of Object.entries(lat)) w(`| ${name} | ${fmt(r.p50)} | ${fmt(r.p90)} |`)
+w()
+w(`## Memory (RSS of a fresh Node process, ${fmt(SCALE.memoryRequests)} requests)`)
+w()
+w('| SDK | after loading MB | after the requests MB |')
+w('|---|---|---|')
+for (const [name, r] of Object.entries(results.memory)) w(`| ${name === 'ours' ? 'ours' : '@ethora/sdk-backend'} | ${fmt(r.rssLoadedMb, 1)} | ${fmt(r.rssAfterMb, 1)} |`)
+w()
+w(`## Bulk: updating ${fmt(SCALE.bulkUsers)} users in 100-user requests`)
+w()
+w('| SDK | how | ms |')
+w('|---|---|---|')
+w(`| ours | all chunks at once (the client bounds the connections) | ${fmt(results.bulk.ours)} |`)
+w(`| @ethora/sdk-backend | one chunk after another, as its README advises | ${fmt(results.bulk['@ethora/sdk-backend'])} |`)
+w()
+w(`## Cold start (fresh process: \`require\`, construct, first call; median of ${SCALE.coldRuns})`)
+w()
+w('| SDK | require ms | first call ms | total ms |')
+w('|---|---|---|---|')
+for (const [name, r] of Object.entries(results.coldStart)) w(`| ${name === 'ours' ? 'ours' : '@ethora/sdk-backend'} | ${fmt(r.requireMs, 1)} | ${fmt(r.firstCallMs, 1)} | ${fmt(r.totalMs, 1)} |`)
+w()
+w('The edge (wasm) build does not exist yet, so there is no wasm instantiate figure.')
+
+const report = lines.join('\n') + '\n'
+out(report)
+const file = path.join(root, 'bench', smoke ? 'RESULTS.smoke.md' : 'RESULTS.md')
+fs.writeFileSync(file, report)
+out(`Written to ${path.relative(process.cwd(), file)}`)
+
+// Every case must have produced a number.
+const numbers = [
+  ...Object.values(m).map((r) => r.opsPerSec),
+  ...Object.values(results.throughput).flatMap((row) => Object.values(row).flatMap((r) => [r.rps, r.cpuMsPer1k])),
+  ...Object.values(lat).flatMap((r) => [r.p50, r.p90]),
+  ...Object.values(results.memory).flatMap((r) => [r.rssLoadedMb, r.rssAfterMb]),
+  ...Object.values(results.bulk),
+  ...Object.values(results.coldStart).flatMap((r) => [r.requireMs, r.firstCallMs, r.totalMs]),
+]
+if (numbers.length !== 36 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+  process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
+  process.exit(1)
+}
