@@ -84,6 +84,8 @@ struct App {
     created_at: u64,
     /// Users by uuid; each record is the JSON the API returns.
     users: BTreeMap<String, Map<String, Value>>,
+    /// Emails in use, so that a batch checks for duplicates without scanning every user.
+    emails: HashMap<String, String>,
     chats: BTreeMap<String, Chat>,
     tokens: Vec<AppToken>,
     /// `None` until the app is provisioned.
@@ -212,6 +214,7 @@ impl Store {
                 app_token,
                 created_at,
                 users: BTreeMap::new(),
+                emails: HashMap::new(),
                 chats: BTreeMap::new(),
                 tokens: Vec::new(),
                 bot: None,
@@ -326,11 +329,7 @@ impl Store {
                 results.push(json!({ "status": "uuid_exists", "xmppUsername": xmpp }));
                 continue;
             }
-            if app
-                .users
-                .values()
-                .any(|u| str_field(u, "email") == Some(email.as_str()))
-            {
+            if app.emails.contains_key(&email) {
                 results.push(json!({ "status": "exists", "xmppUsername": xmpp }));
                 continue;
             }
@@ -351,6 +350,7 @@ impl Store {
                 .or_insert_with(|| Value::Array(Vec::new()));
             record.insert("createdAt".into(), json!(created_at));
             let app = self.app_mut(app_id)?;
+            app.emails.insert(email, uuid.clone());
             app.users.insert(uuid, record.clone());
             results.push(json!({ "status": "created", "xmppUsername": xmpp, "user": record }));
         }
@@ -398,7 +398,11 @@ impl Store {
         for id in ids.iter().filter_map(Value::as_str) {
             match Self::find_user(app, id) {
                 Some(uuid) => {
-                    app.users.remove(&uuid);
+                    if let Some(user) = app.users.remove(&uuid) {
+                        if let Some(email) = str_field(&user, "email") {
+                            app.emails.remove(email);
+                        }
+                    }
                     let xmpp = Self::xmpp_of(app_id, &uuid);
                     for chat in app.chats.values_mut() {
                         chat.members.remove(&xmpp);
