@@ -488,14 +488,18 @@ impl Store {
             app.users.values().collect()
         };
         if let (Some(_), Some(chat_name)) = (query.get("xmppUsername"), query.get("chatName")) {
-            let members = app.chats.get(short_chat_name(chat_name)).map(|c| &c.members);
+            let members = app
+                .chats
+                .get(short_chat_name(chat_name))
+                .map(|c| &c.members);
             users.retain(|u| {
                 str_field(u, "xmppUsername").is_some_and(|x| members.is_some_and(|m| m.contains(x)))
             });
         }
         if let Some(id) = query.get("userId") {
             users.retain(|u| {
-                str_field(u, "uuid") == Some(id.as_str()) || str_field(u, "_id") == Some(id.as_str())
+                str_field(u, "uuid") == Some(id.as_str())
+                    || str_field(u, "_id") == Some(id.as_str())
             });
         }
         let total = users.len();
