@@ -285,6 +285,15 @@ out(report)
 const file = path.join(root, 'bench', smoke ? 'RESULTS.smoke.md' : 'RESULTS.md')
 fs.writeFileSync(file, report)
 out(`Written to ${path.relative(process.cwd(), file)}`)
+if (!smoke) {
+  // The README's Performance section shows the latest full run.
+  const readmePath = path.join(root, 'README.md')
+  const readme = fs.readFileSync(readmePath, 'utf8')
+  const body = report.split('\n').slice(1).join('\n').trim().replaceAll('\n## ', '\n### ')
+  const updated = readme.replace(/<!-- bench-results:start -->[\s\S]*?<!-- bench-results:end -->/, `<!-- bench-results:start -->\n${body}\n<!-- bench-results:end -->`)
+  fs.writeFileSync(readmePath, updated)
+  out('README.md Performance section updated')
+}
 
 // Every case must have produced a number.
 const numbers = [

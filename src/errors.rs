@@ -42,13 +42,14 @@ thread_local! {
 pub struct EthoraError {}
 
 #[cfg_attr(test, allow(dead_code))]
+/// Runs when the addon loads: installs the error class and captures `JSON.parse`.
 #[napi(module_exports)]
 pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
     let class: Function<FnArgs<(String, Value)>, ()> = env.run_script(ERROR_CLASS_SOURCE)?;
     let reference = class.create_ref()?;
     exports.set("EthoraError", class)?;
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
-    Ok(())
+    crate::convert::capture_json_parse(&env)
 }
 
 /// The error's fields as the JavaScript object gets them.

@@ -8,6 +8,7 @@
 
 #![deny(clippy::all)]
 
+mod convert;
 mod errors;
 mod types;
 
@@ -72,7 +73,7 @@ pub struct EthoraSDKService {
     client: Arc<EthoraClient>,
 }
 
-type PendingResponse<'env> = Result<PromiseRaw<'env, Value>>;
+type PendingResponse<'env> = Result<PromiseRaw<'env, convert::JsRaw>>;
 
 impl EthoraSDKService {
     /// Sends the built request (or rejects with its validation error) on the tokio runtime.
@@ -85,7 +86,10 @@ impl EthoraSDKService {
                     Err(error) => Err(error),
                 })
             },
-            |env, outcome| outcome.map_err(|error| to_js_error(env, &error)),
+            |env, outcome| match outcome {
+                Ok(value) => convert::json_to_js(env, value),
+                Err(error) => Err(to_js_error(env, &error)),
+            },
         )
     }
 
