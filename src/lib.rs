@@ -66,6 +66,38 @@ fn config_arg(config: Option<Unknown>) -> CoreResult<ConfigInput> {
     args::config_input(json_arg(config, "config")?.as_ref(), "config")
 }
 
+/// Methods taking `(appId, payload)` with a required JSON payload.
+fn app_payload_request(
+    app_id: Unknown,
+    payload: Unknown,
+    operation: fn(&str, &Value) -> CoreResult<ApiRequest>,
+) -> CoreResult<ApiRequest> {
+    let app_id = id_arg(app_id, "appId")?;
+    let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
+    operation(&app_id, &payload)
+}
+
+/// Methods taking two ids, each named for its error messages.
+fn two_ids_request(
+    (first, first_name): (Unknown, &str),
+    (second, second_name): (Unknown, &str),
+    operation: fn(&str, &str) -> CoreResult<ApiRequest>,
+) -> CoreResult<ApiRequest> {
+    operation(&id_arg(first, first_name)?, &id_arg(second, second_name)?)
+}
+
+/// Grant and remove: a chat id and one or more user ids.
+fn members_request(
+    app_id: &str,
+    chat_id: Unknown,
+    user_id: Unknown,
+    operation: fn(&str, &str, &[String]) -> CoreResult<ApiRequest>,
+) -> CoreResult<ApiRequest> {
+    let chat_id = id_arg(chat_id, "chatId")?;
+    let members = args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
+    operation(app_id, &chat_id, &members)
+}
+
 /// The Ethora chat service client: the same class, methods and requests as
 /// `@ethora/sdk-backend`'s `EthoraSDKService`.
 #[napi(js_name = "EthoraSDKService")]
@@ -178,12 +210,12 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let members =
-                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
-            operations::grant_user_access(self.app_id(), &chat_id, &members)
-        })();
+        let request = members_request(
+            self.app_id(),
+            chat_id,
+            user_id,
+            operations::grant_user_access,
+        );
         self.send(env, request)
     }
 
@@ -195,12 +227,12 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let members =
-                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
-            operations::remove_user_access(self.app_id(), &chat_id, &members)
-        })();
+        let request = members_request(
+            self.app_id(),
+            chat_id,
+            user_id,
+            operations::remove_user_access,
+        );
         self.send(env, request)
     }
 
@@ -378,9 +410,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] token_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            operations::revoke_app_token(&id_arg(app_id, "appId")?, &id_arg(token_id, "tokenId")?)
-        })();
+        let request = two_ids_request(
+            (app_id, "appId"),
+            (token_id, "tokenId"),
+            operations::revoke_app_token,
+        );
         self.send(env, request)
     }
 
@@ -438,12 +472,10 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UpdateAppBotRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
-            operations::update_app_bot(&app_id, &payload)
-        })();
-        self.send(env, request)
+        self.send(
+            env,
+            app_payload_request(app_id, payload, operations::update_app_bot),
+        )
     }
 
     /// POST /v2/apps/{appId}/chats/broadcast.
@@ -454,12 +486,10 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "CreateAppBroadcastRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
-            operations::broadcast_to_app_chats(&app_id, &payload)
-        })();
-        self.send(env, request)
+        self.send(
+            env,
+            app_payload_request(app_id, payload, operations::broadcast_to_app_chats),
+        )
     }
 
     /// GET /v2/apps/{appId}/chats/broadcast/{jobId}.
@@ -470,9 +500,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] job_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            operations::get_app_broadcast_job(&id_arg(app_id, "appId")?, &id_arg(job_id, "jobId")?)
-        })();
+        let request = two_ids_request(
+            (app_id, "appId"),
+            (job_id, "jobId"),
+            operations::get_app_broadcast_job,
+        );
         self.send(env, request)
     }
 
@@ -496,12 +528,10 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "BatchCreateUsersRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
-            operations::create_users_in_app(&app_id, &payload)
-        })();
-        self.send(env, request)
+        self.send(
+            env,
+            app_payload_request(app_id, payload, operations::create_users_in_app),
+        )
     }
 
     /// GET /v2/apps/{appId}/users/batch/{jobId}.
@@ -512,9 +542,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] job_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            operations::get_users_batch_job(&id_arg(app_id, "appId")?, &id_arg(job_id, "jobId")?)
-        })();
+        let request = two_ids_request(
+            (app_id, "appId"),
+            (job_id, "jobId"),
+            operations::get_users_batch_job,
+        );
         self.send(env, request)
     }
 
@@ -576,12 +608,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            operations::delete_chat_room_in_app(
-                &id_arg(app_id, "appId")?,
-                &id_arg(chat_id, "chatId")?,
-            )
-        })();
+        let request = two_ids_request(
+            (app_id, "appId"),
+            (chat_id, "chatId"),
+            operations::delete_chat_room_in_app,
+        );
         self.send(env, request)
     }
 
@@ -594,13 +625,14 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let members =
-                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
-            operations::grant_user_access_in_app(&app_id, &chat_id, &members)
-        })();
+        let request = id_arg(app_id, "appId").and_then(|app_id| {
+            members_request(
+                &app_id,
+                chat_id,
+                user_id,
+                operations::grant_user_access_in_app,
+            )
+        });
         self.send(env, request)
     }
 
@@ -613,13 +645,14 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let members =
-                args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
-            operations::remove_user_access_in_app(&app_id, &chat_id, &members)
-        })();
+        let request = id_arg(app_id, "appId").and_then(|app_id| {
+            members_request(
+                &app_id,
+                chat_id,
+                user_id,
+                operations::remove_user_access_in_app,
+            )
+        });
         self.send(env, request)
     }
 
