@@ -18,6 +18,7 @@ export interface ProvisionRoomRequest { [key: string]: unknown }
 export interface ProvisionAppRequest { [key: string]: unknown }
 export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
+export interface GrantAccessRequest { [key: string]: unknown }
 
 /** What `EthoraError.code` says happened. */
 export type EthoraErrorCode =
@@ -225,6 +226,24 @@ export interface BatchUserData {
   profileImage?: string
 }
 
+/** Options of `createChatName` (as the reference declares them). */
+export interface ChatNameOptions {
+  /** Whether to include the full JID domain. */
+  full?: boolean
+}
+
+/** The `data` claim of a client token. */
+export interface ClientTokenData {
+  type: 'client'
+  userId: string
+  appId: string
+}
+
+/** Claims of a client (user) token, without `iat`. */
+export interface ClientTokenPayload {
+  data: ClientTokenData
+}
+
 /** Body of `broadcastToAppChats`: `text` and exactly one target. */
 export interface CreateAppBroadcastRequest {
   text: string
@@ -277,6 +296,14 @@ export interface CreateUserData {
   /** Split into first and last name when `firstName` is absent. */
   displayName?: string
 }
+
+/** Body of a chat deletion. */
+export interface DeleteChatRoomRequest {
+  name: string
+}
+
+/** Conference domain of Ethora Cloud room JIDs, as the reference exports it. */
+export declare const ETHORA_JID_DOMAIN: string
 
 /**
  * Configuration of one client. Every field falls back to the reference's environment
@@ -334,6 +361,12 @@ export interface GetUsersQueryParams {
   offset?: number
 }
 
+/** Body of a grant or removal of room access. */
+export interface GrantAccessRequest {
+  chatName: string
+  members: Array<string>
+}
+
 /** Paging of `listChatsInApp`. */
 export interface ListAppChatsQueryParams {
   limit?: number
@@ -366,11 +399,23 @@ export interface RotateAppTokenRequest {
   label?: string
 }
 
+/** The `data` claim of a server token. */
+export interface ServerTokenData {
+  appId: string
+  type: 'server'
+  tenantId?: string
+}
+
 /** Options of `createServerToken`. */
 export interface ServerTokenOptions {
   /** The app id to put in the token (default: the configured app id). */
   appId?: string
   tenantId?: string
+}
+
+/** Claims of a server (B2B) token, without `iat`. */
+export interface ServerTokenPayload {
+  data: ServerTokenData
 }
 
 /** Body of `updateAppBot`. */
@@ -420,6 +465,11 @@ export interface UpdateUserData {
   isProfileOpen?: boolean
   isAssetsOpen?: boolean
   isAgreeWithTerms?: boolean
+}
+
+/** Body of `updateUsers`. */
+export interface UpdateUsersRequest {
+  users: Array<UpdateUserData>
 }
 
 /**

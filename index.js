@@ -839,5 +839,6 @@ module.exports.EthoraError = nativeBinding.EthoraError
 module.exports.EthoraSDKService = nativeBinding.EthoraSDKService
 module.exports.createClientToken = nativeBinding.createClientToken
 module.exports.createServerToken = nativeBinding.createServerToken
+module.exports.ETHORA_JID_DOMAIN = nativeBinding.ETHORA_JID_DOMAIN
 module.exports.getEthoraSDKService = nativeBinding.getEthoraSDKService
 module.exports.verifyJwtToken = nativeBinding.verifyJwtToken

@@ -2,10 +2,12 @@
 // (method, path, query, JSON body, both auth headers) and what the call resolved with.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
 import { startCaptureServer } from './helpers/capture-server.mjs'
 import { sdk, serviceFor, APP_ID, APP_SECRET } from './helpers/sdk.mjs'
 import { scopedKey, verifyHs256 } from './helpers/jwt.mjs'
 
+const require = createRequire(import.meta.url)
 let server
 let service
 
@@ -84,6 +86,7 @@ test('the class has all 36 methods of the reference', () => {
     assert.equal(typeof sdk.EthoraSDKService.prototype[name], 'function', name)
   }
   assert.equal(service.grantChatbotAccessToChatRoom, undefined)
+  assert.equal(sdk.ETHORA_JID_DOMAIN, require('@ethora/sdk-backend').ETHORA_JID_DOMAIN)
 })
 
 function assertServerAuth(request) {

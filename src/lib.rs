@@ -823,3 +823,7 @@ fn init_runtime() {
         napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
     }
 }
+
+/// Conference domain of Ethora Cloud room JIDs, as the reference exports it.
+#[napi]
+pub const ETHORA_JID_DOMAIN: &str = ethora_core::naming::ETHORA_JID_DOMAIN;

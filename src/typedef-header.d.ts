@@ -18,6 +18,7 @@ export interface ProvisionRoomRequest { [key: string]: unknown }
 export interface ProvisionAppRequest { [key: string]: unknown }
 export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
+export interface GrantAccessRequest { [key: string]: unknown }
 
 /** What `EthoraError.code` says happened. */
 export type EthoraErrorCode =

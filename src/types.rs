@@ -238,3 +238,59 @@ pub struct ServerTokenOptions {
     pub app_id: Option<String>,
     pub tenant_id: Option<String>,
 }
+
+/// Options of `createChatName` (as the reference declares them).
+#[napi(object)]
+pub struct ChatNameOptions {
+    /// Whether to include the full JID domain.
+    pub full: Option<bool>,
+}
+
+/// The `data` claim of a server token.
+#[napi(object)]
+pub struct ServerTokenData {
+    pub app_id: String,
+    #[napi(js_name = "type", ts_type = "'server'")]
+    pub token_type: String,
+    pub tenant_id: Option<String>,
+}
+
+/// Claims of a server (B2B) token, without `iat`.
+#[napi(object)]
+pub struct ServerTokenPayload {
+    pub data: ServerTokenData,
+}
+
+/// The `data` claim of a client token.
+#[napi(object)]
+pub struct ClientTokenData {
+    #[napi(js_name = "type", ts_type = "'client'")]
+    pub token_type: String,
+    pub user_id: String,
+    pub app_id: String,
+}
+
+/// Claims of a client (user) token, without `iat`.
+#[napi(object)]
+pub struct ClientTokenPayload {
+    pub data: ClientTokenData,
+}
+
+/// Body of a chat deletion.
+#[napi(object)]
+pub struct DeleteChatRoomRequest {
+    pub name: String,
+}
+
+/// Body of a grant or removal of room access.
+#[napi(object)]
+pub struct GrantAccessRequest {
+    pub chat_name: String,
+    pub members: Vec<String>,
+}
+
+/// Body of `updateUsers`.
+#[napi(object)]
+pub struct UpdateUsersRequest {
+    pub users: Vec<UpdateUserData>,
+}

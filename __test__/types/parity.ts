@@ -7,6 +7,7 @@ import {
   createClientToken,
   createServerToken,
   verifyJwtToken,
+  ETHORA_JID_DOMAIN,
 } from '@ethora-rs/sdk-backend'
 import type * as Ours from '@ethora-rs/sdk-backend'
 import type * as Ref from '@ethora/sdk-backend'
@@ -31,6 +32,13 @@ same<Ours.UpdateAppBotRequest, Ref.UpdateAppBotRequest>(true)
 same<Ours.CreateAppBroadcastRequest, Ref.CreateAppBroadcastRequest>(true)
 same<Ours.ListAppChatsQueryParams, Ref.ListAppChatsQueryParams>(true)
 same<Ours.ChatRepository, Ref.ChatRepository>(true)
+same<Ours.ChatNameOptions, Ref.ChatNameOptions>(true)
+same<Ours.ServerTokenPayload, Ref.ServerTokenPayload>(true)
+same<Ours.ClientTokenPayload, Ref.ClientTokenPayload>(true)
+same<Ours.DeleteChatRoomRequest, Ref.DeleteChatRoomRequest>(true)
+same<Ours.GrantAccessRequest, Ref.GrantAccessRequest>(true)
+same<Ours.UpdateUsersRequest, Ref.UpdateUsersRequest>(true)
+const jidDomain: string = ETHORA_JID_DOMAIN
 
 // CreateUserData as the reference README documents it (the reference does not export it).
 interface ReadmeCreateUserData {
@@ -99,4 +107,4 @@ async function calls(): Promise<void> {
 // @ts-expect-error email, firstName and lastName are required in CreateUserData
 const incomplete: Ours.CreateUserData = { firstName: 'A' }
 
-void [asOurs, asReference, referenceAsOurs, singleton, withConfig, calls, incomplete]
+void [jidDomain, asOurs, asReference, referenceAsOurs, singleton, withConfig, calls, incomplete]
