@@ -78,6 +78,12 @@ fn keyed(key: &[u8]) -> HmacSha256 {
     }
 }
 
+/// Appends a number's decimal digits without allocating.
+fn push_number(out: &mut String, value: u64) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "{value}");
+}
+
 fn hex_lower(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -88,9 +94,16 @@ fn hex_lower(bytes: &[u8]) -> String {
     out
 }
 
-/// Appends `value` as a JSON string literal.
+/// Appends `value` as a JSON string literal, escaped as `JSON.stringify` does.
 fn push_json_string(out: &mut String, value: &str) {
-    // serde_json escapes exactly as JSON.stringify does for strings.
+    let plain = value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        // Nothing to escape: the common case of ids, without an allocation.
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+        return;
+    }
     match serde_json::to_string(value) {
         Ok(quoted) => out.push_str(&quoted),
         Err(_) => unreachable!("a &str always serializes"),
@@ -165,7 +178,7 @@ impl TokenSigner {
             push_json_string(&mut claims, tenant);
         }
         claims.push_str("},\"iat\":");
-        claims.push_str(&iat.to_string());
+        push_number(&mut claims, iat);
         claims.push('}');
         self.sign_claims_json(TokenPurpose::Server, &claims)
     }
@@ -178,7 +191,7 @@ impl TokenSigner {
         claims.push_str(",\"appId\":");
         claims.push_str(&self.app_id_json);
         claims.push_str("},\"iat\":");
-        claims.push_str(&iat.to_string());
+        push_number(&mut claims, iat);
         claims.push('}');
         self.sign_claims_json(TokenPurpose::Client, &claims)
     }
@@ -296,6 +309,16 @@ mod tests {
             r#"{"data":{"appId":"app123","type":"server"},"iat":1700000000}"#
         );
         assert!(token.starts_with(HS256_HEADER_B64));
+    }
+
+    #[test]
+    fn ids_needing_escapes_match_json_stringify() {
+        let mut out = String::new();
+        push_json_string(&mut out, "a\"b\\c\n\u{1}é");
+        assert_eq!(out, r#""a\"b\\c\n\u0001é""#);
+        out.clear();
+        push_json_string(&mut out, "plain-id_1");
+        assert_eq!(out, "\"plain-id_1\"");
     }
 
     #[test]
