@@ -4,7 +4,7 @@
 //! from the reference SDK, `response: { status, data }`.
 //!
 //! napi classes cannot extend `Error`, so the class is defined by a few lines of JavaScript
-//! when the addon loads (`ERROR_CLASS_SOURCE`) and replaces the export slot that
+//! when the addon loads (`js/ethora-error.js`, shared with the edge build) and replaces the export slot that
 //! [`EthoraError`] (the struct below) declares (which is also what gives `index.d.ts` its declaration,
 //! completed by `typedef-header.d.ts`).
 
@@ -14,19 +14,20 @@ use std::mem::ManuallyDrop;
 use ethora_core::EthoraError as CoreError;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
-#[cfg_attr(test, allow(dead_code))]
-const ERROR_CLASS_SOURCE: &str = r#"(() => {
-  class EthoraError extends Error {
-    constructor(message, details) {
-      super(message)
-      if (details !== undefined && details !== null) Object.assign(this, details)
-    }
-  }
-  Object.defineProperty(EthoraError.prototype, 'name', { value: 'EthoraError', writable: true, configurable: true })
-  return EthoraError
-})()"#;
+/// The class's source, shared with the edge build: an ES module whose `export` keywords are
+/// dropped so that it can be evaluated as a script that ends with the class.
+const ERROR_CLASS_MODULE: &str = include_str!("../js/ethora-error.js");
+
+fn error_class_script() -> String {
+    format!(
+        "(() => {{\n{}\nreturn EthoraError\n}})()",
+        ERROR_CLASS_MODULE
+            .replace("export class", "class")
+            .replace("export function", "function")
+    )
+}
 
 /// `new EthoraError(message, details)`.
 type ErrorClassRef = FunctionRef<FnArgs<(String, Value)>, ()>;
@@ -45,55 +46,16 @@ pub struct EthoraError {}
 /// Runs when the addon loads: installs the error class and captures `JSON.parse`.
 #[napi(module_exports)]
 pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
-    let class: Function<FnArgs<(String, Value)>, ()> = env.run_script(ERROR_CLASS_SOURCE)?;
+    let class: Function<FnArgs<(String, Value)>, ()> = env.run_script(error_class_script())?;
     let reference = class.create_ref()?;
     exports.set("EthoraError", class)?;
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
     crate::convert::capture_json_parse(&env)
 }
 
-/// The error's fields as the JavaScript object gets them.
-fn details(error: &CoreError) -> Value {
-    let mut details = Map::new();
-    details.insert("code".into(), json!(error.code_str()));
-    let optional = [
-        ("status", error.status.map(|s| json!(s))),
-        ("method", error.method.map(|m| json!(m))),
-        ("url", error.url.as_ref().map(|u| json!(u))),
-        ("argument", error.argument.as_ref().map(|a| json!(a))),
-        ("responseBody", error.response_body.clone()),
-        ("requestId", error.request_id.as_ref().map(|r| json!(r))),
-    ];
-    for (key, value) in optional {
-        if let Some(value) = value {
-            details.insert(key.into(), value);
-        }
-    }
-    if let Some(rate_limit) = &error.rate_limit {
-        let mut info = Map::new();
-        for (key, value) in [
-            ("limit", rate_limit.limit),
-            ("remaining", rate_limit.remaining),
-            ("reset", rate_limit.reset),
-            ("retryAfterMs", rate_limit.retry_after_ms),
-        ] {
-            if let Some(value) = value {
-                info.insert(key.into(), json!(value));
-            }
-        }
-        details.insert("rateLimit".into(), Value::Object(info));
-    }
-    details.insert("attempts".into(), json!(error.attempts));
-    details.insert("retryable".into(), json!(error.retryable));
-    if let (Some(status), Some(body)) = (error.status, &error.response_body) {
-        details.insert("response".into(), json!({ "status": status, "data": body }));
-    }
-    Value::Object(details)
-}
-
 fn build_error<'env>(env: &'env Env, error: &CoreError) -> Result<Unknown<'env>> {
     let message = error.message.clone();
-    let details = details(error);
+    let details = error.js_fields();
     let constructed = ERROR_CLASS.with(|slot| {
         slot.borrow()
             .as_ref()

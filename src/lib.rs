@@ -15,9 +15,10 @@ mod types;
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
+use ethora_core::calls::{self, ApiCall};
 use ethora_core::config::{ConfigInput, Credentials};
 use ethora_core::token::{now_unix_seconds, signer_for, TokenPurpose};
-use ethora_core::{args, operations, ApiRequest, EthoraClient, EthoraError as CoreError};
+use ethora_core::{args, ApiRequest, EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -66,36 +67,25 @@ fn config_arg(config: Option<Unknown>) -> CoreResult<ConfigInput> {
     args::config_input(json_arg(config, "config")?.as_ref(), "config")
 }
 
-/// Methods taking `(appId, payload)` with a required JSON payload.
-fn app_payload_request(
-    app_id: Unknown,
-    payload: Unknown,
-    operation: fn(&str, &Value) -> CoreResult<ApiRequest>,
-) -> CoreResult<ApiRequest> {
-    let app_id = id_arg(app_id, "appId")?;
-    let payload = json_arg(Some(payload), "payload")?.unwrap_or(Value::Null);
-    operation(&app_id, &payload)
-}
-
-/// Methods taking two ids, each named for its error messages.
-fn two_ids_request(
-    (first, first_name): (Unknown, &str),
-    (second, second_name): (Unknown, &str),
-    operation: fn(&str, &str) -> CoreResult<ApiRequest>,
-) -> CoreResult<ApiRequest> {
-    operation(&id_arg(first, first_name)?, &id_arg(second, second_name)?)
-}
-
-/// Grant and remove: a chat id and one or more user ids.
-fn members_request(
-    app_id: &str,
-    chat_id: Unknown,
-    user_id: Unknown,
-    operation: fn(&str, &str, &[String]) -> CoreResult<ApiRequest>,
-) -> CoreResult<ApiRequest> {
-    let chat_id = id_arg(chat_id, "chatId")?;
-    let members = args::one_or_many_ids(json_arg(Some(user_id), "userId")?.as_ref(), "userId")?;
-    operation(app_id, &chat_id, &members)
+/// The arguments of a network method as JSON, each read under its parameter's name.
+fn json_arguments<const N: usize>(
+    call: ApiCall,
+    arguments: [Option<Unknown>; N],
+) -> CoreResult<Vec<Option<Value>>> {
+    let parameters = call.parameters();
+    arguments
+        .into_iter()
+        .zip(parameters)
+        .map(|(value, parameter)| match value {
+            None => Ok(None),
+            Some(value) => match value.get_type() {
+                Ok(ValueType::Undefined) => Ok(None),
+                _ => Value::from_unknown(value)
+                    .map(Some)
+                    .map_err(|_| parameter.unreadable()),
+            },
+        })
+        .collect()
 }
 
 /// The Ethora chat service client: the same class, methods and requests as
@@ -123,6 +113,18 @@ impl EthoraSDKService {
                 Err(error) => Err(to_js_error(env, &error)),
             },
         )
+    }
+
+    /// A network method: its arguments go to the core's table, the request to the transport.
+    fn call<'env, const N: usize>(
+        &self,
+        env: &'env Env,
+        call: ApiCall,
+        arguments: [Option<Unknown>; N],
+    ) -> PendingResponse<'env> {
+        let request = json_arguments(call, arguments)
+            .and_then(|values| calls::build_request(call, self.app_id(), &values));
+        self.send(env, request)
     }
 
     fn app_id(&self) -> &str {
@@ -183,10 +185,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] user_id: Unknown,
         #[napi(ts_arg_type = "Partial<CreateUserData>")] user_data: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = id_arg(user_id, "userId").and_then(|user_id| {
-            operations::create_user(&user_id, json_arg(user_data, "userData")?.as_ref())
-        });
-        self.send(env, request)
+        self.call(env, ApiCall::CreateUser, [Some(user_id), user_data])
     }
 
     /// POST /v2/chats.
@@ -197,10 +196,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = id_arg(chat_id, "chatId").and_then(|chat_id| {
-            operations::create_chat_room(&chat_id, json_arg(room_data, "roomData")?.as_ref())
-        });
-        self.send(env, request)
+        self.call(env, ApiCall::CreateChatRoom, [Some(chat_id), room_data])
     }
 
     /// POST /v2/chats/users-access.
@@ -211,13 +207,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = members_request(
-            self.app_id(),
-            chat_id,
-            user_id,
-            operations::grant_user_access,
-        );
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::GrantUserAccessToChatRoom,
+            [Some(chat_id), Some(user_id)],
+        )
     }
 
     /// DELETE /v2/chats/users-access.
@@ -228,13 +222,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = members_request(
-            self.app_id(),
-            chat_id,
-            user_id,
-            operations::remove_user_access,
-        );
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::RemoveUserAccessFromChatRoom,
+            [Some(chat_id), Some(user_id)],
+        )
     }
 
     /// DELETE /v1/users/batch; resolves `{ ok: false }` when the users do not exist.
@@ -244,10 +236,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID[]")] user_ids: Unknown,
     ) -> PendingResponse<'env> {
-        let request = json_arg(Some(user_ids), "userIds")
-            .and_then(|ids| args::id_list(ids.as_ref(), "userIds"))
-            .and_then(|ids| operations::delete_users(&ids));
-        self.send(env, request)
+        self.call(env, ApiCall::DeleteUsers, [Some(user_ids)])
     }
 
     /// DELETE /v1/chats; resolves `{ ok: false, reason: 'Chat room not found' }` when missing.
@@ -257,9 +246,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = id_arg(chat_id, "chatId")
-            .and_then(|chat_id| operations::delete_chat_room(self.app_id(), &chat_id));
-        self.send(env, request)
+        self.call(env, ApiCall::DeleteChatRoom, [Some(chat_id)])
     }
 
     /// PATCH /v2/chats/users with 1-100 users.
@@ -269,10 +256,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UpdateUserData[]")] users: Unknown,
     ) -> PendingResponse<'env> {
-        let request = json_arg(Some(users), "users").and_then(|users| {
-            operations::update_users(self.app_id(), &users.unwrap_or(Value::Null))
-        });
-        self.send(env, request)
+        self.call(env, ApiCall::UpdateUsers, [Some(users)])
     }
 
     /// GET /v2/chats/users.
@@ -282,10 +266,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "GetUsersQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = json_arg(params, "params")
-            .and_then(|params| args::users_query(params.as_ref(), "params"))
-            .and_then(|query| operations::get_users(&query));
-        self.send(env, request)
+        self.call(env, ApiCall::GetUsers, [params])
     }
 
     /// GET /v2/apps/{appId}/users/{userId}/chats for the configured app.
@@ -296,12 +277,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] user_id: Unknown,
         #[napi(ts_arg_type = "GetUserChatsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let user_id = id_arg(user_id, "userId")?;
-            let query = args::chats_query(json_arg(params, "params")?.as_ref(), "params")?;
-            operations::get_user_chats(self.app_id(), &user_id, &query)
-        })();
-        self.send(env, request)
+        self.call(env, ApiCall::GetUserChats, [Some(user_id), params])
     }
 
     /// PATCH /v2/apps/{appId}/chats/{chatName} for the configured app.
@@ -312,15 +288,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UpdateChatRoomRequest")] update_data: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let update = args::chat_update(
-                json_arg(Some(update_data), "updateData")?.as_ref(),
-                "updateData",
-            )?;
-            operations::update_chat_room(self.app_id(), &chat_id, &update)
-        })();
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::UpdateChatRoom,
+            [Some(chat_id), Some(update_data)],
+        )
     }
 
     /// GET /v2/apps.
@@ -330,10 +302,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "ListAppsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = json_arg(params, "params")
-            .and_then(|params| args::apps_query(params.as_ref(), "params"))
-            .and_then(|query| operations::list_apps(&query));
-        self.send(env, request)
+        self.call(env, ApiCall::ListApps, [params])
     }
 
     /// GET /v2/apps/{appId}.
@@ -343,10 +312,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            id_arg(app_id, "appId").and_then(|id| operations::get_app(&id)),
-        )
+        self.call(env, ApiCall::GetApp, [Some(app_id)])
     }
 
     /// POST /v2/apps.
@@ -356,9 +322,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "CreateAppRequest")] app_data: Unknown,
     ) -> PendingResponse<'env> {
-        let request = json_arg(Some(app_data), "appData")
-            .and_then(|data| operations::create_app(&data.unwrap_or(Value::Null)));
-        self.send(env, request)
+        self.call(env, ApiCall::CreateApp, [Some(app_data)])
     }
 
     /// DELETE /v2/apps/{appId}.
@@ -368,10 +332,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            id_arg(app_id, "appId").and_then(|id| operations::delete_app(&id)),
-        )
+        self.call(env, ApiCall::DeleteApp, [Some(app_id)])
     }
 
     /// GET /v2/apps/{appId}/tokens.
@@ -381,10 +342,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            id_arg(app_id, "appId").and_then(|id| operations::list_app_tokens(&id)),
-        )
+        self.call(env, ApiCall::ListAppTokens, [Some(app_id)])
     }
 
     /// POST /v2/apps/{appId}/tokens.
@@ -395,12 +353,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "CreateAppTokenRequest")] payload: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let label = args::token_label(json_arg(payload, "payload")?.as_ref(), "payload")?;
-            operations::create_app_token(&app_id, label.as_deref())
-        })();
-        self.send(env, request)
+        self.call(env, ApiCall::CreateAppToken, [Some(app_id), payload])
     }
 
     /// DELETE /v2/apps/{appId}/tokens/{tokenId}.
@@ -411,12 +364,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] token_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = two_ids_request(
-            (app_id, "appId"),
-            (token_id, "tokenId"),
-            operations::revoke_app_token,
-        );
-        self.send(env, request)
+        self.call(env, ApiCall::RevokeAppToken, [Some(app_id), Some(token_id)])
     }
 
     /// POST /v2/apps/{appId}/tokens/{tokenId}/rotate.
@@ -428,13 +376,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] token_id: Unknown,
         #[napi(ts_arg_type = "RotateAppTokenRequest")] payload: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let token_id = id_arg(token_id, "tokenId")?;
-            let label = args::token_label(json_arg(payload, "payload")?.as_ref(), "payload")?;
-            operations::rotate_app_token(&app_id, &token_id, label.as_deref())
-        })();
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::RotateAppToken,
+            [Some(app_id), Some(token_id), payload],
+        )
     }
 
     /// POST /v2/apps/{appId}/provision.
@@ -445,11 +391,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "ProvisionAppRequest")] payload: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            operations::provision_app(&app_id, json_arg(payload, "payload")?.as_ref())
-        })();
-        self.send(env, request)
+        self.call(env, ApiCall::ProvisionApp, [Some(app_id), payload])
     }
 
     /// GET /v2/apps/{appId}/bot.
@@ -459,10 +401,7 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            id_arg(app_id, "appId").and_then(|id| operations::get_app_bot(&id)),
-        )
+        self.call(env, ApiCall::GetAppBot, [Some(app_id)])
     }
 
     /// PUT /v2/apps/{appId}/bot.
@@ -473,10 +412,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UpdateAppBotRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
-            env,
-            app_payload_request(app_id, payload, operations::update_app_bot),
-        )
+        self.call(env, ApiCall::UpdateAppBot, [Some(app_id), Some(payload)])
     }
 
     /// POST /v2/apps/{appId}/chats/broadcast.
@@ -487,9 +423,10 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "CreateAppBroadcastRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
+        self.call(
             env,
-            app_payload_request(app_id, payload, operations::broadcast_to_app_chats),
+            ApiCall::BroadcastToAppChats,
+            [Some(app_id), Some(payload)],
         )
     }
 
@@ -501,12 +438,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] job_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = two_ids_request(
-            (app_id, "appId"),
-            (job_id, "jobId"),
-            operations::get_app_broadcast_job,
-        );
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::GetAppBroadcastJob,
+            [Some(app_id), Some(job_id)],
+        )
     }
 
     /// GET /v1/apps/users/{xmppUsername}.
@@ -516,9 +452,11 @@ impl EthoraSDKService {
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] xmpp_username: Unknown,
     ) -> PendingResponse<'env> {
-        let request = id_arg(xmpp_username, "xmppUsername")
-            .and_then(|name| operations::get_app_user_by_xmpp_username(&name));
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::GetAppUserByXmppUsername,
+            [Some(xmpp_username)],
+        )
     }
 
     /// POST /v2/apps/{appId}/users/batch (answers 202 with a job id).
@@ -529,9 +467,10 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "BatchCreateUsersRequest")] payload: Unknown,
     ) -> PendingResponse<'env> {
-        self.send(
+        self.call(
             env,
-            app_payload_request(app_id, payload, operations::create_users_in_app),
+            ApiCall::CreateUsersInApp,
+            [Some(app_id), Some(payload)],
         )
     }
 
@@ -543,12 +482,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] job_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = two_ids_request(
-            (app_id, "appId"),
-            (job_id, "jobId"),
-            operations::get_users_batch_job,
-        );
-        self.send(env, request)
+        self.call(env, ApiCall::GetUsersBatchJob, [Some(app_id), Some(job_id)])
     }
 
     /// DELETE /v2/apps/{appId}/users/batch.
@@ -559,12 +493,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID[]")] user_ids: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let ids = args::id_list(json_arg(Some(user_ids), "userIds")?.as_ref(), "userIds")?;
-            operations::delete_users_in_app(&app_id, &ids)
-        })();
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::DeleteUsersInApp,
+            [Some(app_id), Some(user_ids)],
+        )
     }
 
     /// POST /v2/apps/{appId}/chats.
@@ -576,13 +509,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let room = json_arg(room_data, "roomData")?;
-            operations::create_chat_room_in_app(&app_id, &chat_id, room.as_ref())
-        })();
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::CreateChatRoomInApp,
+            [Some(app_id), Some(chat_id), room_data],
+        )
     }
 
     /// GET /v2/apps/{appId}/chats.
@@ -593,12 +524,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "ListAppChatsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let query = args::chats_query(json_arg(params, "params")?.as_ref(), "params")?;
-            operations::list_chats_in_app(&app_id, &query)
-        })();
-        self.send(env, request)
+        self.call(env, ApiCall::ListChatsInApp, [Some(app_id), params])
     }
 
     /// DELETE /v2/apps/{appId}/chats.
@@ -609,12 +535,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] app_id: Unknown,
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = two_ids_request(
-            (app_id, "appId"),
-            (chat_id, "chatId"),
-            operations::delete_chat_room_in_app,
-        );
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::DeleteChatRoomInApp,
+            [Some(app_id), Some(chat_id)],
+        )
     }
 
     /// POST /v2/apps/{appId}/chats/users-access.
@@ -626,15 +551,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = id_arg(app_id, "appId").and_then(|app_id| {
-            members_request(
-                &app_id,
-                chat_id,
-                user_id,
-                operations::grant_user_access_in_app,
-            )
-        });
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::GrantUserAccessToChatRoomInApp,
+            [Some(app_id), Some(chat_id), Some(user_id)],
+        )
     }
 
     /// DELETE /v2/apps/{appId}/chats/users-access.
@@ -646,15 +567,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
     ) -> PendingResponse<'env> {
-        let request = id_arg(app_id, "appId").and_then(|app_id| {
-            members_request(
-                &app_id,
-                chat_id,
-                user_id,
-                operations::remove_user_access_in_app,
-            )
-        });
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::RemoveUserAccessFromChatRoomInApp,
+            [Some(app_id), Some(chat_id), Some(user_id)],
+        )
     }
 
     /// GET /v2/apps/{appId}/users/{userId}/chats.
@@ -666,13 +583,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] user_id: Unknown,
         #[napi(ts_arg_type = "GetUserChatsQueryParams")] params: Option<Unknown>,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let user_id = id_arg(user_id, "userId")?;
-            let query = args::chats_query(json_arg(params, "params")?.as_ref(), "params")?;
-            operations::get_user_chats(&app_id, &user_id, &query)
-        })();
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::GetUserChatsInApp,
+            [Some(app_id), Some(user_id), params],
+        )
     }
 
     /// PATCH /v2/apps/{appId}/chats/{chatName}.
@@ -684,16 +599,11 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
         #[napi(ts_arg_type = "UpdateChatRoomRequest")] update_data: Unknown,
     ) -> PendingResponse<'env> {
-        let request = (|| {
-            let app_id = id_arg(app_id, "appId")?;
-            let chat_id = id_arg(chat_id, "chatId")?;
-            let update = args::chat_update(
-                json_arg(Some(update_data), "updateData")?.as_ref(),
-                "updateData",
-            )?;
-            operations::update_chat_room(&app_id, &chat_id, &update)
-        })();
-        self.send(env, request)
+        self.call(
+            env,
+            ApiCall::UpdateChatRoomInApp,
+            [Some(app_id), Some(chat_id), Some(update_data)],
+        )
     }
 
     /// What `console.log` / `util.inspect` show: the app and URL, never the secret.

@@ -106,6 +106,51 @@ pub fn capped_body(body: Value, raw_len: usize) -> Value {
     ))
 }
 
+impl EthoraError {
+    /// The fields of the JavaScript error object, camelCased, as both bindings set them:
+    /// `code`, the optional `status`/`method`/`url`/`argument`/`responseBody`/`requestId`/
+    /// `rateLimit`, `attempts`, `retryable` and, when the server answered, the reference
+    /// SDK's `response: { status, data }`.
+    pub fn js_fields(&self) -> Value {
+        use serde_json::{json, Map};
+        let mut fields = Map::new();
+        fields.insert("code".into(), json!(self.code.as_str()));
+        let optional = [
+            ("status", self.status.map(|s| json!(s))),
+            ("method", self.method.map(|m| json!(m))),
+            ("url", self.url.as_ref().map(|u| json!(u))),
+            ("argument", self.argument.as_ref().map(|a| json!(a))),
+            ("responseBody", self.response_body.clone()),
+            ("requestId", self.request_id.as_ref().map(|r| json!(r))),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                fields.insert(key.into(), value);
+            }
+        }
+        if let Some(rate_limit) = &self.rate_limit {
+            let mut info = Map::new();
+            for (key, value) in [
+                ("limit", rate_limit.limit),
+                ("remaining", rate_limit.remaining),
+                ("reset", rate_limit.reset),
+                ("retryAfterMs", rate_limit.retry_after_ms),
+            ] {
+                if let Some(value) = value {
+                    info.insert(key.into(), json!(value));
+                }
+            }
+            fields.insert("rateLimit".into(), Value::Object(info));
+        }
+        fields.insert("attempts".into(), json!(self.attempts));
+        fields.insert("retryable".into(), json!(self.retryable));
+        if let (Some(status), Some(body)) = (self.status, &self.response_body) {
+            fields.insert("response".into(), json!({ "status": status, "data": body }));
+        }
+        Value::Object(fields)
+    }
+}
+
 impl std::ops::Deref for EthoraError {
     type Target = ErrorDetails;
     fn deref(&self) -> &ErrorDetails {
