@@ -203,6 +203,27 @@ export declare class EthoraSDKService {
   toJSON(): any
 }
 
+/** A client (user) JWT, as the reference's `createClientToken`. */
+export declare function createClientToken(userId: UUID, customSecrets?: EthoraSDKConfig): string
+
+/** A server (B2B) JWT, as the reference's `createServerToken`. */
+export declare function createServerToken(customSecrets?: EthoraSDKConfig, options?: ServerTokenOptions | undefined | null): string
+
+/** Conference domain of Ethora Cloud room JIDs, as the reference exports it. */
+export declare const ETHORA_JID_DOMAIN: string
+
+/**
+ * Without a config: one shared instance built from the environment (the same object every
+ * time). With a config: a new instance, not cached.
+ */
+export declare function getEthoraSDKService(config?: EthoraSDKConfig): EthoraSDKService
+
+/**
+ * Verifies a server or client token with its scoped key and returns its claims. With
+ * `expectedType`, a token of the other type is refused. No raw-secret fallback.
+ */
+export declare function verifyJwtToken(token: string, customSecrets?: EthoraSDKConfig, expectedType?: 'server' | 'client'): Record<string, unknown>
+
 /** What every network method resolves with: the server's JSON (objects get `url`). */
 export interface ApiResponse {
   ok?: boolean
@@ -277,12 +298,6 @@ export interface CreateChatRoomRequest {
   type: string
 }
 
-/** A client (user) JWT, as the reference's `createClientToken`. */
-export declare function createClientToken(userId: UUID, customSecrets?: EthoraSDKConfig): string
-
-/** A server (B2B) JWT, as the reference's `createServerToken`. */
-export declare function createServerToken(customSecrets?: EthoraSDKConfig, options?: ServerTokenOptions | undefined | null): string
-
 /**
  * User fields for `createUser`, as the reference README documents them. Every field has a
  * default in `createUser`; other keys (e.g. `profileImage`) are forwarded.
@@ -301,9 +316,6 @@ export interface CreateUserData {
 export interface DeleteChatRoomRequest {
   name: string
 }
-
-/** Conference domain of Ethora Cloud room JIDs, as the reference exports it. */
-export declare const ETHORA_JID_DOMAIN: string
 
 /**
  * Configuration of one client. Every field falls back to the reference's environment
@@ -334,12 +346,6 @@ export interface EthoraSDKConfig {
   /** `off` (default), `error`, `warn`, `info` or `debug`; falls back to `ETHORA_LOG`. */
   logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug'
 }
-
-/**
- * Without a config: one shared instance built from the environment (the same object every
- * time). With a config: a new instance, not cached.
- */
-export declare function getEthoraSDKService(config?: EthoraSDKConfig): EthoraSDKService
 
 /** Paging of `getUserChats`. */
 export interface GetUserChatsQueryParams {
@@ -471,9 +477,3 @@ export interface UpdateUserData {
 export interface UpdateUsersRequest {
   users: Array<UpdateUserData>
 }
-
-/**
- * Verifies a server or client token with its scoped key and returns its claims. With
- * `expectedType`, a token of the other type is refused. No raw-secret fallback.
- */
-export declare function verifyJwtToken(token: string, customSecrets?: EthoraSDKConfig, expectedType?: 'server' | 'client'): Record<string, unknown>

@@ -10,14 +10,13 @@
 
 mod convert;
 mod errors;
-mod types;
 
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use ethora_core::calls::{self, ApiCall};
-use ethora_core::config::{ConfigInput, Credentials};
-use ethora_core::token::{now_unix_seconds, signer_for, TokenPurpose};
+use ethora_core::config::ConfigInput;
+use ethora_core::functions;
 use ethora_core::{args, ApiRequest, EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -25,7 +24,7 @@ use serde_json::Value;
 
 use crate::errors::to_js_error;
 pub use crate::errors::EthoraError;
-pub use crate::types::*;
+pub use ethora_types::*;
 
 type CoreResult<T> = ethora_core::Result<T>;
 
@@ -652,10 +651,6 @@ pub fn get_ethora_sdk_service(
     Ok(reference)
 }
 
-fn credentials(secrets: Option<Unknown>) -> CoreResult<Credentials> {
-    Credentials::resolve(&config_arg(secrets)?, process_env)
-}
-
 /// A client (user) JWT, as the reference's `createClientToken`.
 #[napi]
 pub fn create_client_token(
@@ -664,11 +659,11 @@ pub fn create_client_token(
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
 ) -> Result<String> {
     (|| {
-        let user_id = id_arg(user_id, "userId")?;
-        let signer = signer_for(&credentials(custom_secrets)?);
-        Ok(signer.client_token(&user_id, now_unix_seconds()))
+        let user_id = json_arg(Some(user_id), "userId")?;
+        let secrets = json_arg(custom_secrets, "customSecrets")?;
+        functions::create_client_token(user_id.as_ref(), secrets.as_ref(), process_env)
     })()
-    .map_err(|e: CoreError| to_js_error(&env, &e))
+    .map_err(|e| to_js_error(&env, &e))
 }
 
 /// A server (B2B) JWT, as the reference's `createServerToken`.
@@ -676,17 +671,14 @@ pub fn create_client_token(
 pub fn create_server_token(
     env: Env,
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
-    options: Option<ServerTokenOptions>,
+    #[napi(ts_arg_type = "ServerTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
-    let signer = credentials(custom_secrets)
-        .map(|c| signer_for(&c))
-        .map_err(|e| to_js_error(&env, &e))?;
-    let options = options.unwrap_or_default();
-    Ok(signer.server_token(
-        now_unix_seconds(),
-        options.app_id.as_deref().filter(|id| !id.is_empty()),
-        options.tenant_id.as_deref().filter(|id| !id.is_empty()),
-    ))
+    (|| {
+        let secrets = json_arg(custom_secrets, "customSecrets")?;
+        let options = json_arg(options, "options")?;
+        functions::create_server_token(secrets.as_ref(), options.as_ref(), process_env)
+    })()
+    .map_err(|e| to_js_error(&env, &e))
 }
 
 /// Verifies a server or client token with its scoped key and returns its claims. With
@@ -696,28 +688,35 @@ pub fn verify_jwt_token(
     env: Env,
     #[napi(ts_arg_type = "string")] token: Unknown,
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
-    #[napi(ts_arg_type = "'server' | 'client'")] expected_type: Option<String>,
+    #[napi(ts_arg_type = "'server' | 'client'")] expected_type: Option<Unknown>,
 ) -> Result<Value> {
     (|| {
-        let token = id_arg(token, "token")?;
-        let expected = match expected_type.as_deref() {
-            None => None,
-            Some("server") => Some(TokenPurpose::Server),
-            Some("client") => Some(TokenPurpose::Client),
-            Some(_) => {
-                return Err(CoreError::validation(
-                    "expectedType",
-                    "must be 'server' or 'client'",
-                ))
-            }
-        };
-        let signer = signer_for(&credentials(custom_secrets)?);
-        signer
-            .verify(&token, expected)
-            .map(Value::Object)
-            .map_err(|e| CoreError::validation("token", e.to_string()))
+        let token = json_arg(Some(token), "token")?;
+        let secrets = json_arg(custom_secrets, "customSecrets")?;
+        let expected = json_arg(expected_type, "expectedType")?;
+        functions::verify_jwt_token(
+            token.as_ref(),
+            secrets.as_ref(),
+            expected.as_ref(),
+            process_env,
+        )
+        .map(Value::Object)
     })()
     .map_err(|e| to_js_error(&env, &e))
+}
+
+/// The `EthoraSDKConfig` that the `ETHORA_CHAT_*` variables (and `ETHORA_LOG`) of `env`
+/// describe: a Workers-style `env` object, or the process environment when omitted.
+#[napi(ts_return_type = "EthoraSDKConfig")]
+pub fn config_from_env(
+    js_env: Env,
+    #[napi(ts_arg_type = "Record<string, unknown>")] env: Option<Unknown>,
+) -> Result<Value> {
+    let variables = json_arg(env, "env").map_err(|e| to_js_error(&js_env, &e))?;
+    Ok(Value::Object(match variables {
+        Some(object) => functions::config_from_env(functions::env_object_lookup(Some(&object))),
+        None => functions::config_from_env(process_env),
+    }))
 }
 
 /// One tokio worker: the JavaScript thread hands each call to it and it drives every

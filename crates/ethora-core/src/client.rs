@@ -23,18 +23,41 @@ pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 #[cfg(target_arch = "wasm32")]
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()>>>;
 
-/// Waits between retry attempts. Natively a tokio timer; an edge binding supplies its own.
+/// A timer: waits between retry attempts and, on wasm, bounds each attempt. Natively a
+/// tokio timer; an edge binding supplies the runtime's `setTimeout`.
 pub type Sleeper = Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>;
 
 #[cfg(not(target_arch = "wasm32"))]
-fn default_sleeper() -> Sleeper {
-    Arc::new(|duration| Box::pin(tokio::time::sleep(duration)))
+fn default_sleeper() -> Option<Sleeper> {
+    Some(Arc::new(|duration| Box::pin(tokio::time::sleep(duration))))
 }
 
+/// Without a timer from the binding, retries follow each other at once and only fetch's
+/// own abort bounds an attempt.
 #[cfg(target_arch = "wasm32")]
-fn default_sleeper() -> Sleeper {
-    // Without a timer from the binding, retries follow each other at once.
-    Arc::new(|_| Box::pin(std::future::ready(())))
+fn default_sleeper() -> Option<Sleeper> {
+    None
+}
+
+/// `Some` of `work`'s output, or `None` when `deadline` finishes first (`work` is then
+/// dropped, which aborts its fetch).
+#[cfg(target_arch = "wasm32")]
+async fn before_deadline<T>(
+    work: impl Future<Output = T>,
+    deadline: impl Future<Output = ()>,
+) -> Option<T> {
+    use std::task::Poll;
+    let mut work = std::pin::pin!(work);
+    let mut deadline = std::pin::pin!(deadline);
+    // The deadline is polled first: when fetch's own abort (same time limit) fired in the
+    // same turn, the attempt ran out of time, whatever error the abort produced.
+    std::future::poll_fn(|cx| {
+        if deadline.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(None);
+        }
+        work.as_mut().poll(cx).map(Some)
+    })
+    .await
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -67,7 +90,7 @@ pub struct EthoraClient {
     http: reqwest::Client,
     /// One permit per request in flight: bounds the sockets however many calls are made.
     in_flight: tokio::sync::Semaphore,
-    sleeper: Sleeper,
+    sleeper: Option<Sleeper>,
     logger: Logger,
 }
 
@@ -100,9 +123,9 @@ impl EthoraClient {
         Self::new(ClientConfig::resolve(input, env)?)
     }
 
-    /// Replaces the timer used between retries.
+    /// Replaces the timer (waits between retries; on wasm also each attempt's time limit).
     pub fn with_sleeper(mut self, sleeper: Sleeper) -> Self {
-        self.sleeper = sleeper;
+        self.sleeper = Some(sleeper);
         self
     }
 
@@ -163,7 +186,7 @@ impl EthoraClient {
             attempt += 1;
             let started = web_time::Instant::now();
             let outcome = self
-                .attempt(&request, &url, &request_id, body.clone())
+                .bounded_attempt(&request, &url, &request_id, body.clone())
                 .await;
             let elapsed_ms = started.elapsed().as_millis();
             let failure = match outcome {
@@ -193,7 +216,9 @@ impl EthoraClient {
                             delay.as_millis()
                         )
                     });
-                    (self.sleeper)(delay).await;
+                    if let Some(sleep) = &self.sleeper {
+                        sleep(delay).await;
+                    }
                 }
                 None => {
                     self.logger.log(LogLevel::Error, || {
@@ -206,6 +231,61 @@ impl EthoraClient {
                     return Err(error);
                 }
             }
+        }
+    }
+
+    /// One try within the time limit. Natively reqwest enforces it. On wasm the runtime's
+    /// timer does: how fetch reports an abort differs between runtimes (workerd rejects
+    /// with a plain AbortError, not the reason reqwest looks for), a lost race does not.
+    #[cfg(not(target_arch = "wasm32"))]
+    async fn bounded_attempt(
+        &self,
+        request: &ApiRequest,
+        url: &str,
+        request_id: &str,
+        body: Option<Vec<u8>>,
+    ) -> std::result::Result<Value, FailedAttempt> {
+        self.attempt(request, url, request_id, body).await
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    async fn bounded_attempt(
+        &self,
+        request: &ApiRequest,
+        url: &str,
+        request_id: &str,
+        body: Option<Vec<u8>>,
+    ) -> std::result::Result<Value, FailedAttempt> {
+        let attempt = self.attempt(request, url, request_id, body);
+        let Some(sleep) = &self.sleeper else {
+            return attempt.await;
+        };
+        match before_deadline(attempt, sleep(self.config.timeout)).await {
+            Some(outcome) => outcome,
+            None => Err(self.timed_out(
+                request.method.as_str(),
+                url,
+                request_id,
+                Delivery::MaybeSent,
+            )),
+        }
+    }
+
+    /// The failure of an attempt that ran out of time.
+    fn timed_out(
+        &self,
+        method: &'static str,
+        url: &str,
+        request_id: &str,
+        delivery: Delivery,
+    ) -> FailedAttempt {
+        let detail = format!("timed out after {} ms", self.config.timeout.as_millis());
+        let mut error = EthoraError::transport(ErrorCode::Timeout, method, url.to_owned(), &detail);
+        error.request_id = Some(request_id.to_owned());
+        FailedAttempt {
+            error,
+            delivery,
+            retry_after: None,
         }
     }
 
@@ -236,10 +316,10 @@ impl EthoraClient {
         }
         let transport_failure = |error: reqwest::Error| {
             let (code, delivery) = classify(&error);
+            if code == ErrorCode::Timeout {
+                return self.timed_out(method, url, request_id, delivery);
+            }
             let detail = match code {
-                ErrorCode::Timeout => {
-                    format!("timed out after {} ms", self.config.timeout.as_millis())
-                }
                 _ if delivery == Delivery::NotSent => "connection failed".to_owned(),
                 _ => "the connection broke before the response was complete".to_owned(),
             };

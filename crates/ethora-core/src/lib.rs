@@ -13,6 +13,7 @@ pub mod client;
 pub mod config;
 pub mod encode;
 pub mod error;
+pub mod functions;
 pub mod logging;
 pub mod naming;
 pub mod operations;

@@ -1,0 +1,169 @@
+//! The SDK's exported functions besides the service class: `createClientToken`,
+//! `createServerToken`, `verifyJwtToken` and `configFromEnv`, taking their arguments as plain
+//! JSON like the network methods, so that both faces only convert values.
+
+use serde_json::{Map, Value};
+
+use crate::args;
+use crate::config::{Credentials, ENV_API_URL, ENV_APP_ID, ENV_APP_SECRET, ENV_LOG};
+use crate::error::{EthoraError, Result};
+use crate::naming::require_id;
+use crate::token::{now_unix_seconds, signer_for, TokenPurpose};
+
+/// A required id argument given as JSON.
+pub fn id_argument<'a>(value: Option<&'a Value>, argument: &str) -> Result<&'a str> {
+    match value {
+        Some(Value::String(id)) => require_id(argument, id),
+        _ => Err(EthoraError::validation(
+            argument,
+            "must be a non-empty string",
+        )),
+    }
+}
+
+/// The credentials of a token function: `customSecrets` when given, else the environment.
+pub fn credentials(
+    custom_secrets: Option<&Value>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Credentials> {
+    Credentials::resolve(&args::config_input(custom_secrets, "config")?, env)
+}
+
+/// `createClientToken(userId, customSecrets?)`.
+pub fn create_client_token(
+    user_id: Option<&Value>,
+    custom_secrets: Option<&Value>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<String> {
+    let user_id = id_argument(user_id, "userId")?;
+    let signer = signer_for(&credentials(custom_secrets, env)?);
+    Ok(signer.client_token(user_id, now_unix_seconds()))
+}
+
+/// `createServerToken(customSecrets?, options?)`; empty `appId`/`tenantId` count as absent.
+pub fn create_server_token(
+    custom_secrets: Option<&Value>,
+    options: Option<&Value>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<String> {
+    let signer = signer_for(&credentials(custom_secrets, env)?);
+    let options = args::optional_object(options, "options")?;
+    let text = |key: &str| -> Result<Option<&str>> {
+        match options.and_then(|map| map.get(key)) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.as_str()).filter(|t| !t.is_empty())),
+            Some(_) => Err(EthoraError::validation(
+                format!("options.{key}"),
+                "must be a string",
+            )),
+        }
+    };
+    Ok(signer.server_token(now_unix_seconds(), text("appId")?, text("tenantId")?))
+}
+
+/// `verifyJwtToken(token, customSecrets?, expectedType?)`: the claims of a token signed with
+/// its scoped key; with `expectedType`, a token of the other type is refused.
+pub fn verify_jwt_token(
+    token: Option<&Value>,
+    custom_secrets: Option<&Value>,
+    expected_type: Option<&Value>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Map<String, Value>> {
+    let token = id_argument(token, "token")?;
+    let expected = match expected_type {
+        None | Some(Value::Null) => None,
+        Some(Value::String(kind)) if kind == "server" => Some(TokenPurpose::Server),
+        Some(Value::String(kind)) if kind == "client" => Some(TokenPurpose::Client),
+        Some(_) => {
+            return Err(EthoraError::validation(
+                "expectedType",
+                "must be 'server' or 'client'",
+            ))
+        }
+    };
+    let signer = signer_for(&credentials(custom_secrets, env)?);
+    signer
+        .verify(token, expected)
+        .map_err(|e| EthoraError::validation("token", e.to_string()))
+}
+
+/// `configFromEnv(env)`: the `EthoraSDKConfig` that the `ETHORA_CHAT_*` (and `ETHORA_LOG`)
+/// variables of a Workers-style `env` object describe. Missing names are left out, so the
+/// service constructor reports them exactly as it does for a missing process environment.
+pub fn config_from_env(env: impl Fn(&str) -> Option<String>) -> Map<String, Value> {
+    let mut config = Map::new();
+    for (variable, key) in [
+        (ENV_API_URL, "chatApiUrl"),
+        (ENV_APP_ID, "chatAppId"),
+        (ENV_APP_SECRET, "chatAppSecret"),
+        (ENV_LOG, "logLevel"),
+    ] {
+        if let Some(value) = env(variable) {
+            config.insert(key.into(), Value::String(value));
+        }
+    }
+    config
+}
+
+/// Looks names up in a JSON object of string values (a Workers `env` binding set).
+pub fn env_object_lookup(env: Option<&Value>) -> impl Fn(&str) -> Option<String> + '_ {
+    move |name| match env.and_then(|env| env.get(name)) {
+        Some(Value::String(value)) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn tokens_round_trip_through_the_json_arguments() {
+        let secrets = json!({"chatAppId": "app", "chatAppSecret": "s3cret"});
+        let client = create_client_token(Some(&json!("u1")), Some(&secrets), no_env).unwrap();
+        let claims = verify_jwt_token(
+            Some(&json!(client)),
+            Some(&secrets),
+            Some(&json!("client")),
+            no_env,
+        )
+        .unwrap();
+        assert_eq!(claims["data"]["userId"], "u1");
+        let server =
+            create_server_token(Some(&secrets), Some(&json!({"tenantId": "t"})), no_env).unwrap();
+        let wrong = verify_jwt_token(
+            Some(&json!(server)),
+            Some(&secrets),
+            Some(&json!("client")),
+            no_env,
+        );
+        assert_eq!(wrong.unwrap_err().argument.as_deref(), Some("token"));
+        let bad_type = verify_jwt_token(Some(&json!("x")), None, Some(&json!("admin")), no_env);
+        assert_eq!(
+            bad_type.unwrap_err().argument.as_deref(),
+            Some("expectedType")
+        );
+    }
+
+    #[test]
+    fn missing_credentials_are_a_config_error_naming_the_variables() {
+        let error = create_client_token(Some(&json!("u1")), None, no_env).unwrap_err();
+        assert_eq!(error.code_str(), "ETHORA_CONFIG");
+        assert!(error.message.contains(ENV_APP_SECRET));
+    }
+
+    #[test]
+    fn env_objects_become_configs() {
+        let env = json!({"ETHORA_CHAT_APP_ID": "a", "ETHORA_CHAT_API_URL": "http://x", "OTHER": "y", "ETHORA_CHAT_APP_SECRET": 5});
+        let config = config_from_env(env_object_lookup(Some(&env)));
+        assert_eq!(
+            Value::Object(config),
+            json!({"chatApiUrl": "http://x", "chatAppId": "a"})
+        );
+    }
+}

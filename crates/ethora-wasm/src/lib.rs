@@ -1,0 +1,513 @@
+//! Edge face of the Ethora SDK (Cloudflare Workers, Vercel Edge, Deno): wasm-bindgen over
+//! `ethora-core`, HTTP through the runtime's `fetch` (reqwest's wasm backend).
+//!
+//! Like the Node face it only converts values: JavaScript arguments cross as JSON text
+//! (`JSON.stringify`, the same serialisation axios applies to request bodies), the core's
+//! tables build and send the request, and results come back through `JSON.parse`. Errors
+//! are the shared `EthoraError` class (`js/ethora-error.js`) with the core's fields.
+//!
+//! Only the wasm32 build has content; `npm test` lints it with
+//! `cargo clippy --target wasm32-unknown-unknown`.
+
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ethora_core::calls::{self, ApiCall};
+use ethora_core::client::Sleeper;
+use ethora_core::logging::{LogLevel, LogSink};
+use ethora_core::{args, functions, naming, EthoraClient, EthoraError as CoreError};
+use js_sys::{Function, Promise, Reflect, JSON};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+// What the generator cannot express, shared with the Node face's `index.d.ts`: the `UUID`
+// alias, open index signatures, the `EthoraError` fields and `ChatRepository`.
+#[wasm_bindgen(typescript_custom_section)]
+const TYPE_HEADER: &str = include_str!("../../../src/typedef-header.d.ts");
+
+// Declarations of what the entry modules add beside the generated glue (see `edge/`): the
+// error class from `js/ethora-error.js` and the JID domain constant, declared as napi
+// declares them for Node.
+#[wasm_bindgen(typescript_custom_section)]
+const ENTRY_EXPORTS: &str = r#"
+export declare class EthoraError {}
+
+/** Conference domain of Ethora Cloud room JIDs, as the reference exports it. */
+export declare const ETHORA_JID_DOMAIN: string
+"#;
+
+#[wasm_bindgen(raw_module = "./ethora-error.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = createEthoraError)]
+    fn create_ethora_error(message: &str, fields_json: &str) -> JsValue;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(callback: &Function, milliseconds: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(line: &str);
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(line: &str);
+    #[wasm_bindgen(js_namespace = console, js_name = info)]
+    fn console_info(line: &str);
+    #[wasm_bindgen(js_namespace = console, js_name = debug)]
+    fn console_debug(line: &str);
+}
+
+fn to_js_error(error: &CoreError) -> JsValue {
+    create_ethora_error(&error.message, &error.js_fields().to_string())
+}
+
+/// A JavaScript value as JSON; `undefined` (or a missing argument) is `None`.
+fn json_value(
+    value: &JsValue,
+    unreadable: impl FnOnce() -> CoreError,
+) -> Result<Option<Value>, CoreError> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    let text = JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(unreadable)?;
+    // Text from JSON.stringify is JSON; a failure here would be an engine defect.
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|_| CoreError::validation("argument", "could not be read as JSON"))
+}
+
+fn json_argument(value: &JsValue, argument: &str) -> Result<Option<Value>, CoreError> {
+    json_value(value, || {
+        CoreError::validation(
+            argument,
+            "must hold only JSON values (no functions, symbols or bigints)",
+        )
+    })
+}
+
+/// A JSON result as a JavaScript value.
+fn to_js(value: &Value) -> JsValue {
+    JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// The runtime's environment variables where it has them: `process.env` (Vercel Edge,
+/// Node) or `Deno.env` (without `--allow-env` simply nothing). Workers have none; they pass
+/// their `env` object through `configFromEnv(env)`.
+fn runtime_env(name: &str) -> Option<String> {
+    let global = js_sys::global();
+    let from_process = Reflect::get(&global, &JsValue::from_str("process"))
+        .ok()
+        .filter(|process| process.is_object())
+        .and_then(|process| Reflect::get(&process, &JsValue::from_str("env")).ok())
+        .filter(|env| env.is_object())
+        .and_then(|env| Reflect::get(&env, &JsValue::from_str(name)).ok())
+        .and_then(|value| value.as_string());
+    if from_process.is_some() {
+        return from_process;
+    }
+    let deno_env = Reflect::get(&global, &JsValue::from_str("Deno"))
+        .ok()
+        .filter(|deno| deno.is_object())
+        .and_then(|deno| Reflect::get(&deno, &JsValue::from_str("env")).ok())
+        .filter(|env| env.is_object())?;
+    let get = Reflect::get(&deno_env, &JsValue::from_str("get"))
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    // Throws without the env permission: treated as unset.
+    get.call1(&deno_env, &JsValue::from_str(name))
+        .ok()
+        .and_then(|value| value.as_string())
+}
+
+/// A `setTimeout` wait that clears its timer when dropped unfinished: a time limit whose
+/// request finished first must not keep the runtime's event loop (or a Deno process) alive.
+struct Timer {
+    wait: JsFuture,
+    handle: JsValue,
+    done: bool,
+}
+
+impl Timer {
+    fn new(duration: Duration) -> Timer {
+        let mut handle = JsValue::UNDEFINED;
+        let promise = Promise::new(&mut |resolve, _reject| {
+            handle = set_timeout(&resolve, duration.as_millis() as f64);
+        });
+        Timer {
+            wait: JsFuture::from(promise),
+            handle,
+            done: false,
+        }
+    }
+}
+
+impl std::future::Future for Timer {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        let poll = std::pin::Pin::new(&mut self.wait).poll(cx);
+        if poll.is_ready() {
+            self.done = true;
+        }
+        poll.map(|_| ())
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if !self.done {
+            clear_timeout(&self.handle);
+        }
+    }
+}
+
+/// Backoff waits and time limits on the runtime's timer.
+fn timer_sleeper() -> Sleeper {
+    Arc::new(|duration: Duration| Box::pin(Timer::new(duration)))
+}
+
+/// Log lines go to the console at their level.
+fn console_sink() -> LogSink {
+    Arc::new(|level, line| match level {
+        LogLevel::Error => console_error(line),
+        LogLevel::Warn => console_warn(line),
+        LogLevel::Info => console_info(line),
+        _ => console_debug(line),
+    })
+}
+
+/// The Ethora chat service client: the same class, methods and requests as
+/// `@ethora/sdk-backend`'s `EthoraSDKService`.
+#[wasm_bindgen(js_name = EthoraSDKService)]
+pub struct EthoraSdkService {
+    client: Arc<EthoraClient>,
+}
+
+impl EthoraSdkService {
+    fn build(config: &JsValue) -> Result<EthoraSdkService, CoreError> {
+        // Keeps the generated interfaces of `ethora-types` in the link (see there).
+        std::hint::black_box(ethora_types::link_type_declarations());
+        let input = args::config_input(json_argument(config, "config")?.as_ref(), "config")?;
+        let client = EthoraClient::from_input(input, runtime_env)?
+            .with_sleeper(timer_sleeper())
+            .with_log_sink(console_sink());
+        Ok(EthoraSdkService {
+            client: Arc::new(client),
+        })
+    }
+
+    /// A network method: its arguments go to the core's table, the request to `fetch`.
+    fn call(&self, call: ApiCall, arguments: &[&JsValue]) -> Promise {
+        let client = Arc::clone(&self.client);
+        let request = call
+            .parameters()
+            .iter()
+            .zip(arguments)
+            .map(|(parameter, value)| json_value(value, || parameter.unreadable()))
+            .collect::<Result<Vec<_>, _>>()
+            .and_then(|values| calls::build_request(call, client.app_id(), &values));
+        future_to_promise(async move {
+            match request {
+                Ok(request) => client.execute(request).await,
+                Err(error) => Err(error),
+            }
+            .map(|value| to_js(&value))
+            .map_err(|error| to_js_error(&error))
+        })
+    }
+}
+
+/// The 34 network methods, each declared with the TypeScript signature of the Node face:
+/// required parameters, then (after `;`) optional ones.
+macro_rules! network_methods {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal: $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal: $optional_ts:literal),*)?
+        );
+    )*) => {
+        #[wasm_bindgen(js_class = EthoraSDKService)]
+        impl EthoraSdkService {
+            $(
+                $(#[doc = $doc])*
+                #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name(
+                    &self,
+                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: JsValue,)*
+                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: JsValue,)*)?
+                ) -> Promise {
+                    self.call(ApiCall::$variant, &[$(&$required,)* $($(&$optional,)*)?])
+                }
+            )*
+        }
+    };
+}
+
+network_methods! {
+    /// POST /v2/users/batch with one user; see `CreateUserData` for the defaults.
+    CreateUser create_user createUser(user_id "userId": "UUID"; user_data "userData": "Partial<CreateUserData>");
+    /// POST /v2/chats.
+    CreateChatRoom create_chat_room createChatRoom(chat_id "chatId": "UUID"; room_data "roomData": "Partial<CreateChatRoomRequest>");
+    /// POST /v2/chats/users-access.
+    GrantUserAccessToChatRoom grant_user_access_to_chat_room grantUserAccessToChatRoom(chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
+    /// DELETE /v2/chats/users-access.
+    RemoveUserAccessFromChatRoom remove_user_access_from_chat_room removeUserAccessFromChatRoom(chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
+    /// DELETE /v1/users/batch; resolves `{ ok: false }` when the users do not exist.
+    DeleteUsers delete_users deleteUsers(user_ids "userIds": "UUID[]");
+    /// DELETE /v1/chats; resolves `{ ok: false, reason: 'Chat room not found' }` when missing.
+    DeleteChatRoom delete_chat_room deleteChatRoom(chat_id "chatId": "UUID");
+    /// PATCH /v2/chats/users with 1-100 users.
+    UpdateUsers update_users updateUsers(users "users": "UpdateUserData[]");
+    /// GET /v2/chats/users.
+    GetUsers get_users getUsers(; params "params": "GetUsersQueryParams");
+    /// GET /v2/apps/{appId}/users/{userId}/chats for the configured app.
+    GetUserChats get_user_chats getUserChats(user_id "userId": "UUID"; params "params": "GetUserChatsQueryParams");
+    /// PATCH /v2/apps/{appId}/chats/{chatName} for the configured app.
+    UpdateChatRoom update_chat_room updateChatRoom(chat_id "chatId": "UUID", update_data "updateData": "UpdateChatRoomRequest");
+    /// GET /v2/apps.
+    ListApps list_apps listApps(; params "params": "ListAppsQueryParams");
+    /// GET /v2/apps/{appId}.
+    GetApp get_app getApp(app_id "appId": "UUID");
+    /// POST /v2/apps.
+    CreateApp create_app createApp(app_data "appData": "CreateAppRequest");
+    /// DELETE /v2/apps/{appId}.
+    DeleteApp delete_app deleteApp(app_id "appId": "UUID");
+    /// GET /v2/apps/{appId}/tokens.
+    ListAppTokens list_app_tokens listAppTokens(app_id "appId": "UUID");
+    /// POST /v2/apps/{appId}/tokens.
+    CreateAppToken create_app_token createAppToken(app_id "appId": "UUID"; payload "payload": "CreateAppTokenRequest");
+    /// DELETE /v2/apps/{appId}/tokens/{tokenId}.
+    RevokeAppToken revoke_app_token revokeAppToken(app_id "appId": "UUID", token_id "tokenId": "UUID");
+    /// POST /v2/apps/{appId}/tokens/{tokenId}/rotate.
+    RotateAppToken rotate_app_token rotateAppToken(app_id "appId": "UUID", token_id "tokenId": "UUID"; payload "payload": "RotateAppTokenRequest");
+    /// POST /v2/apps/{appId}/provision.
+    ProvisionApp provision_app provisionApp(app_id "appId": "UUID"; payload "payload": "ProvisionAppRequest");
+    /// GET /v2/apps/{appId}/bot.
+    GetAppBot get_app_bot getAppBot(app_id "appId": "UUID");
+    /// PUT /v2/apps/{appId}/bot.
+    UpdateAppBot update_app_bot updateAppBot(app_id "appId": "UUID", payload "payload": "UpdateAppBotRequest");
+    /// POST /v2/apps/{appId}/chats/broadcast.
+    BroadcastToAppChats broadcast_to_app_chats broadcastToAppChats(app_id "appId": "UUID", payload "payload": "CreateAppBroadcastRequest");
+    /// GET /v2/apps/{appId}/chats/broadcast/{jobId}.
+    GetAppBroadcastJob get_app_broadcast_job getAppBroadcastJob(app_id "appId": "UUID", job_id "jobId": "UUID");
+    /// GET /v1/apps/users/{xmppUsername}.
+    GetAppUserByXmppUsername get_app_user_by_xmpp_username getAppUserByXmppUsername(xmpp_username "xmppUsername": "UUID");
+    /// POST /v2/apps/{appId}/users/batch (answers 202 with a job id).
+    CreateUsersInApp create_users_in_app createUsersInApp(app_id "appId": "UUID", payload "payload": "BatchCreateUsersRequest");
+    /// GET /v2/apps/{appId}/users/batch/{jobId}.
+    GetUsersBatchJob get_users_batch_job getUsersBatchJob(app_id "appId": "UUID", job_id "jobId": "UUID");
+    /// DELETE /v2/apps/{appId}/users/batch.
+    DeleteUsersInApp delete_users_in_app deleteUsersInApp(app_id "appId": "UUID", user_ids "userIds": "UUID[]");
+    /// POST /v2/apps/{appId}/chats.
+    CreateChatRoomInApp create_chat_room_in_app createChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID"; room_data "roomData": "Partial<CreateChatRoomRequest>");
+    /// GET /v2/apps/{appId}/chats.
+    ListChatsInApp list_chats_in_app listChatsInApp(app_id "appId": "UUID"; params "params": "ListAppChatsQueryParams");
+    /// DELETE /v2/apps/{appId}/chats.
+    DeleteChatRoomInApp delete_chat_room_in_app deleteChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID");
+    /// POST /v2/apps/{appId}/chats/users-access.
+    GrantUserAccessToChatRoomInApp grant_user_access_to_chat_room_in_app grantUserAccessToChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
+    /// DELETE /v2/apps/{appId}/chats/users-access.
+    RemoveUserAccessFromChatRoomInApp remove_user_access_from_chat_room_in_app removeUserAccessFromChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
+    /// GET /v2/apps/{appId}/users/{userId}/chats.
+    GetUserChatsInApp get_user_chats_in_app getUserChatsInApp(app_id "appId": "UUID", user_id "userId": "UUID"; params "params": "GetUserChatsQueryParams");
+    /// PATCH /v2/apps/{appId}/chats/{chatName}.
+    UpdateChatRoomInApp update_chat_room_in_app updateChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID", update_data "updateData": "UpdateChatRoomRequest");
+}
+
+#[wasm_bindgen(js_class = EthoraSDKService)]
+impl EthoraSdkService {
+    /// Explicit config values win over `ETHORA_CHAT_*` variables of the runtime's environment
+    /// (`process.env` or `Deno.env`); on Workers pass `configFromEnv(env)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
+        config: JsValue,
+    ) -> Result<EthoraSdkService, JsValue> {
+        EthoraSdkService::build(&config).map_err(|error| to_js_error(&error))
+    }
+
+    /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
+    /// conference domain. Already-prefixed ids and JIDs are not prefixed again.
+    #[wasm_bindgen(js_name = createChatName)]
+    pub fn create_chat_name(
+        &self,
+        #[wasm_bindgen(js_name = "chatId", unchecked_param_type = "UUID")] chat_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | undefined | null")] full: JsValue,
+    ) -> Result<String, JsValue> {
+        let chat_id = json_argument(&chat_id, "chatId")
+            .and_then(|id| functions::id_argument(id.as_ref(), "chatId").map(str::to_owned))
+            .map_err(|error| to_js_error(&error))?;
+        Ok(naming::chat_name(
+            self.client.app_id(),
+            &chat_id,
+            full.as_bool().unwrap_or(true),
+        ))
+    }
+
+    /// A client JWT for the user (what the front end logs in with).
+    #[wasm_bindgen(js_name = createChatUserJwtToken)]
+    pub fn create_chat_user_jwt_token(
+        &self,
+        #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
+    ) -> Result<String, JsValue> {
+        let user_id = json_argument(&user_id, "userId")
+            .and_then(|id| functions::id_argument(id.as_ref(), "userId").map(str::to_owned))
+            .map_err(|error| to_js_error(&error))?;
+        Ok(self.client.client_token(&user_id))
+    }
+
+    /// What `console.log` / `JSON.stringify` show: the app and URL, never the secret.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "any")]
+    pub fn to_json(&self) -> JsValue {
+        to_js(&serde_json::json!({
+            "chatApiUrl": self.client.config().api_url,
+            "chatAppId": self.client.app_id(),
+        }))
+    }
+}
+
+thread_local! {
+    /// The instance `getEthoraSDKService()` returns without a config.
+    static DEFAULT_SERVICE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+}
+
+/// Without a config: one shared instance built from the runtime's environment (the same
+/// object every time). With a config: a new instance, not cached.
+#[wasm_bindgen(js_name = getEthoraSDKService, unchecked_return_type = "EthoraSDKService")]
+pub fn get_ethora_sdk_service(
+    #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
+    config: JsValue,
+) -> Result<JsValue, JsValue> {
+    if !config.is_undefined() && !config.is_null() {
+        return EthoraSdkService::new(config).map(JsValue::from);
+    }
+    if let Some(shared) = DEFAULT_SERVICE.with(|slot| slot.borrow().clone()) {
+        return Ok(shared);
+    }
+    let service = JsValue::from(EthoraSdkService::new(JsValue::UNDEFINED)?);
+    DEFAULT_SERVICE.with(|slot| *slot.borrow_mut() = Some(service.clone()));
+    Ok(service)
+}
+
+fn js_result<T>(result: Result<T, CoreError>) -> Result<T, JsValue> {
+    result.map_err(|error| to_js_error(&error))
+}
+
+/// A client (user) JWT, as the reference's `createClientToken`.
+#[wasm_bindgen(js_name = createClientToken)]
+pub fn create_client_token(
+    #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
+    #[wasm_bindgen(
+        js_name = "customSecrets",
+        unchecked_optional_param_type = "EthoraSDKConfig"
+    )]
+    custom_secrets: JsValue,
+) -> Result<String, JsValue> {
+    js_result((|| {
+        let user_id = json_argument(&user_id, "userId")?;
+        let secrets = json_argument(&custom_secrets, "customSecrets")?;
+        functions::create_client_token(user_id.as_ref(), secrets.as_ref(), runtime_env)
+    })())
+}
+
+/// A server (B2B) JWT, as the reference's `createServerToken`.
+#[wasm_bindgen(js_name = createServerToken)]
+pub fn create_server_token(
+    #[wasm_bindgen(
+        js_name = "customSecrets",
+        unchecked_optional_param_type = "EthoraSDKConfig"
+    )]
+    custom_secrets: JsValue,
+    #[wasm_bindgen(
+        js_name = "options",
+        unchecked_optional_param_type = "ServerTokenOptions"
+    )]
+    options: JsValue,
+) -> Result<String, JsValue> {
+    js_result((|| {
+        let secrets = json_argument(&custom_secrets, "customSecrets")?;
+        let options = json_argument(&options, "options")?;
+        functions::create_server_token(secrets.as_ref(), options.as_ref(), runtime_env)
+    })())
+}
+
+/// Verifies a server or client token with its scoped key and returns its claims. With
+/// `expectedType`, a token of the other type is refused. No raw-secret fallback.
+#[wasm_bindgen(js_name = verifyJwtToken, unchecked_return_type = "Record<string, unknown>")]
+pub fn verify_jwt_token(
+    #[wasm_bindgen(js_name = "token", unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(
+        js_name = "customSecrets",
+        unchecked_optional_param_type = "EthoraSDKConfig"
+    )]
+    custom_secrets: JsValue,
+    #[wasm_bindgen(
+        js_name = "expectedType",
+        unchecked_optional_param_type = "'server' | 'client'"
+    )]
+    expected_type: JsValue,
+) -> Result<JsValue, JsValue> {
+    js_result((|| {
+        let token = json_argument(&token, "token")?;
+        let secrets = json_argument(&custom_secrets, "customSecrets")?;
+        let expected = json_argument(&expected_type, "expectedType")?;
+        functions::verify_jwt_token(
+            token.as_ref(),
+            secrets.as_ref(),
+            expected.as_ref(),
+            runtime_env,
+        )
+        .map(|claims| to_js(&Value::Object(claims)))
+    })())
+}
+
+/// The `EthoraSDKConfig` that the `ETHORA_CHAT_*` variables (and `ETHORA_LOG`) of `env`
+/// describe: a Workers-style `env` object, or the process environment when omitted.
+#[wasm_bindgen(js_name = configFromEnv, unchecked_return_type = "EthoraSDKConfig")]
+pub fn config_from_env(
+    #[wasm_bindgen(
+        js_name = "env",
+        unchecked_optional_param_type = "Record<string, unknown>"
+    )]
+    variables: JsValue,
+) -> Result<JsValue, JsValue> {
+    // A Workers env also holds bindings (KV, Durable Objects) that are not JSON: read only
+    // the string variables by name instead of serialising the object.
+    if variables.is_undefined() || variables.is_null() {
+        return Ok(to_js(&Value::Object(functions::config_from_env(
+            runtime_env,
+        ))));
+    }
+    if !variables.is_object() {
+        return Err(to_js_error(&CoreError::validation(
+            "env",
+            "must be an object",
+        )));
+    }
+    let lookup = |name: &str| {
+        Reflect::get(&variables, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_string())
+    };
+    Ok(to_js(&Value::Object(functions::config_from_env(lookup))))
+}
+
+/// `ETHORA_JID_DOMAIN` for the entry modules, which export it as a constant.
+#[wasm_bindgen(js_name = ethoraJidDomain, skip_typescript)]
+pub fn ethora_jid_domain() -> String {
+    naming::ETHORA_JID_DOMAIN.to_owned()
+}
