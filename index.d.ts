@@ -203,11 +203,17 @@ export declare class EthoraSDKService {
   toJSON(): any
 }
 
+/**
+ * The `EthoraSDKConfig` that the `ETHORA_CHAT_*` variables (and `ETHORA_LOG`) of `env`
+ * describe: a Workers-style `env` object, or the process environment when omitted.
+ */
+export declare function configFromEnv(env?: Record<string, unknown>): EthoraSDKConfig
+
 /** A client (user) JWT, as the reference's `createClientToken`. */
 export declare function createClientToken(userId: UUID, customSecrets?: EthoraSDKConfig): string
 
 /** A server (B2B) JWT, as the reference's `createServerToken`. */
-export declare function createServerToken(customSecrets?: EthoraSDKConfig, options?: ServerTokenOptions | undefined | null): string
+export declare function createServerToken(customSecrets?: EthoraSDKConfig, options?: ServerTokenOptions): string
 
 /** Conference domain of Ethora Cloud room JIDs, as the reference exports it. */
 export declare const ETHORA_JID_DOMAIN: string

@@ -108,3 +108,37 @@ test('token helpers read the environment or the given secrets', () => {
   assert.match(wrongSecret.message, /Invalid JWT token/)
   assert.ok(!wrongSecret.message.includes(token))
 })
+
+test('configFromEnv reads the ETHORA_CHAT_* names from an env object or process.env, on both builds', async () => {
+  const edge = await import('../edge/node.js')
+  const env = {
+    ETHORA_CHAT_API_URL: server.url,
+    ETHORA_CHAT_APP_ID: APP_ID,
+    ETHORA_CHAT_APP_SECRET: APP_SECRET,
+    ETHORA_LOG: 'warn',
+    UNRELATED: 'x',
+    KV_BINDING: { get() {} },
+  }
+  const expected = { chatApiUrl: server.url, chatAppId: APP_ID, chatAppSecret: APP_SECRET, logLevel: 'warn' }
+  for (const face of [sdk, edge]) {
+    assert.deepEqual(face.configFromEnv(env), expected)
+    // A missing name is left out, so the constructor reports it like a missing variable.
+    const partial = face.configFromEnv({ ETHORA_CHAT_APP_ID: APP_ID })
+    assert.deepEqual(partial, { chatAppId: APP_ID })
+    const error = configError(() => new face.EthoraSDKService(partial))
+    assert.equal(error.code, 'ETHORA_CONFIG')
+    assert.match(error.message, /ETHORA_CHAT_API_URL \(config: chatApiUrl\)\n- ETHORA_CHAT_APP_SECRET/)
+    assert.doesNotMatch(error.message, /ETHORA_CHAT_APP_ID/)
+    process.env.ETHORA_CHAT_APP_ID = 'from-process'
+    try {
+      assert.deepEqual(face.configFromEnv(), { chatAppId: 'from-process' })
+    } finally {
+      delete process.env.ETHORA_CHAT_APP_ID
+    }
+  }
+  // Both builds fail the same way for the same missing settings.
+  assert.equal(
+    configError(() => new sdk.EthoraSDKService({})).message,
+    configError(() => new edge.EthoraSDKService({})).message,
+  )
+})

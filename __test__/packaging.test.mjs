@@ -74,7 +74,25 @@ function expectFlow(output) {
 test('the tarball holds only what users need', () => {
   const listing = run('npm', ['pack', '--dry-run', '--json'], root)
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort()
-  assert.deepEqual(files, ['README.md', 'index.d.ts', 'index.js', 'mock.d.ts', 'mock.js', 'package.json'])
+  assert.deepEqual(files, [
+    'README.md',
+    'edge/api.js',
+    'edge/deno.js',
+    'edge/edge-light.js',
+    'edge/index.d.ts',
+    'edge/node.js',
+    'edge/package.json',
+    'edge/pkg/ethora-error.js',
+    'edge/pkg/ethora_wasm.d.ts',
+    'edge/pkg/ethora_wasm.js',
+    'edge/pkg/ethora_wasm_bg.wasm',
+    'edge/workerd.js',
+    'index.d.ts',
+    'index.js',
+    'mock.d.ts',
+    'mock.js',
+    'package.json',
+  ])
 })
 
 test('CommonJS require works from a fresh project', () => {
@@ -88,6 +106,14 @@ const { startMockServer } = require('@ethora-rs/sdk-backend/mock')
 test('ESM import works from a fresh project', () => {
   const file = path.join(work, 'consumer', 'flow.mjs')
   fs.writeFileSync(file, `import { EthoraSDKService, getEthoraSDKService, verifyJwtToken } from '@ethora-rs/sdk-backend'
+import { startMockServer } from '@ethora-rs/sdk-backend/mock'
+${FLOW}`)
+  expectFlow(run(process.execPath, [file], path.join(work, 'consumer')))
+})
+
+test('the WebAssembly build (`/edge`) runs the same flow from the installed package in Node', () => {
+  const file = path.join(work, 'consumer', 'edge-flow.mjs')
+  fs.writeFileSync(file, `import { EthoraSDKService, getEthoraSDKService, verifyJwtToken } from '@ethora-rs/sdk-backend/edge'
 import { startMockServer } from '@ethora-rs/sdk-backend/mock'
 ${FLOW}`)
   expectFlow(run(process.execPath, [file], path.join(work, 'consumer')))

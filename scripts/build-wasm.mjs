@@ -38,6 +38,10 @@ const features = [
 ]
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), ['-Oz', ...features, wasm, '-o', wasm])
 copyFileSync(join(root, 'js', 'ethora-error.js'), join(out, 'ethora-error.js'))
+// wasm-bindgen declares `[Symbol.dispose]()` on classes, which only type-checks with the
+// esnext.disposable lib; the method stays at run time where the runtime has the symbol.
+const dts = join(out, 'ethora_wasm.d.ts')
+writeFileSync(dts, readFileSync(dts, 'utf8').replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, ''))
 const bytes = readFileSync(wasm)
 const size = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, beforeWasmOpt: before }
 writeFileSync(join(out, 'size.json'), `${JSON.stringify(size, null, 2)}\n`)

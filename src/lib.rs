@@ -712,11 +712,32 @@ pub fn config_from_env(
     js_env: Env,
     #[napi(ts_arg_type = "Record<string, unknown>")] env: Option<Unknown>,
 ) -> Result<Value> {
-    let variables = json_arg(env, "env").map_err(|e| to_js_error(&js_env, &e))?;
-    Ok(Value::Object(match variables {
-        Some(object) => functions::config_from_env(functions::env_object_lookup(Some(&object))),
-        None => functions::config_from_env(process_env),
-    }))
+    let kind = match &env {
+        Some(value) => value.get_type()?,
+        None => ValueType::Undefined,
+    };
+    let config = match (env, kind) {
+        (_, ValueType::Undefined | ValueType::Null) | (None, _) => {
+            functions::config_from_env(process_env)
+        }
+        // A Workers-style env also holds bindings that are not JSON: only the variables
+        // are read, by name.
+        (Some(value), ValueType::Object) => {
+            let variables = Object::from_unknown(value)?;
+            functions::config_from_env(|name| {
+                let value = variables.get::<Unknown>(name).ok().flatten()?;
+                match value.get_type() {
+                    Ok(ValueType::String) => String::from_unknown(value).ok(),
+                    _ => None,
+                }
+            })
+        }
+        _ => {
+            let error = CoreError::validation("env", "must be an object");
+            return Err(to_js_error(&js_env, &error));
+        }
+    };
+    Ok(Value::Object(config))
 }
 
 /// One tokio worker: the JavaScript thread hands each call to it and it drives every

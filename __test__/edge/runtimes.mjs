@@ -79,8 +79,8 @@ export async function fetchFromWorkerd(workerPath, { bindings = {}, request }) {
   }
 }
 
-/** Bundles a Vercel Edge route (default export `handler(request)`) for edge-runtime. */
-export async function bundleForEdgeLight(entry) {
+/** Bundles a Vercel Edge route (the export `handler` takes the request) for edge-runtime. */
+export async function bundleForEdgeLight(entry, { handler = 'default' } = {}) {
   const result = await esbuild.build({
     entryPoints: [entry],
     write: false,
@@ -91,7 +91,7 @@ export async function bundleForEdgeLight(entry) {
     conditions: ['edge-light', 'worker', 'browser'],
     mainFields: ['module', 'main'],
     logLevel: 'silent',
-    footer: { js: 'addEventListener("fetch", (event) => event.respondWith(__route.default(event.request)));' },
+    footer: { js: `addEventListener("fetch", (event) => event.respondWith(__route[${JSON.stringify(handler)}](event.request)));` },
     plugins: [
       {
         name: 'wasm-module-imports',

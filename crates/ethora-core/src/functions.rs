@@ -105,14 +105,6 @@ pub fn config_from_env(env: impl Fn(&str) -> Option<String>) -> Map<String, Valu
     config
 }
 
-/// Looks names up in a JSON object of string values (a Workers `env` binding set).
-pub fn env_object_lookup(env: Option<&Value>) -> impl Fn(&str) -> Option<String> + '_ {
-    move |name| match env.and_then(|env| env.get(name)) {
-        Some(Value::String(value)) => Some(value.clone()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,7 +152,7 @@ mod tests {
     #[test]
     fn env_objects_become_configs() {
         let env = json!({"ETHORA_CHAT_APP_ID": "a", "ETHORA_CHAT_API_URL": "http://x", "OTHER": "y", "ETHORA_CHAT_APP_SECRET": 5});
-        let config = config_from_env(env_object_lookup(Some(&env)));
+        let config = config_from_env(|name| env.get(name)?.as_str().map(str::to_owned));
         assert_eq!(
             Value::Object(config),
             json!({"chatApiUrl": "http://x", "chatAppId": "a"})
