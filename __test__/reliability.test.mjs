@@ -151,6 +151,17 @@ test('a transient failure is retried away, and a refused connection is retried f
   assert.equal((await outcomeOf(none.getUsers())).error.attempts, 1)
 })
 
+test('a 2xx JSON body that is a bare JSON string resolves as that string, on both builds', async () => {
+  const edge = await import('../edge/node.js')
+  for (const client of [chat, new edge.EthoraSDKService({ ...mock.config, ...CONFIG })]) {
+    await mock.clearFaults()
+    await mock.fault({ type: 'status', status: 200, body: 'ok' }, { times: 1, method: 'GET' })
+    assert.equal(await client.getUsers(), 'ok')
+    await mock.fault({ type: 'malformedJson' }, { times: 1, method: 'GET' })
+    assert.equal((await outcomeOf(client.getUsers())).error.code, 'ETHORA_DECODE')
+  }
+})
+
 test('the fault table in the README is the one this run produced', () => {
   const header = `| Fault | ${Object.entries(CALLS).map(([m, [n]]) => `${m} (\`${n}\`)`).join(' | ')} |`
   const table = [header, `|${'---|'.repeat(6)}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n')

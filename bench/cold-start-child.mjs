@@ -1,5 +1,7 @@
-// Cold start in a fresh process: time to require the SDK, and to make the first call.
-// Usage: node bench/cold-start-child.mjs <ours|reference>
+// Cold start in a fresh process: time to load the SDK, and to make the first call.
+// Usage: node bench/cold-start-child.mjs <ours|reference|edge>
+// `edge` is the WebAssembly build (`@ethora-rs/sdk-backend/edge`): loading it reads the
+// .wasm, compiles and instantiates it.
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
@@ -12,7 +14,8 @@ process.env.ETHORA_CHAT_APP_ID = mock.appId
 process.env.ETHORA_CHAT_APP_SECRET = mock.appSecret
 
 const started = performance.now()
-const { EthoraSDKService } = require(sdk === 'ours' ? '../index.js' : '@ethora/sdk-backend')
+const { EthoraSDKService } =
+  sdk === 'edge' ? await import('../edge/node.js') : require(sdk === 'ours' ? '../index.js' : '@ethora/sdk-backend')
 const required = performance.now()
 const client = new EthoraSDKService()
 await client.getUsers({ limit: 1 })

@@ -175,10 +175,11 @@ impl EthoraClient {
         let url = self.url_for(&request);
         let request_id = uuid::Uuid::new_v4().to_string();
         let body = match &request.body {
-            Some(body) => Some(
+            // Shared, not copied, by every attempt.
+            Some(body) => Some(bytes::Bytes::from(
                 serde_json::to_vec(body)
                     .map_err(|_| EthoraError::validation("body", "must be serialisable as JSON"))?,
-            ),
+            )),
             None => None,
         };
         let mut attempt = 0u32;
@@ -243,7 +244,7 @@ impl EthoraClient {
         request: &ApiRequest,
         url: &str,
         request_id: &str,
-        body: Option<Vec<u8>>,
+        body: Option<bytes::Bytes>,
     ) -> std::result::Result<Value, FailedAttempt> {
         self.attempt(request, url, request_id, body).await
     }
@@ -254,7 +255,7 @@ impl EthoraClient {
         request: &ApiRequest,
         url: &str,
         request_id: &str,
-        body: Option<Vec<u8>>,
+        body: Option<bytes::Bytes>,
     ) -> std::result::Result<Value, FailedAttempt> {
         let attempt = self.attempt(request, url, request_id, body);
         let Some(sleep) = &self.sleeper else {
@@ -295,7 +296,7 @@ impl EthoraClient {
         request: &ApiRequest,
         url: &str,
         request_id: &str,
-        body: Option<Vec<u8>>,
+        body: Option<bytes::Bytes>,
     ) -> std::result::Result<Value, FailedAttempt> {
         let method = request.method.as_str();
         // The semaphore is never closed, so acquiring only waits.
@@ -362,9 +363,13 @@ impl EthoraClient {
             });
         };
         yield_to_pool().await;
-        let parsed = response::parse_body(&bytes);
-        let decode_failed =
-            (200..300).contains(&status) && is_json && !bytes.is_empty() && parsed.is_string();
+        let body = response::parse_body(&bytes);
+        // A bare JSON string (`"ok"`) parsed; only text that is not JSON fails here.
+        let decode_failed = (200..300).contains(&status)
+            && is_json
+            && !bytes.is_empty()
+            && matches!(body, response::Body::Text(_));
+        let parsed = body.into_value();
         let outcome = if decode_failed {
             let mut error = EthoraError::transport(
                 ErrorCode::Decode,

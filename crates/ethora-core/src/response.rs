@@ -5,14 +5,32 @@ use serde_json::Value;
 use crate::error::{EthoraError, Result};
 use crate::request::NotFound;
 
-/// The body as axios would hand it over: parsed JSON when it parses, else the text itself.
-pub fn parse_body(bytes: &[u8]) -> Value {
+/// A response body as axios would hand it over.
+#[derive(Debug, PartialEq)]
+pub enum Body {
+    /// The body parsed as JSON (a bare JSON string included).
+    Json(Value),
+    /// Empty, or not JSON: the text itself.
+    Text(String),
+}
+
+impl Body {
+    pub fn into_value(self) -> Value {
+        match self {
+            Body::Json(value) => value,
+            Body::Text(text) => Value::String(text),
+        }
+    }
+}
+
+/// Parsed JSON when it parses, else the text itself.
+pub fn parse_body(bytes: &[u8]) -> Body {
     if bytes.is_empty() {
-        return Value::String(String::new());
+        return Body::Text(String::new());
     }
     match serde_json::from_slice(bytes) {
-        Ok(value) => value,
-        Err(_) => Value::String(String::from_utf8_lossy(bytes).into_owned()),
+        Ok(value) => Body::Json(value),
+        Err(_) => Body::Text(String::from_utf8_lossy(bytes).into_owned()),
     }
 }
 
@@ -75,8 +93,11 @@ mod tests {
         assert_eq!(v["url"], "server");
         let v = interpret("GET", "http://h/x", 200, json!([1]), &NotFound::Fail).unwrap();
         assert_eq!(v, json!([1]));
-        assert_eq!(parse_body(b""), json!(""));
-        assert_eq!(parse_body(b"plain"), json!("plain"));
+        assert_eq!(parse_body(b""), Body::Text(String::new()));
+        assert_eq!(parse_body(b"plain"), Body::Text("plain".into()));
+        // A bare JSON string is JSON, not text that failed to parse.
+        assert_eq!(parse_body(br#""ok""#), Body::Json(json!("ok")));
+        assert_eq!(parse_body(br#""ok""#).into_value(), json!("ok"));
     }
 
     #[test]
