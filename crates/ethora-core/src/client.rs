@@ -176,10 +176,9 @@ impl EthoraClient {
         let request_id = uuid::Uuid::new_v4().to_string();
         let body = match &request.body {
             // Shared, not copied, by every attempt.
-            Some(body) => Some(bytes::Bytes::from(
-                serde_json::to_vec(body)
-                    .map_err(|_| EthoraError::validation("body", "must be serialisable as JSON"))?,
-            )),
+            Some(body) => Some(bytes::Bytes::from(serde_json::to_vec(body).map_err(
+                |_| EthoraError::validation("body", "must be serialisable as JSON"),
+            )?)),
             None => None,
         };
         let mut attempt = 0u32;
