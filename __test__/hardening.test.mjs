@@ -92,6 +92,24 @@ function openDescriptors() {
   return fs.readdirSync('/proc/self/fd').length
 }
 
+test('createChatUserJwtToken (a direct N-API entry) refuses foreign receivers and mints any id', () => {
+  const method = sdk.EthoraSDKService.prototype.createChatUserJwtToken
+  for (const receiver of [{}, null, undefined, 5, 'str', new sdk.EthoraError('x'), Object.create(sdk.EthoraSDKService.prototype)]) {
+    assert.throws(() => method.call(receiver, 'u1'), (error) => error instanceof TypeError && /Illegal invocation/.test(error.message))
+  }
+  const secrets = { chatAppId: mock.appId, chatAppSecret: mock.appSecret }
+  // Ids around the 256-byte stack buffer (multi-byte characters straddling it), hostile ones.
+  const ids = ['u', 'x'.repeat(254), 'x'.repeat(255), 'x'.repeat(256), 'é'.repeat(127) + 'a', 'é'.repeat(128), '€'.repeat(200), 'quote"back\\slash', ...HOSTILE_IDS]
+  for (const id of ids) {
+    const claims = sdk.verifyJwtToken(chat.createChatUserJwtToken(id), secrets, 'client')
+    assert.equal(claims.data.userId, id)
+  }
+  for (const bad of [undefined, null, 5, '', '   ', {}, ['u1']]) {
+    assert.throws(() => chat.createChatUserJwtToken(bad), (error) => error instanceof sdk.EthoraError && error.code === 'ETHORA_VALIDATION' && error.argument === 'userId')
+  }
+  assert.throws(() => chat.createChatUserJwtToken(), (error) => error.code === 'ETHORA_VALIDATION')
+})
+
 test('10,000 concurrent calls: bounded sockets, no descriptor growth after they settle', async () => {
   await mock.reset()
   const loader = new sdk.EthoraSDKService({ ...mock.config, maxConnections: 32 })

@@ -43,13 +43,15 @@ thread_local! {
 pub struct EthoraError {}
 
 #[cfg_attr(test, allow(dead_code))]
-/// Runs when the addon loads: installs the error class and captures `JSON.parse`.
+/// Runs when the addon loads: installs the error class and the direct token entry
+/// (`fast.rs`), and captures `JSON.parse`.
 #[napi(module_exports)]
 pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
     let class: Function<FnArgs<(String, Value)>, ()> = env.run_script(error_class_script())?;
     let reference = class.create_ref()?;
     exports.set("EthoraError", class)?;
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
+    crate::fast::install(&exports, &env)?;
     crate::convert::capture_json_parse(&env)
 }
 
