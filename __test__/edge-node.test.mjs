@@ -1,0 +1,129 @@
+// The edge (WebAssembly) build's behaviour beyond the runtime scenario, run in Node through
+// `@ethora-rs/sdk-backend/edge` against the mock: the same requests as the native build,
+// validation before any request, retries, secrets kept out of errors, logs and inspect
+// output, the shared instance, and early release.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import util from 'node:util'
+import { createRequire } from 'node:module'
+
+import { sdk as nativeSdk } from './helpers/sdk.mjs'
+
+const require = createRequire(import.meta.url)
+const { startMockServer } = require('../mock.js')
+const edge = await import('@ethora-rs/sdk-backend/edge')
+
+let mock
+before(async () => {
+  mock = await startMockServer()
+})
+after(() => mock.close())
+
+test('the edge build sends the same requests as the native build for the same calls', async () => {
+  const calls = [
+    (c) => c.createChatRoom('same-room', { title: 'T' }),
+    (c) => c.createUser('same-user', { firstName: 'Ada', lastName: 'Lovelace', email: 'a@example.com', password: 'p' }),
+    (c) => c.grantUserAccessToChatRoom('same-room', ['same-user']),
+    (c) => c.getUsers({ chatName: `${mock.appId}_same-room`, limit: 5 }),
+    (c) => c.updateChatRoom('same-room', { title: 'New', ignored: 1 }),
+    (c) => c.removeUserAccessFromChatRoom('same-room', 'same-user'),
+    (c) => c.deleteChatRoom('same-room'),
+    (c) => c.deleteUsers(['same-user']),
+  ]
+  const seen = {}
+  for (const [name, face] of [['native', nativeSdk], ['edge', edge]]) {
+    await mock.reset()
+    const client = new face.EthoraSDKService(mock.config)
+    const results = []
+    for (const call of calls) results.push(await call(client))
+    seen[name] = { requests: await mock.requests(), results }
+  }
+  assert.deepEqual(seen.edge.requests, seen.native.requests)
+  // Job ids are random per run; everything else must be the same.
+  const withoutIds = (value) => JSON.parse(JSON.stringify(value).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>'))
+  assert.deepEqual(withoutIds(seen.edge.results), withoutIds(seen.native.results))
+})
+
+test('bad arguments are refused before any request, naming the argument', async () => {
+  await mock.reset()
+  const client = new edge.EthoraSDKService(mock.config)
+  const cases = [
+    [() => client.createUser(''), 'userId'],
+    [() => client.getUsers({ limit: '10' }), 'params.limit'],
+    [() => client.grantUserAccessToChatRoom('room', []), 'userId'],
+    [() => client.updateUsers([]), 'users'],
+    [() => client.getApp('..'), 'appId'],
+    [() => client.createUser('u', { callback() {} , n: 10n }), 'userData'],
+  ]
+  for (const [call, argument] of cases) {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof edge.EthoraError, String(error))
+      assert.equal(error.code, 'ETHORA_VALIDATION')
+      assert.equal(error.argument, argument)
+      assert.equal(error.attempts, 0)
+      return true
+    })
+  }
+  assert.throws(() => client.createChatUserJwtToken(5), (error) => error.code === 'ETHORA_VALIDATION')
+  assert.deepEqual(await mock.requests(), [])
+})
+
+test('a 503 is retried away; a 429 with Retry-After is honoured; a 401 is not retried', async () => {
+  await mock.reset()
+  const client = new edge.EthoraSDKService({ ...mock.config, retryBaseDelayMs: 10 })
+  await mock.fault({ type: 'status', status: 503 }, { times: 2, method: 'GET' })
+  assert.equal((await client.getUsers()).ok, true)
+  await mock.fault({ type: 'rateLimit', retryAfter: 1 }, { times: 1, method: 'GET' })
+  const started = Date.now()
+  assert.equal((await client.getUsers()).ok, true)
+  assert.ok(Date.now() - started >= 900, 'waited for Retry-After')
+  const wrong = new edge.EthoraSDKService({ ...mock.config, chatAppSecret: 'wrong-secret-value' })
+  await assert.rejects(wrong.getUsers(), (error) => error.status === 401 && error.attempts === 1)
+  const gets = (await mock.requests()).filter((r) => r.method === 'GET').length
+  assert.equal(gets, 3 + 2 + 1)
+})
+
+test('secrets and tokens stay out of errors, inspect output, JSON and debug logs', async () => {
+  await mock.reset()
+  const secret = mock.appSecret
+  const lines = []
+  const saved = { ...console }
+  for (const level of ['error', 'warn', 'info', 'debug', 'log']) console[level] = (line) => lines.push(String(line))
+  let error
+  let token
+  let shown
+  try {
+    const client = new edge.EthoraSDKService({ ...mock.config, logLevel: 'debug', maxRetries: 1, retryBaseDelayMs: 1 })
+    token = client.createChatUserJwtToken('u1')
+    await mock.fault({ type: 'status', status: 503, body: { error: 'busy' } }, { times: 1, method: 'GET' })
+    await client.getUsers()
+    const wrong = new edge.EthoraSDKService({ ...mock.config, chatAppSecret: `${secret}-x`, logLevel: 'debug' })
+    error = await wrong.getUsers().catch((e) => e)
+    shown = [util.inspect(client, { depth: 5 }), JSON.stringify(client), util.inspect(error), JSON.stringify(error), error.stack]
+  } finally {
+    Object.assign(console, saved)
+  }
+  assert.ok(lines.length > 0, 'debug logging produced lines')
+  for (const text of [...shown, ...lines]) {
+    assert.ok(!text.includes(secret), `secret in: ${text}`)
+    assert.ok(!text.includes(token), `token in: ${text}`)
+    assert.ok(!text.includes('eyJ'), `a JWT in: ${text}`)
+  }
+  assert.deepEqual(JSON.parse(shown[1]), { chatApiUrl: mock.url, chatAppId: mock.appId })
+})
+
+test('getEthoraSDKService shares one instance without a config; free() releases one early', async () => {
+  const names = ['ETHORA_CHAT_API_URL', 'ETHORA_CHAT_APP_ID', 'ETHORA_CHAT_APP_SECRET']
+  Object.assign(process.env, { ETHORA_CHAT_API_URL: mock.url, ETHORA_CHAT_APP_ID: mock.appId, ETHORA_CHAT_APP_SECRET: mock.appSecret })
+  try {
+    const shared = edge.getEthoraSDKService()
+    assert.equal(edge.getEthoraSDKService(), shared)
+    assert.notEqual(edge.getEthoraSDKService(mock.config), shared)
+    assert.equal((await shared.getUsers()).ok, true)
+  } finally {
+    for (const name of names) delete process.env[name]
+  }
+  const once = new edge.EthoraSDKService(mock.config)
+  once.free()
+  assert.throws(() => once.createChatName('x'))
+})
