@@ -78,14 +78,30 @@ async function tokenMinting() {
   for (const task of bench.tasks) {
     results.minting[task.name] = { opsPerSec: task.result.throughput.p50 * MINTS_PER_ITERATION, rme: task.result.throughput.rme }
   }
-  // The limit: the Rust core minting in-process (criterion).
+  // The limit: the Rust core minting in-process (criterion), measured in rounds that
+  // alternate with `ours` so that the drift of a shared machine between the two (seen at
+  // ±40% over a minute here) falls on both; the ratio is the median of the rounds' ratios.
   const cargoArgs = ['bench', '-p', 'ethora-core', '--bench', 'token_minting']
   if (smoke) cargoArgs.push('--profile', 'dev')
-  execFileSync('cargo', [...cargoArgs, '--', ...SCALE.criterion, '--noplot'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-  const estimates = JSON.parse(fs.readFileSync(path.join(root, 'target', 'criterion', 'client_token', 'new', 'estimates.json'), 'utf8'))
-  const ns = estimates.median.point_estimate
-  const spread = (estimates.median.confidence_interval.upper_bound - estimates.median.confidence_interval.lower_bound) / 2 / ns
-  results.minting['Rust core in-process (criterion)'] = { opsPerSec: 1e9 / ns, rme: spread * 100 }
+  const rustOpsPerSec = () => {
+    execFileSync('cargo', [...cargoArgs, '--', ...SCALE.criterion, '--noplot'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+    const estimates = JSON.parse(fs.readFileSync(path.join(root, 'target', 'criterion', 'client_token', 'new', 'estimates.json'), 'utf8'))
+    const ns = estimates.median.point_estimate
+    const spread = (estimates.median.confidence_interval.upper_bound - estimates.median.confidence_interval.lower_bound) / 2 / ns
+    return { opsPerSec: 1e9 / ns, rme: spread * 100 }
+  }
+  const rounds = []
+  for (let round = 0; round < (smoke ? 1 : 3); round++) {
+    const rust = rustOpsPerSec()
+    const alone = new Bench({ time: SCALE.benchMs, warmupTime: Math.min(500, SCALE.benchMs) })
+    alone.add('ours', batch((id) => oursClient.createChatUserJwtToken(id)))
+    await alone.run()
+    const oursOps = alone.tasks[0].result.throughput.p50 * MINTS_PER_ITERATION
+    rounds.push({ rust, ours: oursOps, ratio: oursOps / rust.opsPerSec })
+  }
+  const middle = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)]
+  results.minting['Rust core in-process (criterion)'] = middle.rust
+  results.mintingLimit = { rounds, ratio: middle.ratio }
 }
 
 // ----- request throughput -----------------------------------------------------------------
@@ -235,7 +251,7 @@ const lat = results.latency
 const ratios = [
   ['Token minting vs @ethora/sdk-backend', m.ours.opsPerSec / m['@ethora/sdk-backend'].opsPerSec, '≥ 100×', (r) => r >= 100],
   ['Token minting vs fast-jwt', m.ours.opsPerSec / m['fast-jwt'].opsPerSec, '≥ 2×', (r) => r >= 2],
-  ['Token minting vs Rust core in-process', m.ours.opsPerSec / m['Rust core in-process (criterion)'].opsPerSec, '≥ 0.5× (within 2×)', (r) => r >= 0.5],
+  ['Token minting vs Rust core in-process (median of alternating rounds)', results.mintingLimit.ratio, '≥ 0.5× (within 2×)', (r) => r >= 0.5],
   ['Throughput at concurrency 64 vs reference', t64.ours.rps / t64['@ethora/sdk-backend'].rps, '≥ 3×', (r) => r >= 3],
   ['Client CPU per request at c=64 vs reference', t64.ours.cpuMsPer1k / t64['@ethora/sdk-backend'].cpuMsPer1k, '≤ 0.33×', (r) => r <= 1 / 3],
   ['Sequential latency (p50) vs bare undici', lat.ours.p50 / lat['undici (bare loopback floor)'].p50, '≤ 1.2×', (r) => r <= 1.2],
@@ -263,6 +279,12 @@ w()
 w('| Implementation | ops/s (median) | ± rme |')
 w('|---|---|---|')
 for (const [name, r] of Object.entries(m)) w(`| ${name} | ${fmt(r.opsPerSec)} | ${fmt(r.rme, 1)}% |`)
+w()
+w('All JavaScript contenders run in one tinybench suite, 32 tokens per measured iteration. Against the Rust core, in rounds that alternate a criterion run with a run of ours (the Rust row above is the middle round):')
+w()
+w('| Round | ours ops/s | Rust core ops/s | ratio |')
+w('|---|---|---|---|')
+results.mintingLimit.rounds.forEach((r, i) => w(`| ${i + 1} | ${fmt(r.ours)} | ${fmt(r.rust.opsPerSec)} | ${fmt(r.ratio, 2)}× |`))
 w()
 w('## Request throughput against the mock (mix of createUser / grantUserAccessToChatRoom / getUsers)')
 w()
