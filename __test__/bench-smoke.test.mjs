@@ -16,5 +16,6 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   for (const name of ['ours', '@ethora/sdk-backend', 'jsonwebtoken', 'fast-jwt', '@node-rs/jsonwebtoken', 'Rust core in-process (criterion)', 'undici (bare loopback floor)']) {
     assert.ok(report.includes(`| ${name} |`), name)
   }
-  assert.equal((report.match(/^\| (1|16|64) \| /gm) ?? []).length, 6, 'three concurrencies for two SDKs')
+  assert.equal((report.match(/^\| (1|16|64) \| (ours|@ethora\/sdk-backend) \| /gm) ?? []).length, 6, 'three concurrencies for two SDKs')
+  assert.match(report, /^\| 1 \| [\d,]+ \| [\d,]+ \| [\d.]+× \|$/m, 'a round of ours against the Rust core')
 })
