@@ -33,18 +33,24 @@ fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// A JavaScript argument as JSON; `undefined` is `None`.
-fn json_arg(value: Option<Unknown>, argument: &str) -> CoreResult<Option<Value>> {
+/// A JavaScript value as JSON; `undefined` (or a missing argument) is `None`, a value that
+/// is not JSON fails with `unreadable`.
+fn read_json(
+    value: Option<Unknown>,
+    unreadable: impl FnOnce() -> CoreError,
+) -> CoreResult<Option<Value>> {
     let Some(value) = value else { return Ok(None) };
     match value.get_type() {
         Ok(ValueType::Undefined) => Ok(None),
-        _ => Value::from_unknown(value).map(Some).map_err(|_| {
-            CoreError::validation(
-                argument,
-                "must hold only JSON values (no functions, symbols or undefined in arrays)",
-            )
-        }),
+        _ => Value::from_unknown(value)
+            .map(Some)
+            .map_err(|_| unreadable()),
     }
+}
+
+/// A JavaScript argument as JSON; `undefined` is `None`.
+fn json_arg(value: Option<Unknown>, argument: &str) -> CoreResult<Option<Value>> {
+    read_json(value, || calls::not_json(argument))
 }
 
 /// An id argument: a non-blank string.
@@ -117,15 +123,7 @@ fn json_arguments<const N: usize>(
     arguments
         .into_iter()
         .zip(parameters)
-        .map(|(value, parameter)| match value {
-            None => Ok(None),
-            Some(value) => match value.get_type() {
-                Ok(ValueType::Undefined) => Ok(None),
-                _ => Value::from_unknown(value)
-                    .map(Some)
-                    .map_err(|_| parameter.unreadable()),
-            },
-        })
+        .map(|(value, parameter)| read_json(value, || parameter.unreadable()))
         .collect()
 }
 

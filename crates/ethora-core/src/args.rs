@@ -6,6 +6,17 @@ use serde_json::{Map, Value};
 use crate::error::{EthoraError, Result};
 use crate::operations::{AppsQuery, ChatsQuery, UsersQuery};
 
+/// A required id: a non-blank string.
+pub fn id<'a>(value: Option<&'a Value>, argument: &str) -> Result<&'a str> {
+    match value {
+        Some(Value::String(id)) => crate::naming::require_id(argument, id),
+        _ => Err(EthoraError::validation(
+            argument,
+            "must be a non-empty string",
+        )),
+    }
+}
+
 /// An optional object argument: absent or `null` is `None`.
 pub fn optional_object<'a>(
     value: Option<&'a Value>,

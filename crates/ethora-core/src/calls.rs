@@ -8,7 +8,6 @@
 use serde_json::Value;
 
 use crate::error::{EthoraError, Result};
-use crate::naming::require_id;
 use crate::operations;
 use crate::{args, ApiRequest};
 
@@ -39,12 +38,18 @@ impl Parameter {
             ParameterKind::Id => "must be a non-empty string",
             ParameterKind::IdOrIds => "must be a string or an array of strings",
             ParameterKind::Ids => "must be an array of strings",
-            ParameterKind::Json => {
-                "must hold only JSON values (no functions, symbols or undefined in arrays)"
-            }
+            ParameterKind::Json => return not_json(self.name),
         };
         EthoraError::validation(self.name, rule)
     }
+}
+
+/// The validation error for an object argument holding values that are not JSON.
+pub fn not_json(argument: &str) -> EthoraError {
+    EthoraError::validation(
+        argument,
+        "must hold only JSON values (no functions, symbols or undefined in arrays)",
+    )
 }
 
 const fn id(name: &'static str) -> Parameter {
@@ -158,11 +163,7 @@ impl<'a> Arguments<'a> {
 
     /// A required id.
     fn id(&self, index: usize) -> Result<&'a str> {
-        let name = self.parameter(index).name;
-        match self.value(index) {
-            Some(Value::String(id)) => require_id(name, id),
-            _ => Err(EthoraError::validation(name, "must be a non-empty string")),
-        }
+        args::id(self.value(index), self.name(index))
     }
 
     /// An optional JSON argument.

@@ -7,19 +7,7 @@ use serde_json::{Map, Value};
 use crate::args;
 use crate::config::{Credentials, ENV_API_URL, ENV_APP_ID, ENV_APP_SECRET, ENV_LOG};
 use crate::error::{EthoraError, Result};
-use crate::naming::require_id;
 use crate::token::{now_unix_seconds, signer_for, TokenPurpose};
-
-/// A required id argument given as JSON.
-pub fn id_argument<'a>(value: Option<&'a Value>, argument: &str) -> Result<&'a str> {
-    match value {
-        Some(Value::String(id)) => require_id(argument, id),
-        _ => Err(EthoraError::validation(
-            argument,
-            "must be a non-empty string",
-        )),
-    }
-}
 
 /// The credentials of a token function: `customSecrets` when given, else the environment.
 pub fn credentials(
@@ -35,7 +23,7 @@ pub fn create_client_token(
     custom_secrets: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String> {
-    let user_id = id_argument(user_id, "userId")?;
+    let user_id = args::id(user_id, "userId")?;
     let signer = signer_for(&credentials(custom_secrets, env)?);
     Ok(signer.client_token(user_id, now_unix_seconds()))
 }
@@ -69,7 +57,7 @@ pub fn verify_jwt_token(
     expected_type: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Map<String, Value>> {
-    let token = id_argument(token, "token")?;
+    let token = args::id(token, "token")?;
     let expected = match expected_type {
         None | Some(Value::Null) => None,
         Some(Value::String(kind)) if kind == "server" => Some(TokenPurpose::Server),

@@ -75,14 +75,14 @@ fn json_value(
     if value.is_undefined() {
         return Ok(None);
     }
-    let text = JSON::stringify(value)
+    // `JSON.stringify` gives `undefined` (not a string) for functions and symbols and throws
+    // for bigints and cycles; the text it does give is JSON.
+    JSON::stringify(value)
         .ok()
         .and_then(|text| text.as_string())
-        .ok_or_else(unreadable)?;
-    // Text from JSON.stringify is JSON; a failure here would be an engine defect.
-    serde_json::from_str(&text)
+        .and_then(|text| serde_json::from_str(&text).ok())
         .map(Some)
-        .map_err(|_| CoreError::validation("argument", "could not be read as JSON"))
+        .ok_or_else(unreadable)
 }
 
 fn json_argument(value: &JsValue, argument: &str) -> Result<Option<Value>, CoreError> {
@@ -92,6 +92,12 @@ fn json_argument(value: &JsValue, argument: &str) -> Result<Option<Value>, CoreE
             "must hold only JSON values (no functions, symbols or bigints)",
         )
     })
+}
+
+/// A required id argument.
+fn id_argument(value: &JsValue, argument: &str) -> Result<String, CoreError> {
+    let value = json_argument(value, argument)?;
+    args::id(value.as_ref(), argument).map(str::to_owned)
 }
 
 /// A JSON result as a JavaScript value.
@@ -348,9 +354,7 @@ impl EthoraSdkService {
         #[wasm_bindgen(js_name = "chatId", unchecked_param_type = "UUID")] chat_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "boolean | undefined | null")] full: JsValue,
     ) -> Result<String, JsValue> {
-        let chat_id = json_argument(&chat_id, "chatId")
-            .and_then(|id| functions::id_argument(id.as_ref(), "chatId").map(str::to_owned))
-            .map_err(|error| to_js_error(&error))?;
+        let chat_id = id_argument(&chat_id, "chatId").map_err(|error| to_js_error(&error))?;
         Ok(naming::chat_name(
             self.client.app_id(),
             &chat_id,
@@ -364,9 +368,7 @@ impl EthoraSdkService {
         &self,
         #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
     ) -> Result<String, JsValue> {
-        let user_id = json_argument(&user_id, "userId")
-            .and_then(|id| functions::id_argument(id.as_ref(), "userId").map(str::to_owned))
-            .map_err(|error| to_js_error(&error))?;
+        let user_id = id_argument(&user_id, "userId").map_err(|error| to_js_error(&error))?;
         Ok(self.client.client_token(&user_id))
     }
 
