@@ -26,11 +26,9 @@ pub fn mint_client_token(
     crate::with_short_id(user_id, "userId", |id| service.client.client_token(id))
 }
 
-unsafe fn throw_type_error(env: sys::napi_env, message: &str) -> sys::napi_value {
-    let mut bytes = message.as_bytes().to_vec();
-    bytes.push(0);
+unsafe fn throw_type_error(env: sys::napi_env, message: &std::ffi::CStr) -> sys::napi_value {
     // SAFETY: `env` is the live environment of this callback; the message is NUL-terminated.
-    unsafe { sys::napi_throw_type_error(env, ptr::null(), bytes.as_ptr().cast()) };
+    unsafe { sys::napi_throw_type_error(env, ptr::null(), message.as_ptr()) };
     ptr::null_mut()
 }
 
@@ -55,7 +53,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
         )
     };
     if status != sys::Status::napi_ok {
-        return unsafe { throw_type_error(env, "createChatUserJwtToken: invalid call") };
+        return unsafe { throw_type_error(env, c"createChatUserJwtToken: invalid call") };
     }
     let tag = <EthoraSDKService as TypeTag>::type_tag();
     let mut is_service = false;
@@ -67,7 +65,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
         || unsafe { sys::napi_unwrap(env, this, &mut wrapped) } != sys::Status::napi_ok
         || wrapped.is_null()
     {
-        return unsafe { throw_type_error(env, "Illegal invocation") };
+        return unsafe { throw_type_error(env, c"Illegal invocation") };
     }
     // SAFETY: the type tag proves napi-rs wrapped an `EthoraSDKService` in `this`, and it
     // wraps a pointer to the value itself; `this` keeps it alive during this call, and no
@@ -91,7 +89,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
             };
             if created != sys::Status::napi_ok {
                 return unsafe {
-                    throw_type_error(env, "createChatUserJwtToken: could not create the result")
+                    throw_type_error(env, c"createChatUserJwtToken: could not create the result")
                 };
             }
             result

@@ -235,20 +235,9 @@ impl EthoraClient {
     }
 
     /// One try within the time limit. Natively reqwest enforces it. On wasm the runtime's
-    /// timer does: how fetch reports an abort differs between runtimes (workerd rejects
-    /// with a plain AbortError, not the reason reqwest looks for), a lost race does not.
-    #[cfg(not(target_arch = "wasm32"))]
-    async fn bounded_attempt(
-        &self,
-        request: &ApiRequest,
-        url: &str,
-        request_id: &str,
-        body: Option<bytes::Bytes>,
-    ) -> std::result::Result<Value, FailedAttempt> {
-        self.attempt(request, url, request_id, body).await
-    }
-
-    #[cfg(target_arch = "wasm32")]
+    /// timer does, when the binding supplied one: how fetch reports an abort differs between
+    /// runtimes (workerd rejects with a plain AbortError, not the reason reqwest looks for),
+    /// a lost race does not.
     async fn bounded_attempt(
         &self,
         request: &ApiRequest,
@@ -257,18 +246,19 @@ impl EthoraClient {
         body: Option<bytes::Bytes>,
     ) -> std::result::Result<Value, FailedAttempt> {
         let attempt = self.attempt(request, url, request_id, body);
-        let Some(sleep) = &self.sleeper else {
-            return attempt.await;
-        };
-        match before_deadline(attempt, sleep(self.config.timeout)).await {
-            Some(outcome) => outcome,
-            None => Err(self.timed_out(
-                request.method.as_str(),
-                url,
-                request_id,
-                Delivery::MaybeSent,
-            )),
+        #[cfg(target_arch = "wasm32")]
+        if let Some(sleep) = &self.sleeper {
+            return match before_deadline(attempt, sleep(self.config.timeout)).await {
+                Some(outcome) => outcome,
+                None => Err(self.timed_out(
+                    request.method.as_str(),
+                    url,
+                    request_id,
+                    Delivery::MaybeSent,
+                )),
+            };
         }
+        attempt.await
     }
 
     /// The failure of an attempt that ran out of time.

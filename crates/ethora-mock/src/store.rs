@@ -354,19 +354,23 @@ impl Store {
             app.users.insert(uuid, record.clone());
             results.push(json!({ "status": "created", "xmppUsername": xmpp, "user": record }));
         }
-        let job_id = uuid::Uuid::new_v4().to_string();
-        self.jobs.insert(
-            job_id.clone(),
-            Job {
-                app_id: app_id.to_owned(),
-                reads: 0,
-                result: json!({ "results": results }),
-            },
-        );
+        let job_id = self.start_job(app_id, json!({ "results": results }));
         Ok(Reply::json(
             202,
             json!({ "jobId": job_id, "statusUrl": format!("{status_prefix}/{job_id}") }),
         ))
+    }
+
+    /// Queues a job of `app_id` that will end with `result`; returns its id.
+    fn start_job(&mut self, app_id: &str, result: Value) -> String {
+        let job_id = uuid::Uuid::new_v4().to_string();
+        let job = Job {
+            app_id: app_id.to_owned(),
+            reads: 0,
+            result,
+        };
+        self.jobs.insert(job_id.clone(), job);
+        job_id
     }
 
     /// GET of a batch or broadcast job: pending, then running, then completed, one step per read.
@@ -1027,15 +1031,7 @@ impl Store {
                 json!({ "chatName": name, "status": status })
             })
             .collect();
-        let job_id = uuid::Uuid::new_v4().to_string();
-        self.jobs.insert(
-            job_id.clone(),
-            Job {
-                app_id: app_id.to_owned(),
-                reads: 0,
-                result: json!({ "results": results, "dryRun": dry_run }),
-            },
-        );
+        let job_id = self.start_job(app_id, json!({ "results": results, "dryRun": dry_run }));
         Ok(Reply::json(
             202,
             json!({ "ok": true, "jobId": job_id, "statusUrl": format!("{status_prefix}/{job_id}") }),
