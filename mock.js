@@ -7,12 +7,9 @@ const fs = require('node:fs')
 const path = require('node:path')
 const crypto = require('node:crypto')
 
-const BINARY = process.platform === 'win32' ? 'ethora-mock.exe' : 'ethora-mock'
+const { platformName, platformPackage, hasPrebuild } = require('./js/platform.js')
 
-function platformPackage() {
-  const libc = process.platform === 'linux' ? '-gnu' : ''
-  return `@ethora-rs/sdk-backend-${process.platform}-${process.arch}${libc}`
-}
+const BINARY = process.platform === 'win32' ? 'ethora-mock.exe' : 'ethora-mock'
 
 /** Where the binary is: explicit option, ETHORA_MOCK_BIN, the platform package, a local build. */
 function findMockBinary(explicit) {
@@ -31,7 +28,10 @@ function findMockBinary(explicit) {
   candidates.push(...builds)
   const found = candidates.find((file) => fs.existsSync(file))
   if (!found) {
-    throw new Error(`ethora-mock binary not found (looked in ${candidates.join(', ') || platformPackage()}); build it with \`cargo build -p ethora-mock\` or set ETHORA_MOCK_BIN`)
+    const install = hasPrebuild()
+      ? `install ${platformPackage()} (npm installs it with @ethora-rs/sdk-backend unless optional dependencies are omitted)`
+      : `no prebuilt ethora-mock exists for ${platformName()}: build it from the repository with \`cargo build --release -p ethora-mock\``
+    throw new Error(`ethora-mock binary not found for ${platformName()}: ${install}, or set ETHORA_MOCK_BIN (or the \`binary\` option) to its path`)
   }
   return found
 }
@@ -43,7 +43,12 @@ function findMockBinary(explicit) {
 function startMockServer(options = {}) {
   const appId = options.appId || `mock-app-${crypto.randomBytes(3).toString('hex')}`
   const appSecret = options.appSecret || crypto.randomBytes(24).toString('hex')
-  const binary = findMockBinary(options.binary)
+  let binary
+  try {
+    binary = findMockBinary(options.binary)
+  } catch (error) {
+    return Promise.reject(error)
+  }
   const child = spawn(binary, ['--host', '127.0.0.1', '--port', String(options.port ?? 0), '--app-id', appId, '--app-secret', appSecret], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ETHORA_CHAT_APP_SECRET: '' },

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import crypto from 'node:crypto'
 
 const require = createRequire(import.meta.url)
-const { EthoraSDKService } = require('../index.js')
+const { EthoraSDKService } = require('../sdk.js')
 const { startMockServer } = require('../mock.js')
 
 const ENV = ['ETHORA_CHAT_API_URL', 'ETHORA_CHAT_APP_ID', 'ETHORA_CHAT_APP_SECRET']

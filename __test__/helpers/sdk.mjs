@@ -1,9 +1,10 @@
-// Loads the built addon the way users do (`require('@ethora-rs/sdk-backend')` resolves to
-// the package's index.js) and provides the shared test credentials.
+// Loads the SDK the way users do (`require('@ethora-rs/sdk-backend')` resolves to the
+// package entry, sdk.js: the native addon, or the WebAssembly build with ETHORA_SDK_BUILD=wasm)
+// and provides the shared test credentials.
 import { createRequire } from 'node:module'
 
 const require = createRequire(import.meta.url)
-export const sdk = require('../../index.js')
+export const sdk = require('../../sdk.js')
 
 export const APP_ID = 'app123'
 export const APP_SECRET = 'secret123'
