@@ -13,7 +13,7 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   for (const section of ['## Ratios', '## Token minting', '## Request throughput', '## Sequential latency', '## Memory', '## Bulk', '## Cold start']) {
     assert.ok(report.includes(section), section)
   }
-  for (const name of ['ours', '@ethora/sdk-backend', 'jsonwebtoken', 'fast-jwt', '@node-rs/jsonwebtoken', 'Rust core in-process (criterion)', 'undici (bare loopback floor)']) {
+  for (const name of ['ours', '@ethora/sdk-backend', 'jsonwebtoken', 'fast-jwt', '@node-rs/jsonwebtoken', 'Rust core in-process (criterion)', 'undici (bare loopback floor)', 'ours, WebAssembly fallback']) {
     assert.ok(report.includes(`| ${name} |`), name)
   }
   assert.equal((report.match(/^\| (1|16|64) \| (ours|@ethora\/sdk-backend) \| /gm) ?? []).length, 6, 'three concurrencies for two SDKs')

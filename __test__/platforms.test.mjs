@@ -8,20 +8,32 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseTriple } from '@napi-rs/cli'
+import { publishedManifest } from '../scripts/main-package.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const targets = rootPackage.napi.targets.map(parseTriple)
+// What users' npm reads: the manifest as published (scripts/main-package.mjs).
+const published = publishedManifest(rootPackage)
 const folders = fs.readdirSync(path.join(root, 'npm')).filter((name) => fs.statSync(path.join(root, 'npm', name)).isDirectory())
 
 test('napi.targets, npm/* and optionalDependencies name the same platforms', () => {
   const fromTargets = targets.map((t) => t.platformArchABI).sort()
   assert.deepEqual(folders.sort(), fromTargets, 'one npm/ folder per napi target')
-  const optional = Object.keys(rootPackage.optionalDependencies ?? {}).sort()
+  const optional = Object.keys(published.optionalDependencies ?? {}).sort()
   assert.deepEqual(optional, fromTargets.map((p) => `${rootPackage.name}-${p}`).sort(), 'one optional dependency per napi target')
-  for (const [name, version] of Object.entries(rootPackage.optionalDependencies)) {
+  for (const [name, version] of Object.entries(published.optionalDependencies)) {
     assert.equal(version, rootPackage.version, `${name} is pinned at the package's version`)
   }
+})
+
+test('the published manifest keeps what users need and drops what only this checkout needs', () => {
+  for (const field of ['name', 'version', 'main', 'types', 'exports', 'files', 'engines', 'license', 'napi']) {
+    assert.deepEqual(published[field], rootPackage[field], field)
+  }
+  for (const field of ['devDependencies', 'overrides', 'scripts']) assert.equal(published[field], undefined, field)
+  // This checkout's own package.json has none: npm ci would need them in the lock file.
+  assert.equal(rootPackage.optionalDependencies, undefined)
 })
 
 test('the seven platforms users run are all prebuilt', () => {

@@ -15,6 +15,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { startRegistry } from './helpers/registry.mjs'
+import { stageMainPackage } from '../scripts/main-package.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
@@ -68,7 +69,7 @@ before(async () => {
   localMock = newestBuild(mockFile)
   const publish = (dir) => run('npm', ['publish', '--access', 'public', '--loglevel=error', '--ignore-scripts'], { cwd: dir, env: registry.env })
   publish(platformDir)
-  publish(root)
+  publish(stageMainPackage(path.join(work, 'main')))
 })
 after(async () => {
   await registry?.close()

@@ -36,6 +36,9 @@ const fmt = (n, digits = 0) => Number(n).toLocaleString('en-US', { maximumFracti
 
 const { startMockServer } = require('../mock.js')
 const ours = require('../index.js')
+// The WebAssembly build as the package entry loads it where no native addon does.
+const fallback = require('../edge/node.cjs')
+const FALLBACK = 'ours, WebAssembly fallback'
 const reference = require('@ethora/sdk-backend')
 const jsonwebtoken = require('jsonwebtoken')
 const { createSigner } = require('fast-jwt')
@@ -51,6 +54,7 @@ process.env.ETHORA_CHAT_APP_ID = mock.appId
 process.env.ETHORA_CHAT_APP_SECRET = mock.appSecret
 const oursClient = new ours.EthoraSDKService(mock.config)
 const referenceClient = new reference.EthoraSDKService()
+const fallbackClient = new fallback.EthoraSDKService(mock.config)
 const results = { minting: {}, throughput: {}, latency: {}, memory: {}, bulk: {}, coldStart: {} }
 
 // ----- token minting --------------------------------------------------------------------
@@ -70,6 +74,7 @@ async function tokenMinting() {
   const bench = new Bench({ time: SCALE.benchMs, warmupTime: Math.min(500, SCALE.benchMs) })
   bench
     .add('ours', batch((id) => oursClient.createChatUserJwtToken(id)))
+    .add(FALLBACK, batch((id) => fallbackClient.createChatUserJwtToken(id)))
     .add('@ethora/sdk-backend', batch((id) => referenceClient.createChatUserJwtToken(id)))
     .add('jsonwebtoken', batch((id) => jsonwebtoken.sign(claims(id), clientKey, { algorithm: 'HS256' })))
     .add('fast-jwt', batch((id) => fastSign(claims(id))))
@@ -167,6 +172,7 @@ async function latency() {
       await response.body.json()
     },
     ours: () => oursClient.getUsers({ chatName, limit: 10 }),
+    [FALLBACK]: () => fallbackClient.getUsers({ chatName, limit: 10 }),
     '@ethora/sdk-backend': () => referenceClient.getUsers({ chatName, limit: 10 }),
   }
   // Interleaved: every client runs a slice in each round, so that the drift of a shared
@@ -259,6 +265,8 @@ const ratios = [
   ['Cold start (require + first call) vs reference', results.coldStart.ours.totalMs / results.coldStart.reference.totalMs, '≤ 1×', (r) => r <= 1],
   ['Cold start of the edge build (import incl. wasm instantiate + first call) vs reference', results.coldStart.edge.totalMs / results.coldStart.reference.totalMs, '≤ 1× (no target; for information)', (r) => r <= 1],
   ['Bulk update of users vs reference loop', results.bulk.ours / results.bulk['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
+  ['WebAssembly fallback: sequential latency (p50) vs the native addon', lat[FALLBACK].p50 / lat.ours.p50, '(no target; the cost of the fallback per call)', null],
+  ['WebAssembly fallback: token minting vs the native addon', m[FALLBACK].opsPerSec / m.ours.opsPerSec, '(no target; the cost of the fallback per call)', null],
 ]
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
@@ -272,7 +280,7 @@ w('## Ratios')
 w()
 w('| Figure | Ratio | Target | Met |')
 w('|---|---|---|---|')
-for (const [name, ratio, target, ok] of ratios) w(`| ${name} | ${fmt(ratio, 2)}× | ${target} | ${ok(ratio) ? 'yes' : '**no**'} |`)
+for (const [name, ratio, target, ok] of ratios) w(`| ${name} | ${fmt(ratio, 2)}× | ${target} | ${ok === null ? '—' : ok(ratio) ? 'yes' : '**no**'} |`)
 w()
 w('## Token minting (`createChatUserJwtToken`, one thread)')
 w()
@@ -348,7 +356,7 @@ const numbers = [
   ...Object.values(results.bulk),
   ...Object.values(results.coldStart).flatMap((r) => [r.requireMs, r.firstCallMs, r.totalMs]),
 ]
-if (numbers.length !== 39 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+if (numbers.length !== 42 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

@@ -89,7 +89,7 @@ export function ensureCrossToolchain() {
   if (zigVersion !== ZIG_VERSION) {
     execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `ziglang==${ZIG_VERSION}`], { stdio: 'inherit' })
   }
-  const zigbuild = tryVersion('cargo', ['zigbuild', '--version'], /cargo-zigbuild (\S+)/)
+  const zigbuild = tryVersion('cargo-zigbuild', ['--version'], /cargo-zigbuild (\S+)/)
   if (zigbuild !== CARGO_ZIGBUILD_VERSION) {
     console.log(`Installing cargo-zigbuild ${CARGO_ZIGBUILD_VERSION} (found ${zigbuild ?? 'none'}) ...`)
     execFileSync('cargo', ['install', 'cargo-zigbuild', '--version', CARGO_ZIGBUILD_VERSION, '--locked', '--force'], { stdio: 'inherit' })

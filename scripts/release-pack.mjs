@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { parseTriple } from '@napi-rs/cli'
 import { ensureCrossToolchain, ensureWasmToolchain } from './ensure-toolchain.mjs'
 import { checkBinary, describeBinary, readBinaryFormat } from './binary-format.mjs'
+import { stageMainPackage } from './main-package.mjs'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
@@ -33,8 +34,22 @@ const MACOS_DEPLOYMENT_TARGET = { 'darwin-arm64': '11.0', 'darwin-x64': '10.13' 
 function cargoTarget(target) {
   return target.platform === 'linux' && target.abi === 'gnu' ? `${target.triple}.2.28` : target.triple
 }
+// Windows (GNU): napi's build script looks for libnode.dll and links `-lnode`, although with
+// napi's dyn-symbols feature (Cargo.toml) the addon references no N-API symbol at link time:
+// it resolves them from the running node.exe when it loads. An import library with no
+// symbols satisfies the link, and the format check proves the DLL imports nothing from Node.
+function windowsLinkStub(zigDir) {
+  const dir = path.join(root, 'target', 'napi-windows-link-stub')
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(path.join(dir, 'node.def'), 'LIBRARY node.exe\nEXPORTS\n')
+  execFileSync(path.join(zigDir, 'zig'), ['dlltool', '-m', 'i386:x86-64', '-d', path.join(dir, 'node.def'), '-l', path.join(dir, 'libnode.a')])
+  // napi-build checks that this file exists before it adds the folder to the search path.
+  writeFileSync(path.join(dir, 'libnode.dll'), '')
+  return dir
+}
 function buildEnv(target, zigDir) {
   const env = { ...process.env, PATH: `${zigDir}${path.delimiter}${process.env.PATH}`, CARGO_TERM_COLOR: 'never' }
+  if (target.platform === 'win32') env.LIBNODE_PATH = windowsLinkStub(zigDir)
   const upper = target.triple.toUpperCase().replace(/-/g, '_')
   if (target.abi === 'musl') env[`CARGO_TARGET_${upper}_RUSTFLAGS`] = '-C target-feature=-crt-static'
   if (MACOS_DEPLOYMENT_TARGET[target.platformArchABI]) env.MACOSX_DEPLOYMENT_TARGET = MACOS_DEPLOYMENT_TARGET[target.platformArchABI]
@@ -54,6 +69,8 @@ function pack(dir, destination) {
 
 ensureWasmToolchain()
 const zigDir = ensureCrossToolchain()
+// The main package carries the WebAssembly build (edge runtimes and the Node fallback).
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
 const releaseDir = path.join(out, 'release')
 rmSync(releaseDir, { recursive: true, force: true })
 mkdirSync(releaseDir, { recursive: true })
@@ -94,7 +111,7 @@ for (const target of targets) {
   summary.push(row)
 }
 
-const mainTarball = pack(root, releaseDir)
+const mainTarball = pack(stageMainPackage(path.join(out, 'npm', 'main')), releaseDir)
 writeFileSync(path.join(releaseDir, 'summary.json'), `${JSON.stringify({ version: rootPackage.version, main: mainTarball, platforms: summary }, null, 2)}\n`)
 
 console.log('\n| platform | built in | addon | mock | format (addon) |')
