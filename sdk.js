@@ -11,7 +11,7 @@
 //   'native'  the native addon or the loader's own error, never the fallback
 'use strict'
 
-const { PACKAGE, platformName } = require('./js/platform.js')
+const { PACKAGE, platformName, platformPackage } = require('./js/platform.js')
 
 const WARNING_CODE = 'ETHORA_SDK_WASM_FALLBACK'
 
@@ -31,14 +31,15 @@ function loadFailure(error) {
 }
 
 /**
- * The prebuilt Windows addon is built with the GNU toolchain (MSVC's needs files from
- * outside the package registries). napi's loader looks for it only on a GNU-built Node, so
- * on the usual (MSVC-built) Node it is loaded here by its package name.
+ * A second look when napi's loader found nothing: the platform package that fits this
+ * machine by Node's own report of its libc (js/platform.js). It covers two cases napi's
+ * loader misses: the Windows addon, built with the GNU toolchain (MSVC's needs files from
+ * outside the package registries), which napi's loader looks for only on a GNU-built Node;
+ * and musl Node on a system whose /usr/bin/ldd is glibc's (napi decides musl from that file).
  */
-function windowsGnuAddon() {
-  if (process.platform !== 'win32' || process.arch !== 'x64') return null
+function platformPackageAddon() {
   try {
-    return require(`${PACKAGE}-win32-x64-gnu`)
+    return require(platformPackage())
   } catch {
     return null
   }
@@ -60,8 +61,8 @@ function load() {
   } catch (error) {
     nativeError = error
   }
-  const windows = windowsGnuAddon()
-  if (windows) return windows
+  const addon = platformPackageAddon()
+  if (addon) return addon
   if (choice === 'native') throw nativeError
   const binding = webAssemblyBuild()
   process.emitWarning(

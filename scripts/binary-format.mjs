@@ -49,6 +49,7 @@ function readElf(b) {
   const interpreter = interpSegment ? cString(b, interpSegment.offset) : null
   const needed = []
   const symbolVersions = []
+  let flags1 = 0
   const dynamic = segments.find((s) => s.type === 2)
   if (dynamic) {
     const tags = []
@@ -58,6 +59,7 @@ function readElf(b) {
       tags.push([tag, Number(b.readBigUInt64LE(at + 8))])
     }
     const value = (tag) => tags.find(([t]) => t === tag)?.[1]
+    flags1 = value(0x6ffffffb) ?? 0 // DT_FLAGS_1
     const strtab = fileOffset(value(5))
     for (const [tag, val] of tags) if (tag === 1) needed.push(cString(b, strtab + val))
     const verneed = value(0x6ffffffe)
@@ -83,7 +85,9 @@ function readElf(b) {
   return {
     format: 'ELF',
     machine,
-    kind: type === 3 ? (interpreter ? 'executable (PIE)' : 'shared object') : type === 2 ? 'executable' : `type ${type}`,
+    // ET_DYN is a shared object or a position-independent executable: an interpreter, or the
+    // linker's DF_1_PIE flag (a static PIE has no interpreter), tells the executable.
+    kind: type === 3 ? (interpreter ? 'executable (PIE)' : flags1 & 0x08000000 ? 'executable (static PIE)' : 'shared object') : type === 2 ? 'executable' : `type ${type}`,
     interpreter,
     needed,
     libc,

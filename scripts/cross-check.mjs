@@ -62,12 +62,15 @@ function npm(args, cwd, env) {
   return execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 })
 }
 
-/** Spawns `argv` with stdout and stderr in files (Node under Wine cannot write to a pipe). */
+/**
+ * Spawns `argv` with stdout and stderr in files (Node under Wine cannot write to a pipe).
+ * Standard input stays an open pipe: ethora-mock exits when its standard input closes.
+ */
 function spawnLogged(argv, { cwd, env, name }) {
   const out = path.join(cwd, `${name}.out`)
   const err = path.join(cwd, `${name}.err`)
   const fds = [openSync(out, 'w'), openSync(err, 'w')]
-  const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['ignore', fds[0], fds[1]] })
+  const child = spawn(argv[0], argv.slice(1), { cwd, env, stdio: ['pipe', fds[0], fds[1]] })
   fds.forEach(closeSync)
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   return { child, exited, output: () => readFileSync(out, 'utf8'), errors: () => readFileSync(err, 'utf8') }

