@@ -29,7 +29,16 @@ export type EthoraErrorCode =
   | 'ETHORA_HTTP'
   | 'ETHORA_TIMEOUT'
   | 'ETHORA_NETWORK'
+  | 'ETHORA_TLS'
   | 'ETHORA_DECODE'
+
+/** Why the server's TLS certificate was refused (`EthoraError.tlsReason`, with `ETHORA_TLS`). */
+export type EthoraTlsReason =
+  | 'CERT_UNTRUSTED'
+  | 'CERT_EXPIRED'
+  | 'CERT_NOT_YET_VALID'
+  | 'CERT_HOSTNAME_MISMATCH'
+  | 'CERT_INVALID'
 
 /** Parsed `x-ratelimit-*` / `retry-after` headers of the last response. */
 export interface EthoraRateLimit {
@@ -64,6 +73,8 @@ export interface EthoraError extends Error {
   readonly attempts: number
   /** Whether this kind of failure may go away by itself (429, 502-504, timeouts, connection failures). */
   readonly retryable: boolean
+  /** For ETHORA_TLS (Node build): why the server's certificate was refused. */
+  readonly tlsReason?: EthoraTlsReason
   /** As on the reference SDK's errors: `{ status, data }` of the failed response. */
   readonly response?: { status: number; data: unknown }
 }
@@ -353,6 +364,18 @@ export interface EthoraSDKConfig {
   maxResponseBytes?: number
   /** `off` (default), `error`, `warn`, `info` or `debug`; falls back to `ETHORA_LOG`. */
   logLevel?: 'off' | 'error' | 'warn' | 'info' | 'debug'
+  /**
+   * Extra trusted CA certificates as PEM text (one string may hold several), trusted
+   * besides the system's store, the bundled roots and `NODE_EXTRA_CA_CERTS`. Node build
+   * only: on the edge the runtime's fetch owns TLS, and this is an `ETHORA_CONFIG` error.
+   */
+  ca?: string | string[]
+  /**
+   * The proxy for every request (`http://user:password@host:port`; an `https://` API is
+   * reached through it with `CONNECT`), or `false` for none. Default: `HTTPS_PROXY` /
+   * `HTTP_PROXY` / `NO_PROXY` (either case). Node build only, as `ca`.
+   */
+  proxy?: string | false
 }
 
 /** Paging of `getUserChats`. */

@@ -29,7 +29,16 @@ export type EthoraErrorCode =
   | 'ETHORA_HTTP'
   | 'ETHORA_TIMEOUT'
   | 'ETHORA_NETWORK'
+  | 'ETHORA_TLS'
   | 'ETHORA_DECODE'
+
+/** Why the server's TLS certificate was refused (`EthoraError.tlsReason`, with `ETHORA_TLS`). */
+export type EthoraTlsReason =
+  | 'CERT_UNTRUSTED'
+  | 'CERT_EXPIRED'
+  | 'CERT_NOT_YET_VALID'
+  | 'CERT_HOSTNAME_MISMATCH'
+  | 'CERT_INVALID'
 
 /** Parsed `x-ratelimit-*` / `retry-after` headers of the last response. */
 export interface EthoraRateLimit {
@@ -64,6 +73,8 @@ export interface EthoraError extends Error {
   readonly attempts: number
   /** Whether this kind of failure may go away by itself (429, 502-504, timeouts, connection failures). */
   readonly retryable: boolean
+  /** For ETHORA_TLS (Node build): why the server's certificate was refused. */
+  readonly tlsReason?: EthoraTlsReason
   /** As on the reference SDK's errors: `{ status, data }` of the failed response. */
   readonly response?: { status: number; data: unknown }
 }

@@ -171,7 +171,41 @@ pub fn config_input(value: Option<&Value>, argument: &str) -> Result<crate::conf
         retry_max_delay_ms: num("retryMaxDelayMs")?,
         max_response_bytes: num("maxResponseBytes")?,
         log_level: text("logLevel")?,
+        ca: ca_list(map.and_then(|m| m.get("ca")))?,
+        proxy: proxy_setting(map.and_then(|m| m.get("proxy")))?,
     })
+}
+
+/// `ca`: PEM text or a list of them.
+fn ca_list(value: Option<&Value>) -> Result<Option<Vec<String>>> {
+    let invalid = || {
+        EthoraError::config(
+            "Invalid Ethora configuration: `ca` must be a PEM string or an array of PEM strings",
+        )
+    };
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(pem)) => Ok(Some(vec![pem.clone()])),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned).ok_or_else(invalid))
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(invalid()),
+    }
+}
+
+/// `proxy`: a URL, or `false` for none.
+fn proxy_setting(value: Option<&Value>) -> Result<Option<crate::config::ProxySetting>> {
+    use crate::config::ProxySetting;
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(false)) => Ok(Some(ProxySetting::Off)),
+        Some(Value::String(url)) if !url.is_empty() => Ok(Some(ProxySetting::Url(url.clone()))),
+        Some(_) => Err(EthoraError::config(
+            "Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false",
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -194,6 +228,39 @@ mod tests {
         assert!(chats_query(Some(&json!({"includeMembers": "yes"})), "params").is_err());
         assert!(apps_query(Some(&json!(5)), "params").is_err());
         assert_eq!(users_query(None, "params").unwrap(), UsersQuery::default());
+    }
+
+    #[test]
+    fn ca_and_proxy_options() {
+        use crate::config::ProxySetting;
+        let input =
+            config_input(Some(&json!({"ca": ["A", "B"], "proxy": false})), "config").unwrap();
+        assert_eq!(input.ca, Some(vec!["A".to_owned(), "B".to_owned()]));
+        assert_eq!(input.proxy, Some(ProxySetting::Off));
+        let input = config_input(
+            Some(&json!({"ca": "PEM", "proxy": "http://u:p@h:1"})),
+            "config",
+        )
+        .unwrap();
+        assert_eq!(input.ca, Some(vec!["PEM".to_owned()]));
+        assert_eq!(
+            input.proxy,
+            Some(ProxySetting::Url("http://u:p@h:1".into()))
+        );
+        for bad in [
+            json!({"proxy": true}),
+            json!({"proxy": ""}),
+            json!({"ca": 5}),
+            json!({"ca": ["x", 1]}),
+        ] {
+            let error = config_input(Some(&bad), "config").unwrap_err();
+            assert_eq!(error.code_str(), "ETHORA_CONFIG", "{bad}");
+        }
+        // The proxy URL may hold credentials: Debug never shows it.
+        assert_eq!(
+            format!("{:?}", ProxySetting::Url("http://u:secret@h".into())),
+            "Url([redacted])"
+        );
     }
 
     #[test]

@@ -305,6 +305,15 @@ impl EthoraClient {
             builder = builder.body(body);
         }
         let transport_failure = |error: reqwest::Error| {
+            if let Some(reason) = certificate_refusal(&error) {
+                let mut error = EthoraError::tls(method, url.to_owned(), reason);
+                error.request_id = Some(request_id.to_owned());
+                return FailedAttempt {
+                    error,
+                    delivery: Delivery::Refused,
+                    retry_after: None,
+                };
+            }
             let (code, delivery) = classify(&error);
             if code == ErrorCode::Timeout {
                 return self.timed_out(method, url, request_id, delivery);
@@ -455,6 +464,51 @@ fn classify(error: &reqwest::Error) -> (ErrorCode, Delivery) {
     (code, delivery)
 }
 
+/// Why the server's certificate was refused, when that is what failed: rustls's verdict,
+/// found in the error's source chain (an `io::Error` hides the error it wraps from `source()`,
+/// so each one is opened).
+#[cfg(not(target_arch = "wasm32"))]
+fn certificate_refusal(error: &reqwest::Error) -> Option<crate::error::TlsReason> {
+    use crate::error::TlsReason;
+    use rustls::CertificateError;
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = next {
+        // hyper-util and tokio-rustls wrap rustls's error in one io::Error inside another.
+        let mut unwrapped = current;
+        while let Some(inner) = unwrapped
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            unwrapped = inner;
+        }
+        let rustls_error = unwrapped.downcast_ref::<rustls::Error>();
+        if let Some(rustls::Error::InvalidCertificate(reason)) = rustls_error {
+            return Some(match reason {
+                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                    TlsReason::Untrusted
+                }
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    TlsReason::Expired
+                }
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    TlsReason::NotYetValid
+                }
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => TlsReason::HostnameMismatch,
+                _ => TlsReason::Invalid,
+            });
+        }
+        next = current.source();
+    }
+    None
+}
+
+/// The edge build: the runtime's fetch reports TLS failures as plain network errors.
+#[cfg(target_arch = "wasm32")]
+fn certificate_refusal(_error: &reqwest::Error) -> Option<crate::error::TlsReason> {
+    None
+}
+
 fn reqwest_method(method: crate::request::HttpMethod) -> reqwest::Method {
     use crate::request::HttpMethod;
     match method {
@@ -466,16 +520,31 @@ fn reqwest_method(method: crate::request::HttpMethod) -> reqwest::Method {
     }
 }
 
+/// The native transport trusts what Node trusts and more (trust.rs): the system's store,
+/// the bundled roots, the `ca` option and `NODE_EXTRA_CA_CERTS`. Proxies: `HTTPS_PROXY` /
+/// `HTTP_PROXY` / `NO_PROXY` (reqwest reads them) unless the `proxy` option says otherwise.
 #[cfg(not(target_arch = "wasm32"))]
 fn build_http_client(config: &ClientConfig) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    use crate::config::ProxySetting;
+    let mut builder = reqwest::Client::builder()
         .timeout(config.timeout)
         .connect_timeout(config.connect_timeout)
         .pool_idle_timeout(std::time::Duration::from_secs(30))
         .pool_max_idle_per_host(config.max_connections)
-        .tcp_nodelay(true)
-        .build()
-        .map_err(|_| EthoraError::config("could not initialise the HTTP client"))
+        .tcp_nodelay(true);
+    builder = builder.use_preconfigured_tls(crate::trust::tls_config(&config.extra_ca_pem)?);
+    builder = match &config.proxy {
+        ProxySetting::FromEnvironment => builder,
+        ProxySetting::Off => builder.no_proxy(),
+        ProxySetting::Url(url) => builder.proxy(reqwest::Proxy::all(url.as_str()).map_err(|_| {
+            EthoraError::config("Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false")
+        })?),
+    };
+    builder.build().map_err(|_| {
+        EthoraError::config(
+            "could not initialise the HTTP client (a CA certificate could not be used)",
+        )
+    })
 }
 
 #[cfg(target_arch = "wasm32")]

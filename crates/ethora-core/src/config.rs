@@ -14,6 +14,8 @@ pub const ENV_APP_ID: &str = "ETHORA_CHAT_APP_ID";
 pub const ENV_APP_SECRET: &str = "ETHORA_CHAT_APP_SECRET";
 /// Log level when the config does not set `logLevel`: off, error, warn, info or debug.
 pub const ENV_LOG: &str = "ETHORA_LOG";
+/// A PEM file of extra trusted CAs, read as Node reads it (Node build only).
+pub const ENV_EXTRA_CA_CERTS: &str = "NODE_EXTRA_CA_CERTS";
 
 /// Same defaults as the reference SDK's `DEFAULT_TIMEOUT`.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -41,6 +43,33 @@ pub struct ConfigInput {
     pub retry_max_delay_ms: Option<f64>,
     pub max_response_bytes: Option<f64>,
     pub log_level: Option<String>,
+    /// Extra trusted CA certificates, PEM text (one string may hold several).
+    pub ca: Option<Vec<String>>,
+    pub proxy: Option<ProxySetting>,
+}
+
+/// Which proxy requests go through.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum ProxySetting {
+    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY` (either case), as read when
+    /// the client is made; none set means direct.
+    #[default]
+    FromEnvironment,
+    /// This proxy for every request (`http://` or `https://`, credentials allowed).
+    Url(String),
+    /// Direct, whatever the environment says.
+    Off,
+}
+
+/// Never shows the proxy URL: it may hold credentials.
+impl fmt::Debug for ProxySetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxySetting::FromEnvironment => f.write_str("FromEnvironment"),
+            ProxySetting::Url(_) => f.write_str("Url([redacted])"),
+            ProxySetting::Off => f.write_str("Off"),
+        }
+    }
 }
 
 /// The app secret. Its `Debug` and `Display` never show the value.
@@ -83,6 +112,10 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     pub max_response_bytes: usize,
     pub log_level: LogLevel,
+    /// CA certificates (PEM) trusted besides the system's and the bundled roots: the
+    /// `ca` option's, then those of the `NODE_EXTRA_CA_CERTS` file.
+    pub extra_ca_pem: Vec<String>,
+    pub proxy: ProxySetting,
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -267,7 +300,84 @@ impl ClientConfig {
                 DEFAULT_MAX_RESPONSE_BYTES as u64,
             )? as usize,
             log_level: log_level_from(input.log_level, &env)?,
+            extra_ca_pem: extra_ca_from(input.ca, &env)?,
+            proxy: proxy_from(input.proxy)?,
         })
+    }
+}
+
+/// The `ca` option's certificates, then those of the file `NODE_EXTRA_CA_CERTS` names. A file
+/// that cannot be read, or holds no certificate, is an error naming it: Node only warns, but
+/// a CA the user meant to trust and that is silently missing shows up later as a refused
+/// certificate with no hint why.
+#[cfg(not(target_arch = "wasm32"))]
+fn extra_ca_from(
+    ca: Option<Vec<String>>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<String>> {
+    let mut pems = Vec::new();
+    for pem in ca.unwrap_or_default() {
+        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(EthoraError::config(
+                "Invalid Ethora configuration: `ca` must be PEM text (-----BEGIN CERTIFICATE----- ...)",
+            ));
+        }
+        pems.push(pem);
+    }
+    if let Some(file) = non_empty(env(ENV_EXTRA_CA_CERTS)) {
+        let text = std::fs::read_to_string(&file).map_err(|error| {
+            EthoraError::config(format!(
+                "Invalid Ethora configuration: {ENV_EXTRA_CA_CERTS} names {file}, which could not be read ({})",
+                error.kind()
+            ))
+        })?;
+        if !text.contains("-----BEGIN CERTIFICATE-----") {
+            return Err(EthoraError::config(format!(
+                "Invalid Ethora configuration: {ENV_EXTRA_CA_CERTS} names {file}, which holds no PEM certificate"
+            )));
+        }
+        pems.push(text);
+    }
+    Ok(pems)
+}
+
+/// The edge build: the runtime's `fetch` owns TLS, so a CA given in code cannot be used.
+#[cfg(target_arch = "wasm32")]
+fn extra_ca_from(
+    ca: Option<Vec<String>>,
+    _env: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<String>> {
+    match ca {
+        None => Ok(Vec::new()),
+        Some(_) => Err(EthoraError::config(
+            "Invalid Ethora configuration: `ca` is not available in the edge build: the runtime's fetch owns TLS (trust a private CA in the runtime itself)",
+        )),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn proxy_from(proxy: Option<ProxySetting>) -> Result<ProxySetting> {
+    let setting = proxy.unwrap_or_default();
+    if let ProxySetting::Url(url) = &setting {
+        let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+        if !scheme_ok || reqwest::Proxy::all(url.as_str()).is_err() {
+            // The URL itself is not repeated: it may hold credentials.
+            return Err(EthoraError::config(
+                "Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false",
+            ));
+        }
+    }
+    Ok(setting)
+}
+
+/// The edge build: the runtime's `fetch` decides about proxies.
+#[cfg(target_arch = "wasm32")]
+fn proxy_from(proxy: Option<ProxySetting>) -> Result<ProxySetting> {
+    match proxy {
+        None => Ok(ProxySetting::FromEnvironment),
+        Some(_) => Err(EthoraError::config(
+            "Invalid Ethora configuration: `proxy` is not available in the edge build: the runtime's fetch decides about proxies",
+        )),
     }
 }
 
@@ -282,6 +392,38 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| v.to_string())
         }
+    }
+
+    #[test]
+    fn extra_cas_and_proxy_are_checked() {
+        let input = |ca: Option<Vec<String>>, proxy: Option<ProxySetting>| ConfigInput {
+            chat_api_url: Some("https://api.example".into()),
+            chat_app_id: Some("app".into()),
+            chat_app_secret: Some("secret".into()),
+            ca,
+            proxy,
+            ..ConfigInput::default()
+        };
+        let none = env_of(&[]);
+        let error =
+            ClientConfig::resolve(input(Some(vec!["no pem".into()]), None), &none).unwrap_err();
+        assert!(error.message.contains("`ca` must be PEM"));
+        let error = ClientConfig::resolve(
+            input(
+                None,
+                Some(ProxySetting::Url("socks9://user:secret@h:1".into())),
+            ),
+            &none,
+        )
+        .unwrap_err();
+        assert!(error.message.contains("`proxy`") && !error.message.contains("secret"));
+        let missing = env_of(&[(ENV_EXTRA_CA_CERTS, "/no/such/ca.pem")]);
+        let error = ClientConfig::resolve(input(None, None), missing).unwrap_err();
+        assert_eq!(error.code_str(), "ETHORA_CONFIG");
+        assert!(error.message.contains("/no/such/ca.pem"));
+        let config = ClientConfig::resolve(input(None, Some(ProxySetting::Off)), &none).unwrap();
+        assert_eq!(config.proxy, ProxySetting::Off);
+        assert!(config.extra_ca_pem.is_empty());
     }
 
     #[test]

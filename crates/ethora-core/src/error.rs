@@ -16,8 +16,10 @@ pub enum ErrorCode {
     Http,
     /// The request did not complete within its time limit.
     Timeout,
-    /// The connection failed (refused, reset, DNS, TLS).
+    /// The connection failed (refused, reset, DNS, a TLS handshake that broke off).
     Network,
+    /// The server's TLS certificate was refused: `tls_reason` says why.
+    Tls,
     /// The response could not be read.
     Decode,
 }
@@ -30,6 +32,7 @@ impl ErrorCode {
             ErrorCode::Http => "ETHORA_HTTP",
             ErrorCode::Timeout => "ETHORA_TIMEOUT",
             ErrorCode::Network => "ETHORA_NETWORK",
+            ErrorCode::Tls => "ETHORA_TLS",
             ErrorCode::Decode => "ETHORA_DECODE",
         }
     }
@@ -64,6 +67,46 @@ pub struct ErrorDetails {
     /// Whether this kind of failure may go away by itself (429, 502-504, connection
     /// failures, timeouts), whether or not the SDK retried it.
     pub retryable: bool,
+    /// For `ETHORA_TLS`: why the server's certificate was refused.
+    pub tls_reason: Option<TlsReason>,
+}
+
+/// Why a server certificate was refused (`EthoraError.tlsReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsReason {
+    /// Not issued by a trusted CA (a private CA not given to the SDK, a self-signed certificate).
+    Untrusted,
+    /// Past its expiry date.
+    Expired,
+    /// Not valid before a date still to come.
+    NotYetValid,
+    /// Issued for another host name.
+    HostnameMismatch,
+    /// Revoked, malformed, or not meant for a server.
+    Invalid,
+}
+
+impl TlsReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsReason::Untrusted => "CERT_UNTRUSTED",
+            TlsReason::Expired => "CERT_EXPIRED",
+            TlsReason::NotYetValid => "CERT_NOT_YET_VALID",
+            TlsReason::HostnameMismatch => "CERT_HOSTNAME_MISMATCH",
+            TlsReason::Invalid => "CERT_INVALID",
+        }
+    }
+
+    /// The sentence of the error message: what is wrong and what to do about it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            TlsReason::Untrusted => "the server's TLS certificate is not issued by a trusted CA; if it comes from a private CA, give that CA with NODE_EXTRA_CA_CERTS or the `ca` option",
+            TlsReason::Expired => "the server's TLS certificate has expired",
+            TlsReason::NotYetValid => "the server's TLS certificate is not valid yet (check this machine's clock)",
+            TlsReason::HostnameMismatch => "the server's TLS certificate is issued for another host name than the one in `chatApiUrl`",
+            TlsReason::Invalid => "the server's TLS certificate was refused (revoked, malformed, or not for a server)",
+        }
+    }
 }
 
 /// Parsed `x-ratelimit-*` and `retry-after` response headers.
@@ -122,6 +165,7 @@ impl EthoraError {
             ("argument", self.argument.as_ref().map(|a| json!(a))),
             ("responseBody", self.response_body.clone()),
             ("requestId", self.request_id.as_ref().map(|r| json!(r))),
+            ("tlsReason", self.tls_reason.map(|r| json!(r.as_str()))),
         ];
         for (key, value) in optional {
             if let Some(value) = value {
@@ -178,6 +222,7 @@ impl EthoraError {
             rate_limit: None,
             attempts: 0,
             retryable: false,
+            tls_reason: None,
         }))
     }
 
@@ -214,6 +259,18 @@ impl EthoraError {
         error.retryable = matches!(code, ErrorCode::Timeout | ErrorCode::Network);
         error.method = Some(method);
         error.url = Some(url);
+        error
+    }
+
+    /// The server's certificate was refused, before anything was sent.
+    pub fn tls(method: &'static str, url: String, reason: TlsReason) -> Self {
+        let mut error = Self::bare(
+            ErrorCode::Tls,
+            format!("[{method}] {url} failed: {}", reason.explanation()),
+        );
+        error.method = Some(method);
+        error.url = Some(url);
+        error.tls_reason = Some(reason);
         error
     }
 

@@ -21,6 +21,8 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod token;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod trust;
 
 pub use client::EthoraClient;
 pub use config::{ClientConfig, ConfigInput};

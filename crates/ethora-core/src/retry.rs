@@ -22,6 +22,9 @@ pub enum Delivery {
     MaybeSent,
     /// The server answered with this status.
     Answered(u16),
+    /// The connection was refused for a reason that does not go away by itself (the
+    /// server's TLS certificate is not trusted): nothing was sent, and trying again is futile.
+    Refused,
 }
 
 impl Delivery {
@@ -30,6 +33,7 @@ impl Delivery {
         match self {
             Delivery::NotSent | Delivery::MaybeSent => true,
             Delivery::Answered(status) => matches!(status, 429 | 502 | 503 | 504),
+            Delivery::Refused => false,
         }
     }
 }

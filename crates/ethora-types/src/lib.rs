@@ -63,6 +63,20 @@ pub struct EthoraSDKConfig {
     )]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub log_level: Option<String>,
+    /// Extra trusted CA certificates as PEM text (one string may hold several), trusted
+    /// besides the system's store, the bundled roots and `NODE_EXTRA_CA_CERTS`. Node build
+    /// only: on the edge the runtime's fetch owns TLS, and this is an `ETHORA_CONFIG` error.
+    #[cfg_attr(feature = "napi", napi(ts_type = "string | string[]"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | string[]"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub ca: Option<Value>,
+    /// The proxy for every request (`http://user:password@host:port`; an `https://` API is
+    /// reached through it with `CONNECT`), or `false` for none. Default: `HTTPS_PROXY` /
+    /// `HTTP_PROXY` / `NO_PROXY` (either case). Node build only, as `ca`.
+    #[cfg_attr(feature = "napi", napi(ts_type = "string | false"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "string | false"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub proxy: Option<Value>,
 }
 
 /// What every network method resolves with: the server's JSON (objects get `url`).
