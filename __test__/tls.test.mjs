@@ -14,7 +14,7 @@ import { makeCertificates, startHttpsApi, startProxy } from './helpers/tls.mjs'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const SECRET = 'tls-test-app-secret'
 const PROXY_PASSWORD = 'proxy-pass-4d1f'
-const VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'ETHORA_SDK_BUILD']
+const VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'ETHORA_SDK_BUILD']
 
 let work
 let certs
@@ -107,6 +107,13 @@ test('a private CA is trusted through the `ca` option (PEM text); the reference 
   assert.equal(ours.ok, true, ours.message)
   const listed = await runCase('ours', apis.good, { config: { ca: [fs.readFileSync(certs.trustedCa, 'utf8')] } })
   assert.equal(listed.ok, true, listed.message)
+})
+
+test('the system certificate store is trusted (on Linux, the file SSL_CERT_FILE names); Node, and so the reference, ignores it', async () => {
+  const env = { SSL_CERT_FILE: certs.trustedCa }
+  const ours = await runCase('ours', apis.good, { env })
+  assert.equal(ours.ok, true, ours.message)
+  assert.equal((await runCase('reference', apis.good, { env })).ok, false)
 })
 
 test('without the CA the certificate is refused as untrusted, by both', async () => {
