@@ -21,6 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
 const rootPackage = require('../package.json')
 const { platformName, platformPackage } = require('../js/platform.js')
+// This checkout's newest mock build (the tests' debug build, or a release build).
+const { findMockBinary } = require('../mock.js')
 const platform = platformPackage().slice('@ethora-rs/sdk-backend-'.length)
 const mockFile = process.platform === 'win32' ? 'ethora-mock.exe' : 'ethora-mock'
 
@@ -35,21 +37,13 @@ function run(cmd, args, options = {}) {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000, ...options })
 }
 
-/** The newest build of a file in target/ (the tests' debug build, or a release build). */
-function newestBuild(file) {
-  const builds = ['release', 'debug'].map((p) => path.join(root, 'target', p, file)).filter((f) => fs.existsSync(f))
-  builds.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
-  assert.ok(builds.length > 0, `build ${file} first (npm run build:debug)`)
-  return builds[0]
-}
-
 /** This machine's platform package as a release lays it out: npm/<platform> plus the addon and the mock. */
 function stagePlatformPackage(dir) {
   fs.mkdirSync(dir, { recursive: true })
   const manifest = JSON.parse(fs.readFileSync(path.join(root, 'npm', platform, 'package.json'), 'utf8'))
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
   fs.copyFileSync(path.join(root, manifest.main), path.join(dir, manifest.main))
-  fs.copyFileSync(newestBuild(mockFile), path.join(dir, mockFile))
+  fs.copyFileSync(findMockBinary(), path.join(dir, mockFile))
   fs.chmodSync(path.join(dir, mockFile), 0o755)
 }
 
@@ -66,7 +60,7 @@ before(async () => {
   registry = await startRegistry(path.join(work, 'registry'))
   const platformDir = path.join(work, 'platform')
   stagePlatformPackage(platformDir)
-  localMock = newestBuild(mockFile)
+  localMock = findMockBinary()
   const publish = (dir) => run('npm', ['publish', '--access', 'public', '--loglevel=error', '--ignore-scripts'], { cwd: dir, env: registry.env })
   publish(platformDir)
   publish(stageMainPackage(path.join(work, 'main')))

@@ -13,6 +13,12 @@ import { parseTriple } from '@napi-rs/cli'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 
+/** Packs the package folder `dir` into `destination` (no scripts run); returns the tarball's name. */
+export function pack(dir, destination) {
+  const output = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], { cwd: dir, encoding: 'utf8' })
+  return output.trim().split('\n').pop()
+}
+
 /** The published manifest for a package.json object of this checkout. */
 export function publishedManifest(manifest) {
   const { devDependencies, overrides, scripts, ...published } = manifest
@@ -26,7 +32,7 @@ export function publishedManifest(manifest) {
 export function stageMainPackage(dir) {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'ethora-main-package-'))
   try {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()
+    const tarball = pack(root, scratch)
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
     execFileSync('tar', ['xzf', path.join(scratch, tarball), '--strip-components=1', '-C', dir])

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { parseTriple } from '@napi-rs/cli'
 import { ensureCrossToolchain, ensureWasmToolchain } from './ensure-toolchain.mjs'
 import { checkBinary, describeBinary, readBinaryFormat } from './binary-format.mjs'
-import { stageMainPackage } from './main-package.mjs'
+import { pack, stageMainPackage } from './main-package.mjs'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const rootPackage = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'))
@@ -60,11 +60,6 @@ function builtFiles(target) {
   if (target.platform === 'win32') return { addon: path.join(dir, 'ethora_sdk_node.dll'), mock: path.join(dir, 'ethora-mock.exe') }
   const library = target.platform === 'darwin' ? 'libethora_sdk_node.dylib' : 'libethora_sdk_node.so'
   return { addon: path.join(dir, library), mock: path.join(dir, 'ethora-mock') }
-}
-
-function pack(dir, destination) {
-  const output = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], { cwd: dir, encoding: 'utf8' })
-  return output.trim().split('\n').pop()
 }
 
 ensureWasmToolchain()

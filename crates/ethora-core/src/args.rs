@@ -202,9 +202,7 @@ fn proxy_setting(value: Option<&Value>) -> Result<Option<crate::config::ProxySet
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(false)) => Ok(Some(ProxySetting::Off)),
         Some(Value::String(url)) if !url.is_empty() => Ok(Some(ProxySetting::Url(url.clone()))),
-        Some(_) => Err(EthoraError::config(
-            "Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false",
-        )),
+        Some(_) => Err(crate::config::invalid_proxy()),
     }
 }
 

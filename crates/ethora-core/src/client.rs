@@ -536,15 +536,11 @@ fn build_http_client(config: &ClientConfig) -> Result<reqwest::Client> {
     builder = match &config.proxy {
         ProxySetting::FromEnvironment => builder,
         ProxySetting::Off => builder.no_proxy(),
-        ProxySetting::Url(url) => builder.proxy(reqwest::Proxy::all(url.as_str()).map_err(|_| {
-            EthoraError::config("Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false")
-        })?),
+        ProxySetting::Url(url) => builder.proxy(crate::config::proxy_for(url)?),
     };
-    builder.build().map_err(|_| {
-        EthoraError::config(
-            "could not initialise the HTTP client (a CA certificate could not be used)",
-        )
-    })
+    builder
+        .build()
+        .map_err(|_| EthoraError::config("could not initialise the HTTP client"))
 }
 
 #[cfg(target_arch = "wasm32")]

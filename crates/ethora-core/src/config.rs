@@ -315,9 +315,10 @@ fn extra_ca_from(
     ca: Option<Vec<String>>,
     env: &impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<String>> {
+    let holds_certificate = |text: &str| text.contains("-----BEGIN CERTIFICATE-----");
     let mut pems = Vec::new();
     for pem in ca.unwrap_or_default() {
-        if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        if !holds_certificate(&pem) {
             return Err(EthoraError::config(
                 "Invalid Ethora configuration: `ca` must be PEM text (-----BEGIN CERTIFICATE----- ...)",
             ));
@@ -331,7 +332,7 @@ fn extra_ca_from(
                 error.kind()
             ))
         })?;
-        if !text.contains("-----BEGIN CERTIFICATE-----") {
+        if !holds_certificate(&text) {
             return Err(EthoraError::config(format!(
                 "Invalid Ethora configuration: {ENV_EXTRA_CA_CERTS} names {file}, which holds no PEM certificate"
             )));
@@ -355,17 +356,28 @@ fn extra_ca_from(
     }
 }
 
+/// The error for a `proxy` that is not an http(s) URL. The URL itself is never repeated: it
+/// may hold credentials.
+pub fn invalid_proxy() -> EthoraError {
+    EthoraError::config(
+        "Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false",
+    )
+}
+
+/// The proxy a `proxy` URL names (http or https proxies only).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn proxy_for(url: &str) -> Result<reqwest::Proxy> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(invalid_proxy());
+    }
+    reqwest::Proxy::all(url).map_err(|_| invalid_proxy())
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn proxy_from(proxy: Option<ProxySetting>) -> Result<ProxySetting> {
     let setting = proxy.unwrap_or_default();
     if let ProxySetting::Url(url) = &setting {
-        let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
-        if !scheme_ok || reqwest::Proxy::all(url.as_str()).is_err() {
-            // The URL itself is not repeated: it may hold credentials.
-            return Err(EthoraError::config(
-                "Invalid Ethora configuration: `proxy` must be an http:// or https:// URL, or false",
-            ));
-        }
+        proxy_for(url)?;
     }
     Ok(setting)
 }
