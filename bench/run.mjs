@@ -55,7 +55,7 @@ process.env.ETHORA_CHAT_APP_SECRET = mock.appSecret
 const oursClient = new ours.EthoraSDKService(mock.config)
 const referenceClient = new reference.EthoraSDKService()
 const fallbackClient = new fallback.EthoraSDKService(mock.config)
-const results = { minting: {}, throughput: {}, latency: {}, memory: {}, bulk: {}, coldStart: {}, floor: {} }
+const results = { minting: {}, throughput: {}, latency: {}, memory: {}, bulk: {}, coldStart: {}, floor: {}, roundTrip: {}, workerd: {} }
 
 // ----- token minting --------------------------------------------------------------------
 async function tokenMinting() {
@@ -305,6 +305,53 @@ async function floor() {
   }
 }
 
+// The piece that cannot shrink at concurrency 1: every call of ours goes from the JavaScript
+// thread to the SDK's I/O thread and back (the addon's floor probe does exactly that trip with
+// no request), which a client that does its I/O on the JavaScript thread does not pay.
+async function roundTrip() {
+  const binding = require(path.join(root, fs.readdirSync(root).find((f) => /^ethora-sdk-backend\..+\.node$/.test(f))))
+  const trip = () => binding.__dispatchRoundTrip()
+  const rounds = SCALE.floorRounds
+  const perRound = Math.ceil(SCALE.floorRequests * 0.4)
+  await timedRun(trip, perRound, 1, 'warm', [])
+  const runs = []
+  const samples = []
+  for (let round = 0; round < rounds; round++) runs.push(await timedRun(trip, perRound, 1, `trip${round}`, samples))
+  samples.sort((a, b) => a - b)
+  results.roundTrip = { p50: median(samples), p99: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))], cpuUs: median(runs.map((r) => r.cpuUsPerRequest)) }
+}
+
+// ----- the edge build in workerd: per-call cost against a plain fetch ---------------------------
+// A Worker (bundled like wrangler does, run by miniflare's workerd) times sequential getUsers
+// calls through the edge build against fetch() sending the same request with the same headers
+// and parsing the body, in alternating rounds; workerd's clock advances at each I/O, which
+// every call does.
+async function workerdOverhead() {
+  const { bundleForWorkerd, consumerProject, fetchFromWorkerd } = await import('../__test__/edge/runtimes.mjs')
+  const project = consumerProject({ 'worker.js': { path: path.join(root, 'bench', 'workerd-worker.js') } })
+  try {
+    const worker = await bundleForWorkerd(path.join(project.dir, 'worker.js'), project.dir)
+    const chatName = `${mock.appId}_${ROOM}`
+    await oursClient.getUsers({ chatName, limit: 10 })
+    const [sent] = (await mock.requests()).slice(-1)
+    const request = {
+      method: 'POST',
+      body: JSON.stringify({
+        config: mock.config,
+        params: { chatName, limit: 10 },
+        url: `${mock.url}${sent.path}?${sent.query}`,
+        calls: smoke ? 10 : 400,
+        rounds: smoke ? 2 : 6,
+      }),
+    }
+    const response = await fetchFromWorkerd(worker, { request })
+    if (response.status !== 200) throw new Error(`workerd bench: ${response.status} ${response.text.slice(0, 300)}`)
+    results.workerd = JSON.parse(response.text)
+  } finally {
+    project.cleanup()
+  }
+}
+
 // ----- bulk -------------------------------------------------------------------------------------
 async function bulk() {
   const ids = Array.from({ length: SCALE.bulkUsers }, (_, i) => `bulk-${i}`)
@@ -351,6 +398,8 @@ try {
   await throughput()
   await latency()
   await floor()
+  await roundTrip()
+  await workerdOverhead()
   await bulk()
   memoryAndColdStart()
 } finally {
@@ -371,6 +420,7 @@ const ratios = [
   ['Cold start (require + first call) vs reference', results.coldStart.ours.totalMs / results.coldStart.reference.totalMs, '≤ 1×', (r) => r <= 1],
   ['Cold start of the edge build (import incl. wasm instantiate + first call) vs reference', results.coldStart.edge.totalMs / results.coldStart.reference.totalMs, '≤ 1× (no target; for information)', (r) => r <= 1],
   ['Bulk update of users vs reference loop', results.bulk.ours / results.bulk['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
+  ['Edge build in workerd: time per getUsers call vs a plain fetch of the same request', results.workerd.oursMsPerCall / results.workerd.fetchMsPerCall, '≤ 1.1×', (r) => r <= 1.1],
   ['WebAssembly fallback: sequential latency (p50) vs the native addon', lat[FALLBACK].p50 / lat.ours.p50, '(no target; the cost of the fallback per call)', null],
   ['WebAssembly fallback: token minting vs the native addon', m[FALLBACK].opsPerSec / m.ours.opsPerSec, '(no target; the cost of the fallback per call)', null],
 ]
@@ -389,6 +439,19 @@ for (const [kindName, row] of Object.entries(results.floor)) {
     [kindName, 'CPU per request at c=1', r(1, 'cpuUs'), '≤ 1.0×', (x) => x <= 1],
   )
 }
+
+// At concurrency 1 a call of ours costs at least what undici's costs plus the round trip to
+// the I/O thread: that sum over undici's is the ratio this design cannot go below here.
+const floorLimits = Object.entries(results.floor).map(([kindName, row]) => {
+  const bare = row[1][BARE]
+  return {
+    kindName,
+    p50: (bare.p50 + results.roundTrip.p50) / bare.p50,
+    ours: row[1].ours.p50 / bare.p50,
+    cpu: (bare.cpuUs + results.roundTrip.cpuUs) / bare.cpuUs,
+    oursCpu: row[1].ours.cpuUs / bare.cpuUs,
+  }
+})
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 const lines = []
@@ -411,6 +474,14 @@ w('| Request | Figure | Ratio | Target | Met |')
 w('|---|---|---|---|---|')
 for (const [kindName, name, ratio, target, ok] of floorRatios) w(`| ${kindName} | ${name} | ${fmt(ratio, 2)}× | ${target} | ${ok(ratio) ? 'yes' : '**no**'} |`)
 w()
+w('### What cannot shrink at concurrency 1')
+w()
+w(`Every call of ours crosses from the JavaScript thread to the SDK's I/O thread and back. That trip alone, with no request (the addon's floor probe, ${fmt(SCALE.floorRounds)} rounds, one at a time): p50 ${fmt(results.roundTrip.p50, 1)} µs, p99 ${fmt(results.roundTrip.p99, 1)} µs, ${fmt(results.roundTrip.cpuUs, 1)} µs of CPU. Added to undici's own figures it gives the lowest ratio this design can reach at concurrency 1 on this machine:`)
+w()
+w('| Request | p50 ratio floor (undici + trip) | ours | CPU ratio floor (undici + trip) | ours |')
+w('|---|---|---|---|---|')
+for (const f of floorLimits) w(`| ${f.kindName} | ${fmt(f.p50, 2)}× | ${fmt(f.ours, 2)}× | ${fmt(f.cpu, 2)}× | ${fmt(f.oursCpu, 2)}× |`)
+w()
 w('## Against a bare undici client: absolute figures')
 w()
 w('| Request | Concurrency | Client | requests/s | CPU µs per request | p50 µs | p99 µs |')
@@ -424,6 +495,15 @@ if (results.floor['getUsers (100 users)']?.resultCount !== undefined) {
   w()
   w(`"getUsers (100 users)" answers ${results.floor['getUsers (100 users)'].resultCount} users per call.`)
 }
+w()
+w('## The edge build in workerd (`getUsers` of a room, one call at a time)')
+w()
+w(`Inside a Worker run by workerd (miniflare), ${fmt(results.workerd.calls)} calls per round, ${fmt(results.workerd.rounds)} alternating rounds; workerd's clock moves only at I/O, so these are mean times per call.`)
+w()
+w('| Caller | ms per call |')
+w('|---|---|')
+w(`| ours, edge build | ${fmt(results.workerd.oursMsPerCall, 3)} |`)
+w(`| fetch() with the same request, \`response.json()\` | ${fmt(results.workerd.fetchMsPerCall, 3)} |`)
 w()
 w('## Token minting (`createChatUserJwtToken`, one thread)')
 w()
@@ -499,9 +579,12 @@ const numbers = [
   ...Object.values(results.bulk),
   ...Object.values(results.coldStart).flatMap((r) => [r.requireMs, r.firstCallMs, r.totalMs]),
   ...Object.values(results.floor).flatMap((row) => [1, 16, 64].flatMap((c) => Object.values(row[c]).flatMap((r) => [r.rps, r.cpuUs, r.p50, r.p99]))),
+  results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
+  results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall,
 ]
-// 42 figures before, plus 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici.
-if (numbers.length !== 42 + 108 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// 42 figures before, 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici, the
+// round trip's 3 and workerd's 2.
+if (numbers.length !== 42 + 108 + 5 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

@@ -1,71 +1,95 @@
 //! Handing JSON results to JavaScript. Building a large object property by property through
-//! N-API costs far more than V8's own `JSON.parse` of the serialised text, so results cross
-//! as one string and are parsed by the engine (with the `JSON.parse` captured at load time).
+//! N-API costs far more than V8's own `JSON.parse` of the text, so results cross as one
+//! string, parsed by the engine (with the `JSON.parse` captured at load time).
 
-use std::cell::RefCell;
-use std::mem::ManuallyDrop;
+use std::cell::Cell;
+use std::ptr;
 
 use napi::bindgen_prelude::*;
 use napi::sys;
-use serde_json::Value;
-
-/// A JavaScript value passed through as it is; only valid within the callback that made it.
-pub struct JsRaw(sys::napi_value);
-
-impl FromNapiValue for JsRaw {
-    unsafe fn from_napi_value(_env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        Ok(JsRaw(value))
-    }
-}
-
-impl ToNapiValue for JsRaw {
-    unsafe fn to_napi_value(_env: sys::napi_env, value: Self) -> Result<sys::napi_value> {
-        Ok(value.0)
-    }
-}
-
-impl TypeName for JsRaw {
-    fn type_name() -> &'static str {
-        "unknown"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Unknown
-    }
-}
-
-type ParseRef = FunctionRef<String, JsRaw>;
 
 thread_local! {
-    /// `JSON.parse` of this thread's environment. Never dropped (see `errors::ERROR_CLASS`).
-    static JSON_PARSE: RefCell<Option<ManuallyDrop<ParseRef>>> = const { RefCell::new(None) };
+    /// `JSON.parse` of this thread's environment. Never deleted: releasing a napi reference
+    /// during thread teardown is not allowed.
+    static JSON_PARSE: Cell<sys::napi_ref> = const { Cell::new(ptr::null_mut()) };
 }
 
 /// Captures `JSON.parse`; called once when the addon loads.
 pub fn capture_json_parse(env: &Env) -> Result<()> {
     let json: Object = env.get_global()?.get_named_property("JSON")?;
-    let parse: Function<String, JsRaw> = json.get_named_property("parse")?;
-    let reference = parse.create_ref()?;
-    JSON_PARSE.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
+    let parse: Unknown = json.get_named_property("parse")?;
+    let mut reference = ptr::null_mut();
+    // SAFETY: `parse` is a live value of this environment.
+    check_status!(unsafe {
+        sys::napi_create_reference(env.raw(), parse.raw(), 1, &mut reference)
+    })?;
+    JSON_PARSE.with(|slot| slot.set(reference));
     Ok(())
 }
 
-/// The value as a JavaScript value, through `JSON.parse` when it is an object or array.
-pub fn json_to_js(env: &Env, value: Value) -> Result<JsRaw> {
-    if value.is_object() || value.is_array() {
-        if let Ok(text) = serde_json::to_string(&value) {
-            let parsed = JSON_PARSE.with(|slot| {
-                slot.borrow()
-                    .as_ref()
-                    .map(|parse| parse.borrow_back(env)?.call(text))
-                    .transpose()
-            })?;
-            if let Some(parsed) = parsed {
-                return Ok(parsed);
-            }
+/// The JavaScript value of a JSON text, by the engine's `JSON.parse`; `Err` holds what it
+/// threw (or an error saying why it could not be called).
+///
+/// # Safety
+/// `env` must be the live environment of the current thread's callback.
+pub unsafe fn parse_json_text(
+    env: sys::napi_env,
+    text: &str,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    let failed = |reason: &str| {
+        let error = Error::new(Status::GenericFailure, reason.to_owned());
+        // SAFETY: per this function's contract.
+        Err(unsafe { JsError::from(error).into_value(env) })
+    };
+    let mut string = ptr::null_mut();
+    // SAFETY: the text outlives the call; an ASCII text is valid Latin-1, which the engine
+    // copies without decoding.
+    let created = unsafe {
+        if text.is_ascii() {
+            sys::napi_create_string_latin1(
+                env,
+                text.as_ptr().cast(),
+                text.len() as isize,
+                &mut string,
+            )
+        } else {
+            sys::napi_create_string_utf8(
+                env,
+                text.as_ptr().cast(),
+                text.len() as isize,
+                &mut string,
+            )
         }
+    };
+    if created != sys::Status::napi_ok {
+        return failed("could not hand the response to JavaScript");
     }
-    // SAFETY: `env` is the live environment of the current callback.
-    let raw = unsafe { Value::to_napi_value(env.raw(), value)? };
-    Ok(JsRaw(raw))
+    let reference = JSON_PARSE.with(Cell::get);
+    let mut parse = ptr::null_mut();
+    // SAFETY: the reference was made in this environment and is never deleted.
+    if reference.is_null()
+        || unsafe { sys::napi_get_reference_value(env, reference, &mut parse) }
+            != sys::Status::napi_ok
+        || parse.is_null()
+    {
+        return failed("JSON.parse is not available");
+    }
+    let mut receiver = ptr::null_mut();
+    let mut parsed = ptr::null_mut();
+    // SAFETY: `parse` is a function of this environment, called with one argument.
+    let called = unsafe {
+        sys::napi_get_undefined(env, &mut receiver);
+        sys::napi_call_function(env, receiver, parse, 1, &string, &mut parsed)
+    };
+    if called == sys::Status::napi_ok {
+        return Ok(parsed);
+    }
+    let mut thrown = ptr::null_mut();
+    // SAFETY: a failed call leaves its exception pending; it becomes the rejection.
+    if unsafe { sys::napi_get_and_clear_last_exception(env, &mut thrown) } == sys::Status::napi_ok
+        && !thrown.is_null()
+    {
+        return Err(thrown);
+    }
+    failed("the response could not be parsed")
 }

@@ -9,6 +9,7 @@
 #![deny(clippy::all)]
 
 mod convert;
+mod dispatch;
 mod errors;
 mod fast;
 
@@ -134,24 +135,21 @@ pub struct EthoraSDKService {
     client: Arc<EthoraClient>,
 }
 
-type PendingResponse<'env> = Result<PromiseRaw<'env, convert::JsRaw>>;
+/// The promise of a network call.
+type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
 
 impl EthoraSDKService {
-    /// Sends the built request (or rejects with its validation error) on the tokio runtime.
+    /// Sends the built request (or rejects with its validation error) on the I/O thread.
     fn send<'env>(&self, env: &'env Env, request: CoreResult<ApiRequest>) -> PendingResponse<'env> {
         let client = Arc::clone(&self.client);
-        env.spawn_future_with_callback(
-            async move {
-                Ok(match request {
-                    Ok(request) => client.execute(request).await,
-                    Err(error) => Err(error),
-                })
-            },
-            |env, outcome| match outcome {
-                Ok(value) => convert::json_to_js(env, value),
-                Err(error) => Err(to_js_error(env, &error)),
-            },
-        )
+        let buffer = dispatch::spare_buffer();
+        let promise = dispatch::start(env, async move {
+            match request {
+                Ok(request) => client.execute_into(request, buffer).await,
+                Err(error) => Err(error),
+            }
+        })?;
+        Ok(PromiseRaw::new(env.raw(), promise))
     }
 
     /// A network method: its arguments go to the core's table, the request to the transport.
@@ -782,19 +780,15 @@ pub fn config_from_env(
     Ok(Value::Object(config))
 }
 
-/// One tokio worker: the JavaScript thread hands each call to it and it drives every
-/// connection, so a call crosses threads only twice (there and back) and no time goes to
-/// waking and stealing between several workers.
-#[napi_derive::module_init]
-fn init_runtime() {
-    if let Ok(runtime) = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .thread_name("ethora-sdk-io")
-        .build()
-    {
-        napi::bindgen_prelude::create_custom_tokio_runtime(runtime);
-    }
+/// The benchmark's floor probe: the trip every network call makes from JavaScript to the
+/// I/O thread and back (promise, task, wake-up, settle), with no request; resolves `null`.
+/// Not part of the API: no type declaration, not re-exported by the package entry.
+#[napi(js_name = "__dispatchRoundTrip", skip_typescript)]
+pub fn dispatch_round_trip(env: &Env) -> Result<PromiseRaw<'_, Unknown<'_>>> {
+    let promise = dispatch::start(env, async {
+        Ok(ethora_core::response::JsonText::from_value(&Value::Null))
+    })?;
+    Ok(PromiseRaw::new(env.raw(), promise))
 }
 
 /// Conference domain of Ethora Cloud room JIDs, as the reference exports it.

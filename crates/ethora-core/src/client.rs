@@ -1,22 +1,26 @@
-//! The one transport: sends an [`ApiRequest`] with reqwest (tokio natively, fetch on wasm).
+//! The client: sends an [`ApiRequest`] through the transport (reqwest natively, fetch on
+//! wasm: transport.rs) with both auth headers, retries, time limits and logging.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
 use crate::config::{ClientConfig, ConfigInput};
 use crate::error::{capped_body, ErrorCode, EthoraError, RateLimit, Result};
 use crate::logging::{LogLevel, LogSink, Logger};
 use crate::request::ApiRequest;
-use crate::response;
+use crate::response::{self, JsonText};
 use crate::retry::{parse_retry_after, Delivery};
 use crate::token::{now_unix_seconds, TokenSigner};
+use crate::transport::{Failure, Outgoing, Transport};
 
-const USER_AGENT: &str = concat!("ethora-rs-sdk-backend/", env!("CARGO_PKG_VERSION"));
-const ACCEPT: &str = "application/json, text/plain, */*";
+const USER_AGENT_VALUE: &str = concat!("ethora-rs-sdk-backend/", env!("CARGO_PKG_VERSION"));
+const ACCEPT_VALUE: &str = "application/json, text/plain, */*";
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const X_CUSTOM_TOKEN: HeaderName = HeaderName::from_static("x-custom-token");
 
 #[cfg(not(target_arch = "wasm32"))]
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
@@ -75,6 +79,52 @@ fn jitter() -> f64 {
     (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
 }
 
+/// The two auth header values of one second's server token (`Bearer <token>`, `<token>`).
+#[derive(Clone)]
+struct AuthHeaders {
+    iat: u64,
+    bearer: HeaderValue,
+    token: HeaderValue,
+}
+
+/// Request ids (UUID v4 text): a random base drawn once per client, with a counter mixed
+/// into 48 of its random bits, so ids stay unique without asking the OS for randomness
+/// on every request.
+struct RequestIds {
+    base: [u8; 16],
+    next: std::sync::atomic::AtomicU64,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        RequestIds {
+            base: uuid::Uuid::new_v4().into_bytes(),
+            next: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn next(&self) -> String {
+        let count = self
+            .next
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            .to_le_bytes();
+        let mut bytes = self.base;
+        // Bytes 10-15 hold neither the version nor the variant bits.
+        for (byte, counted) in bytes[10..].iter_mut().zip(count) {
+            *byte ^= counted;
+        }
+        uuid::Builder::from_random_bytes(bytes)
+            .into_uuid()
+            .hyphenated()
+            .to_string()
+    }
+}
+
+/// A request id as a header value (it is UUID text, always header-safe).
+fn request_id_header(request_id: &str) -> HeaderValue {
+    HeaderValue::from_str(request_id).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+}
+
 /// One attempt that did not produce a result, with how far it got.
 struct FailedAttempt {
     error: EthoraError,
@@ -87,11 +137,15 @@ struct FailedAttempt {
 pub struct EthoraClient {
     config: ClientConfig,
     signer: TokenSigner,
-    http: reqwest::Client,
+    transport: Transport,
     /// One permit per request in flight: bounds the sockets however many calls are made.
     in_flight: tokio::sync::Semaphore,
     sleeper: Option<Sleeper>,
     logger: Logger,
+    /// The server token of the current second: every request within it sends the same
+    /// bytes the reference would mint for it, signed once.
+    auth_headers: std::sync::Mutex<Option<AuthHeaders>>,
+    request_ids: RequestIds,
 }
 
 impl std::fmt::Debug for EthoraClient {
@@ -105,16 +159,18 @@ impl std::fmt::Debug for EthoraClient {
 impl EthoraClient {
     pub fn new(config: ClientConfig) -> Result<Self> {
         let signer = TokenSigner::new(&config.app_id, &config.app_secret);
-        let http = build_http_client(&config)?;
+        let transport = Transport::new(&config)?;
         let in_flight = tokio::sync::Semaphore::new(config.max_connections);
         let logger = Logger::new(config.log_level, Some(default_log_sink()));
         Ok(EthoraClient {
             config,
             signer,
-            http,
+            transport,
             in_flight,
             sleeper: default_sleeper(),
             logger,
+            auth_headers: std::sync::Mutex::new(None),
+            request_ids: RequestIds::new(),
         })
     }
 
@@ -147,9 +203,27 @@ impl EthoraClient {
         &self.signer
     }
 
-    /// A fresh server token, as the reference mints one for every request.
-    pub fn server_token(&self) -> String {
-        self.signer.server_token(now_unix_seconds(), None, None)
+    /// The auth header values for a request sent now: the server token of this second,
+    /// minted on the second's first request. `None` only if a token were not header-safe
+    /// (it is base64url and dots).
+    fn auth_headers(&self) -> Option<AuthHeaders> {
+        let iat = now_unix_seconds();
+        let mut cached = self.auth_headers.lock().ok();
+        if let Some(current) = cached.as_deref().and_then(Option::as_ref) {
+            if current.iat == iat {
+                return Some(current.clone());
+            }
+        }
+        let token = self.signer.server_token(iat, None, None);
+        let headers = AuthHeaders {
+            iat,
+            bearer: HeaderValue::try_from(format!("Bearer {token}")).ok()?,
+            token: HeaderValue::try_from(token).ok()?,
+        };
+        if let Some(slot) = cached.as_deref_mut() {
+            *slot = Some(headers.clone());
+        }
+        Some(headers)
     }
 
     /// A client token for the user, for the front end's login.
@@ -170,10 +244,19 @@ impl EthoraClient {
 
     /// Sends the request with both auth headers, retrying transient failures as the retry
     /// policy allows, and resolves as the reference does.
-    pub async fn execute(&self, request: ApiRequest) -> Result<Value> {
+    pub async fn execute(&self, request: ApiRequest) -> Result<JsonText> {
+        self.execute_into(request, Vec::new()).await
+    }
+
+    /// [`execute`](Self::execute), reading the response into `buffer` (cleared first): a
+    /// binding hands back the buffers of results it has consumed, so that in a steady stream
+    /// of calls no response allocates, and none is freed on another thread than the one that
+    /// allocated it.
+    pub async fn execute_into(&self, request: ApiRequest, buffer: Vec<u8>) -> Result<JsonText> {
+        let mut buffer = buffer;
         let method = request.method.as_str();
         let url = self.url_for(&request);
-        let request_id = uuid::Uuid::new_v4().to_string();
+        let request_id = self.request_ids.next();
         let body = match &request.body {
             // Shared, not copied, by every attempt.
             Some(body) => Some(bytes::Bytes::from(serde_json::to_vec(body).map_err(
@@ -186,7 +269,7 @@ impl EthoraClient {
             attempt += 1;
             let started = web_time::Instant::now();
             let outcome = self
-                .bounded_attempt(&request, &url, &request_id, body.clone())
+                .bounded_attempt(&request, &url, &request_id, body.clone(), &mut buffer)
                 .await;
             let elapsed_ms = started.elapsed().as_millis();
             let failure = match outcome {
@@ -235,17 +318,17 @@ impl EthoraClient {
     }
 
     /// One try within the time limit. Natively reqwest enforces it. On wasm the runtime's
-    /// timer does, when the binding supplied one: how fetch reports an abort differs between
-    /// runtimes (workerd rejects with a plain AbortError, not the reason reqwest looks for),
-    /// a lost race does not.
+    /// timer does (the binding supplies one): when it fires first the attempt is dropped,
+    /// which aborts its fetch.
     async fn bounded_attempt(
         &self,
         request: &ApiRequest,
         url: &str,
         request_id: &str,
         body: Option<bytes::Bytes>,
-    ) -> std::result::Result<Value, FailedAttempt> {
-        let attempt = self.attempt(request, url, request_id, body);
+        buffer: &mut Vec<u8>,
+    ) -> std::result::Result<JsonText, FailedAttempt> {
+        let attempt = self.attempt(request, url, request_id, body, buffer);
         #[cfg(target_arch = "wasm32")]
         if let Some(sleep) = &self.sleeper {
             return match before_deadline(attempt, sleep(self.config.timeout)).await {
@@ -279,6 +362,42 @@ impl EthoraClient {
         }
     }
 
+    /// The failure of an attempt whose exchange did not complete.
+    fn transport_failure(
+        &self,
+        failure: Failure,
+        method: &'static str,
+        url: &str,
+        request_id: &str,
+    ) -> FailedAttempt {
+        let (error, delivery) = match failure {
+            Failure::Tls(reason) => (
+                EthoraError::tls(method, url.to_owned(), reason),
+                Delivery::Refused,
+            ),
+            Failure::TimedOut(delivery) => {
+                return self.timed_out(method, url, request_id, delivery)
+            }
+            Failure::Broken(delivery) => {
+                let detail = if delivery == Delivery::NotSent {
+                    "connection failed"
+                } else {
+                    "the connection broke before the response was complete"
+                };
+                let error =
+                    EthoraError::transport(ErrorCode::Network, method, url.to_owned(), detail);
+                (error, delivery)
+            }
+        };
+        let mut error = error;
+        error.request_id = Some(request_id.to_owned());
+        FailedAttempt {
+            error,
+            delivery,
+            retry_after: None,
+        }
+    }
+
     /// One try: waits for a slot, sends, reads the body within the size limit.
     async fn attempt(
         &self,
@@ -286,62 +405,52 @@ impl EthoraClient {
         url: &str,
         request_id: &str,
         body: Option<bytes::Bytes>,
-    ) -> std::result::Result<Value, FailedAttempt> {
+        buffer: &mut Vec<u8>,
+    ) -> std::result::Result<JsonText, FailedAttempt> {
         let method = request.method.as_str();
         // The semaphore is never closed, so acquiring only waits.
         let _slot = self.in_flight.acquire().await.ok();
-        let token = self.server_token();
-        let mut builder = self
-            .http
-            .request(reqwest_method(request.method), url)
-            .timeout(self.config.timeout)
-            .header("Content-Type", "application/json")
-            .header("Accept", ACCEPT)
-            .header("User-Agent", USER_AGENT)
-            .header("x-request-id", request_id)
-            .header("Authorization", format!("Bearer {token}"))
-            .header("x-custom-token", token);
-        if let Some(body) = body {
-            builder = builder.body(body);
-        }
-        let transport_failure = |error: reqwest::Error| {
-            if let Some(reason) = certificate_refusal(&error) {
-                let mut error = EthoraError::tls(method, url.to_owned(), reason);
-                error.request_id = Some(request_id.to_owned());
-                return FailedAttempt {
-                    error,
-                    delivery: Delivery::Refused,
-                    retry_after: None,
-                };
-            }
-            let (code, delivery) = classify(&error);
-            if code == ErrorCode::Timeout {
-                return self.timed_out(method, url, request_id, delivery);
-            }
-            let detail = match code {
-                _ if delivery == Delivery::NotSent => "connection failed".to_owned(),
-                _ => "the connection broke before the response was complete".to_owned(),
-            };
-            let mut error = EthoraError::transport(code, method, url.to_owned(), &detail);
+        let Some(auth) = self.auth_headers() else {
+            let mut error = EthoraError::config("the server token could not be sent as a header");
             error.request_id = Some(request_id.to_owned());
-            FailedAttempt {
+            return Err(FailedAttempt {
                 error,
-                delivery,
+                delivery: Delivery::Refused,
                 retry_after: None,
-            }
+            });
         };
-        let response = builder.send().await.map_err(transport_failure)?;
-        let status = response.status().as_u16();
-        let headers = response.headers();
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let server_request_id = header("x-request-id").map(str::to_owned);
-        let is_json = header("content-type").is_some_and(|v| v.contains("json"));
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(v, now_std()));
-        let rate_limit = parse_rate_limit(&header, retry_after);
-        let Some(bytes) = read_limited(response, self.config.max_response_bytes)
+        let outgoing = Outgoing {
+            method: request.method,
+            url,
+            headers: [
+                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (ACCEPT, HeaderValue::from_static(ACCEPT_VALUE)),
+                (USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE)),
+                (X_REQUEST_ID, request_id_header(request_id)),
+                (AUTHORIZATION, auth.bearer),
+                (X_CUSTOM_TOKEN, auth.token),
+            ],
+            body,
+            timeout: self.config.timeout,
+        };
+        let transport_failure =
+            |failure: Failure| self.transport_failure(failure, method, url, request_id);
+        let response = self
+            .transport
+            .send(outgoing)
             .await
-            .map_err(transport_failure)?
-        else {
+            .map_err(transport_failure)?;
+        let mut response = response;
+        let status = response.status();
+        let complete = response
+            .read_body(self.config.max_response_bytes, buffer)
+            .await
+            .map_err(transport_failure)?;
+        let bytes = std::mem::take(buffer);
+        // Headers are read only where the outcome needs them (not on the common success).
+        let header = |name: &str| response.header(name);
+        let server_request_id = || header("x-request-id");
+        if !complete {
             let mut error = EthoraError::transport(
                 ErrorCode::Decode,
                 method,
@@ -352,21 +461,30 @@ impl EthoraClient {
                 ),
             );
             error.status = Some(status);
-            error.request_id = server_request_id.or_else(|| Some(request_id.to_owned()));
+            error.request_id = server_request_id().or_else(|| Some(request_id.to_owned()));
             error.retryable = false;
             return Err(FailedAttempt {
                 error,
                 delivery: Delivery::Answered(status),
                 retry_after: None,
             });
-        };
+        }
         yield_to_pool().await;
+        // Success with a JSON body, the common case: the text passes through unparsed.
+        let bytes = if (200..300).contains(&status) && !bytes.is_empty() {
+            match response::success_text(bytes, url) {
+                Ok(text) => return Ok(text),
+                Err(bytes) => bytes,
+            }
+        } else {
+            bytes
+        };
         let body = response::parse_body(&bytes);
         // A bare JSON string (`"ok"`) parsed; only text that is not JSON fails here.
         let decode_failed = (200..300).contains(&status)
-            && is_json
             && !bytes.is_empty()
-            && matches!(body, response::Body::Text(_));
+            && matches!(body, response::Body::Text(_))
+            && header("content-type").is_some_and(|v| v.contains("json"));
         let parsed = body.into_value();
         let outcome = if decode_failed {
             let mut error = EthoraError::transport(
@@ -381,9 +499,12 @@ impl EthoraClient {
             Err(error)
         } else {
             response::interpret(method, url, status, parsed, &request.not_found)
+                .map(|value| JsonText::from_value(&value))
         };
         outcome.map_err(|mut error| {
-            error.request_id = server_request_id.or_else(|| Some(request_id.to_owned()));
+            error.request_id = server_request_id().or_else(|| Some(request_id.to_owned()));
+            let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, now_std()));
+            let rate_limit = parse_rate_limit(&header, retry_after);
             if !rate_limit.is_empty() {
                 error.rate_limit = Some(rate_limit);
             }
@@ -399,8 +520,8 @@ impl EthoraClient {
     }
 }
 
-fn parse_rate_limit<'a>(
-    header: &impl Fn(&str) -> Option<&'a str>,
+fn parse_rate_limit(
+    header: &impl Fn(&str) -> Option<String>,
     retry_after: Option<Duration>,
 ) -> RateLimit {
     let number = |name: &str| header(name).and_then(|v| v.trim().parse::<u64>().ok());
@@ -412,152 +533,12 @@ fn parse_rate_limit<'a>(
     }
 }
 
-/// The body, or `None` as soon as it grows past `limit` bytes.
-#[cfg(not(target_arch = "wasm32"))]
-async fn read_limited(
-    mut response: reqwest::Response,
-    limit: usize,
-) -> std::result::Result<Option<Vec<u8>>, reqwest::Error> {
-    if response.content_length().is_some_and(|n| n > limit as u64) {
-        return Ok(None);
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if bytes.len() + chunk.len() > limit {
-            return Ok(None);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(Some(bytes))
-}
-
-/// The body, or `None` when it is longer than `limit` bytes (fetch hands it over whole).
-#[cfg(target_arch = "wasm32")]
-async fn read_limited(
-    response: reqwest::Response,
-    limit: usize,
-) -> std::result::Result<Option<Vec<u8>>, reqwest::Error> {
-    let bytes = response.bytes().await?;
-    Ok((bytes.len() <= limit).then(|| bytes.to_vec()))
-}
-
 /// The current time as a `std` value (`std`'s own clock is unavailable on wasm32).
 fn now_std() -> std::time::SystemTime {
     std::time::UNIX_EPOCH
         + web_time::SystemTime::now()
             .duration_since(web_time::UNIX_EPOCH)
             .unwrap_or_default()
-}
-
-/// The error code and how far the request got, from a transport error.
-fn classify(error: &reqwest::Error) -> (ErrorCode, Delivery) {
-    let code = if error.is_timeout() {
-        ErrorCode::Timeout
-    } else {
-        ErrorCode::Network
-    };
-    let delivery = if is_connect_error(error) {
-        Delivery::NotSent
-    } else {
-        Delivery::MaybeSent
-    };
-    (code, delivery)
-}
-
-/// Why the server's certificate was refused, when that is what failed: rustls's verdict,
-/// found in the error's source chain (an `io::Error` hides the error it wraps from `source()`,
-/// so each one is opened).
-#[cfg(not(target_arch = "wasm32"))]
-fn certificate_refusal(error: &reqwest::Error) -> Option<crate::error::TlsReason> {
-    use crate::error::TlsReason;
-    use rustls::CertificateError;
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = next {
-        // hyper-util and tokio-rustls wrap rustls's error in one io::Error inside another.
-        let mut unwrapped = current;
-        while let Some(inner) = unwrapped
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            unwrapped = inner;
-        }
-        let rustls_error = unwrapped.downcast_ref::<rustls::Error>();
-        if let Some(rustls::Error::InvalidCertificate(reason)) = rustls_error {
-            return Some(match reason {
-                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
-                    TlsReason::Untrusted
-                }
-                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                    TlsReason::Expired
-                }
-                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                    TlsReason::NotYetValid
-                }
-                CertificateError::NotValidForName
-                | CertificateError::NotValidForNameContext { .. } => TlsReason::HostnameMismatch,
-                _ => TlsReason::Invalid,
-            });
-        }
-        next = current.source();
-    }
-    None
-}
-
-/// The edge build: the runtime's fetch reports TLS failures as plain network errors.
-#[cfg(target_arch = "wasm32")]
-fn certificate_refusal(_error: &reqwest::Error) -> Option<crate::error::TlsReason> {
-    None
-}
-
-fn reqwest_method(method: crate::request::HttpMethod) -> reqwest::Method {
-    use crate::request::HttpMethod;
-    match method {
-        HttpMethod::Get => reqwest::Method::GET,
-        HttpMethod::Post => reqwest::Method::POST,
-        HttpMethod::Put => reqwest::Method::PUT,
-        HttpMethod::Patch => reqwest::Method::PATCH,
-        HttpMethod::Delete => reqwest::Method::DELETE,
-    }
-}
-
-/// The native transport trusts what Node trusts and more (trust.rs): the system's store,
-/// the bundled roots, the `ca` option and `NODE_EXTRA_CA_CERTS`. Proxies: `HTTPS_PROXY` /
-/// `HTTP_PROXY` / `NO_PROXY` (reqwest reads them) unless the `proxy` option says otherwise.
-#[cfg(not(target_arch = "wasm32"))]
-fn build_http_client(config: &ClientConfig) -> Result<reqwest::Client> {
-    use crate::config::ProxySetting;
-    let mut builder = reqwest::Client::builder()
-        .timeout(config.timeout)
-        .connect_timeout(config.connect_timeout)
-        .pool_idle_timeout(std::time::Duration::from_secs(30))
-        .pool_max_idle_per_host(config.max_connections)
-        .tcp_nodelay(true);
-    builder = builder.use_preconfigured_tls(crate::trust::tls_config(&config.extra_ca_pem)?);
-    builder = match &config.proxy {
-        ProxySetting::FromEnvironment => builder,
-        ProxySetting::Off => builder.no_proxy(),
-        ProxySetting::Url(url) => builder.proxy(crate::config::proxy_for(url)?),
-    };
-    builder
-        .build()
-        .map_err(|_| EthoraError::config("could not initialise the HTTP client"))
-}
-
-#[cfg(target_arch = "wasm32")]
-fn build_http_client(_config: &ClientConfig) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .build()
-        .map_err(|_| EthoraError::config("could not initialise the HTTP client"))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn is_connect_error(error: &reqwest::Error) -> bool {
-    error.is_connect()
-}
-
-#[cfg(target_arch = "wasm32")]
-fn is_connect_error(error: &reqwest::Error) -> bool {
-    error.is_request()
 }
 
 /// Lets the connection task hand the finished connection back to the pool before the

@@ -170,7 +170,7 @@ fn log_level_from(
 /// so that the URL can be shown in error messages.
 fn normalize_api_url(raw: &str) -> Result<String> {
     let trimmed = raw.trim().trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed).map_err(|_| {
+    let parsed = url::Url::parse(trimmed).map_err(|_| {
         EthoraError::config(format!(
             "Invalid Ethora configuration: `chatApiUrl` / {ENV_API_URL} must be an absolute http(s) URL"
         ))

@@ -262,6 +262,15 @@ impl EthoraError {
         error
     }
 
+    /// A request whose task ended without a result (its thread stopped or failed).
+    pub fn interrupted() -> Self {
+        Self::bare(
+            ErrorCode::Network,
+            "The request was interrupted: the SDK's I/O thread stopped before it completed"
+                .to_owned(),
+        )
+    }
+
     /// The server's certificate was refused, before anything was sent.
     pub fn tls(method: &'static str, url: String, reason: TlsReason) -> Self {
         let mut error = Self::bare(

@@ -21,6 +21,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod token;
+pub mod transport;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod trust;
 

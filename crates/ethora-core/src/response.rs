@@ -1,5 +1,12 @@
 //! Turning a status and body into the value an SDK call resolves with, as the reference does.
+//!
+//! A successful JSON body is handed on as the text that came (checked, never rebuilt): the
+//! bindings give it to the JavaScript engine's own `JSON.parse`, which is what axios does,
+//! so the core neither builds a `serde_json::Value` nor serialises one again on the hot path.
 
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use crate::error::{EthoraError, Result};
@@ -31,6 +38,151 @@ pub fn parse_body(bytes: &[u8]) -> Body {
     match serde_json::from_slice(bytes) {
         Ok(value) => Body::Json(value),
         Err(_) => Body::Text(String::from_utf8_lossy(bytes).into_owned()),
+    }
+}
+
+/// Text that is one valid JSON value: what a call resolves with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonText(String);
+
+impl JsonText {
+    /// The JSON text of a value.
+    pub fn from_value(value: &Value) -> Self {
+        JsonText(value.to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The value the text holds.
+    pub fn to_value(&self) -> Value {
+        // The text is valid JSON by construction.
+        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+    }
+}
+
+/// The top level of a JSON document, as far as the success path needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TopLevel {
+    Object { empty: bool, has_url: bool },
+    Other,
+}
+
+/// Reads a key and says whether it is `url`, without allocating.
+struct KeyIsUrl;
+
+impl<'de> DeserializeSeed<'de> for KeyIsUrl {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIsUrl {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == "url")
+    }
+}
+
+/// Walks a whole document (every value checked, none kept) and reports its top level.
+struct TopLevelVisitor;
+
+impl<'de> Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        let (mut empty, mut has_url) = (true, false);
+        while let Some(is_url) = map.next_key_seed(KeyIsUrl)? {
+            map.next_value::<IgnoredAny>()?;
+            empty = false;
+            has_url |= is_url;
+        }
+        Ok(TopLevel::Object { empty, has_url })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopLevel, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<TopLevel, E> {
+        Ok(TopLevel::Other)
+    }
+}
+
+/// The top level of `text` when it is exactly one JSON value (whitespace around it allowed).
+fn scan(text: &str) -> Option<TopLevel> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let top = deserializer.deserialize_any(TopLevelVisitor).ok()?;
+    deserializer.end().ok()?;
+    Some(top)
+}
+
+/// A successful body as the call's result, without building it: JSON text passes through
+/// as it came, with `url` added to an object that does not carry one (what `interpret`
+/// does to a parsed body). `None` when the body is not JSON (or not UTF-8): the caller
+/// then takes the general path.
+pub fn success_text(bytes: Vec<u8>, url: &str) -> std::result::Result<JsonText, Vec<u8>> {
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => return Err(error.into_bytes()),
+    };
+    match scan(&text) {
+        Some(TopLevel::Object {
+            empty,
+            has_url: false,
+        }) => {
+            let mut text = text;
+            let end = text.trim_end().len();
+            // An object's text ends with its closing brace.
+            text.truncate(end - 1);
+            text.reserve(url.len() + 10);
+            if !empty {
+                text.push(',');
+            }
+            text.push_str("\"url\":");
+            text.push_str(&Value::from(url).to_string());
+            text.push('}');
+            Ok(JsonText(text))
+        }
+        Some(_) => Ok(JsonText(text)),
+        None => Err(text.into_bytes()),
     }
 }
 
@@ -98,6 +250,57 @@ mod tests {
         // A bare JSON string is JSON, not text that failed to parse.
         assert_eq!(parse_body(br#""ok""#), Body::Json(json!("ok")));
         assert_eq!(parse_body(br#""ok""#).into_value(), json!("ok"));
+    }
+
+    fn success(body: &str) -> Option<Value> {
+        success_text(body.as_bytes().to_vec(), "http://h/x?a=\"1\"")
+            .ok()
+            .map(|text| serde_json::from_str(text.as_str()).unwrap())
+    }
+
+    #[test]
+    fn success_text_matches_the_parsed_path() {
+        let url = "http://h/x?a=\"1\"";
+        for body in [
+            r#"{"a":1,"b":[{"url":"inner"}]}"#,
+            " {\"ok\": true, \"n\": 1.5e3} \n",
+            "{}",
+            " { } ",
+            r#"{"url":"server","x":null}"#,
+            r#"{"a":{"url":1},"b":"\u00e9\"}"}"#,
+            r#"{"\u0075rl":"escaped key"}"#,
+            r#"{"a":1,"a":2}"#,
+            "[1,2,{}]",
+            r#""ok""#,
+            "42",
+            "null",
+        ] {
+            let parsed = match parse_body(body.as_bytes()) {
+                Body::Json(value) => value,
+                Body::Text(_) => panic!("{body} is JSON"),
+            };
+            let expected = interpret("GET", url, 200, parsed, &NotFound::Fail).unwrap();
+            assert_eq!(success(body), Some(expected), "{body}");
+        }
+        // The server's own key order stays.
+        let text = success_text(br#"{"z":1,"a":2}"#.to_vec(), url).unwrap();
+        assert!(text.as_str().starts_with(r#"{"z":1,"a":2,"url":"#));
+        for not_json in [
+            "",
+            "plain",
+            "{",
+            "{} {}",
+            "[1,]",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":tru}",
+        ] {
+            assert_eq!(success(not_json), None, "{not_json:?}");
+        }
+        assert!(success_text(vec![b'"', 0xff, b'"'], url).is_err());
+        // Nesting deeper than serde_json builds values for is still JSON to the engine.
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let passed = success_text(deep.clone().into_bytes(), url).unwrap();
+        assert_eq!(passed.as_str(), deep);
     }
 
     #[test]

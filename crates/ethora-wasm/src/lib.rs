@@ -230,7 +230,7 @@ impl EthoraSdkService {
                 Ok(request) => client.execute(request).await,
                 Err(error) => Err(error),
             }
-            .map(|value| to_js(&value))
+            .map(|text| JSON::parse(text.as_str()).unwrap_or(JsValue::NULL))
             .map_err(|error| to_js_error(&error))
         })
     }

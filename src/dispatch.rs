@@ -1,0 +1,375 @@
+//! Network calls from JavaScript to the I/O thread and back.
+//!
+//! Each call gets a promise on the JavaScript thread and a task on the SDK's one tokio
+//! worker (`ethora-sdk-io`). Finished calls go into one queue per JavaScript environment,
+//! drained by one threadsafe function: the first call finishing into an empty queue wakes
+//! the JavaScript thread, and every call that finishes before it runs is settled in the same
+//! callback. (napi-rs's own `spawn_future_with_callback` creates a threadsafe function, an
+//! async handle and a cleanup hook per call and spawns two tasks; under load that was a
+//! large part of the addon's cost per request: see bench/RESULTS.md.)
+//!
+//! A successful result crosses as the response's JSON text, parsed by the engine's own
+//! `JSON.parse`; errors become `EthoraError` objects on the JavaScript thread.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ffi::c_void;
+use std::future::Future;
+use std::ptr;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ethora_core::response::JsonText;
+use ethora_core::EthoraError as CoreError;
+use napi::bindgen_prelude::*;
+use napi::sys;
+
+use crate::errors::to_js_error;
+
+/// What a network call settles with.
+pub type Outcome = ethora_core::Result<JsonText>;
+
+/// The one tokio runtime of the process: a single worker that drives every connection, so
+/// a call crosses threads only twice (there and back) and no time goes to waking and
+/// stealing between workers. `None` if the OS refused the thread.
+fn runtime() -> Option<&'static tokio::runtime::Handle> {
+    static RUNTIME: OnceLock<Option<tokio::runtime::Handle>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            let handle = runtime.handle().clone();
+            std::thread::Builder::new()
+                .name("ethora-sdk-io".into())
+                .spawn(move || runtime.block_on(std::future::pending::<()>()))
+                .ok()?;
+            Some(handle)
+        })
+        .as_ref()
+}
+
+/// The threadsafe function pointer, usable from any thread (N-API allows calling it from
+/// any thread until it is released).
+struct Wakeup(sys::napi_threadsafe_function);
+
+// SAFETY: `napi_call_threadsafe_function` is documented as callable from any thread; the
+// pointer is only used under `Shared::state`'s lock, which the teardown also takes.
+unsafe impl Send for Wakeup {}
+
+struct State {
+    finished: Vec<(u64, Outcome)>,
+    /// `None` once the environment has torn down: results are then dropped.
+    wakeup: Option<Wakeup>,
+}
+
+/// The part of an environment's dispatcher that the I/O thread reaches.
+struct Shared {
+    state: Mutex<State>,
+}
+
+impl Shared {
+    /// Queues a finished call; the first one into an empty queue wakes the JS thread.
+    fn finish(&self, id: u64, outcome: Outcome) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let was_empty = state.finished.is_empty();
+        state.finished.push((id, outcome));
+        if was_empty {
+            if let Some(wakeup) = &state.wakeup {
+                // SAFETY: the function is live while `wakeup` is `Some` (the teardown takes
+                // it under this lock before releasing it); nonblocking never waits.
+                unsafe {
+                    sys::napi_call_threadsafe_function(
+                        wakeup.0,
+                        ptr::null_mut(),
+                        sys::ThreadsafeFunctionCallMode::nonblocking,
+                    )
+                };
+            }
+        }
+    }
+}
+
+/// Settles the call's promise with an interruption if its task ends without a result
+/// (a panic, or the runtime dropping it).
+struct FinishGuard {
+    shared: Arc<Shared>,
+    id: u64,
+    finished: bool,
+}
+
+impl FinishGuard {
+    fn finish(mut self, outcome: Outcome) {
+        self.finished = true;
+        self.shared.finish(self.id, outcome);
+    }
+}
+
+impl Drop for FinishGuard {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.shared.finish(self.id, Err(CoreError::interrupted()));
+        }
+    }
+}
+
+/// One JavaScript environment's dispatcher, on its own thread.
+struct Dispatcher {
+    env: sys::napi_env,
+    shared: Arc<Shared>,
+    wakeup: sys::napi_threadsafe_function,
+    /// Promises of calls in flight. While there are any, the threadsafe function keeps the
+    /// event loop alive (as a pending request should); when there are none it does not.
+    pending: HashMap<u64, sys::napi_deferred>,
+    next_id: u64,
+}
+
+thread_local! {
+    static DISPATCHER: RefCell<Option<Dispatcher>> = const { RefCell::new(None) };
+    /// Response buffers of settled calls, handed to the next calls to read into.
+    static SPARE_BUFFERS: RefCell<Vec<Vec<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// How many spare buffers are kept, and the largest kept (bigger ones are freed).
+const SPARE_BUFFER_COUNT: usize = 256;
+const SPARE_BUFFER_BYTES: usize = 1 << 20;
+
+/// A buffer for the next call's response: one a settled call gave back, or a new one.
+pub fn spare_buffer() -> Vec<u8> {
+    SPARE_BUFFERS
+        .with(|spares| {
+            spares
+                .try_borrow_mut()
+                .ok()
+                .and_then(|mut spares| spares.pop())
+        })
+        .unwrap_or_default()
+}
+
+fn give_back(buffer: Vec<u8>) {
+    if buffer.capacity() == 0 || buffer.capacity() > SPARE_BUFFER_BYTES {
+        return;
+    }
+    SPARE_BUFFERS.with(|spares| {
+        if let Ok(mut spares) = spares.try_borrow_mut() {
+            if spares.len() < SPARE_BUFFER_COUNT {
+                spares.push(buffer);
+            }
+        }
+    });
+}
+
+/// Whether N-API reported success.
+fn ok(status: sys::napi_status) -> Result<()> {
+    check_status!(status)
+}
+
+impl Dispatcher {
+    fn new(env: sys::napi_env) -> Result<Self> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                finished: Vec::new(),
+                wakeup: None,
+            }),
+        });
+        let mut name = ptr::null_mut();
+        let label = "ethora-sdk-backend";
+        // SAFETY: `env` is the live environment of the current call.
+        ok(unsafe {
+            sys::napi_create_string_utf8(
+                env,
+                label.as_ptr().cast(),
+                label.len() as isize,
+                &mut name,
+            )
+        })?;
+        let mut wakeup = ptr::null_mut();
+        // SAFETY: as above; no JavaScript function (the callback does the work), unlimited
+        // queue, one owning thread (this one, never released before teardown).
+        ok(unsafe {
+            sys::napi_create_threadsafe_function(
+                env,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                name,
+                0,
+                1,
+                ptr::null_mut(),
+                None,
+                ptr::null_mut(),
+                Some(drain),
+                &mut wakeup,
+            )
+        })?;
+        // SAFETY: `wakeup` was just created on this thread.
+        ok(unsafe { sys::napi_unref_threadsafe_function(env, wakeup) })?;
+        if let Ok(mut state) = shared.state.lock() {
+            state.wakeup = Some(Wakeup(wakeup));
+        }
+        let hook_data = Box::into_raw(Box::new(Arc::clone(&shared)));
+        // SAFETY: the hook runs once, on this thread, when the environment tears down, and
+        // takes back the box.
+        let hooked =
+            unsafe { sys::napi_add_env_cleanup_hook(env, Some(teardown), hook_data.cast()) };
+        if hooked != sys::Status::napi_ok {
+            // SAFETY: the hook was not registered, so the box is still ours.
+            drop(unsafe { Box::from_raw(hook_data) });
+            return Err(Error::from_reason(
+                "could not register the SDK's cleanup hook",
+            ));
+        }
+        Ok(Dispatcher {
+            env,
+            shared,
+            wakeup,
+            pending: HashMap::new(),
+            next_id: 0,
+        })
+    }
+}
+
+/// The environment is going away: no more wake-ups; late results are dropped.
+unsafe extern "C" fn teardown(data: *mut c_void) {
+    // SAFETY: `data` is the box registered with this hook, handed back exactly once.
+    let shared = unsafe { Box::from_raw(data.cast::<Arc<Shared>>()) };
+    if let Ok(mut state) = shared.state.lock() {
+        if let Some(wakeup) = state.wakeup.take() {
+            // SAFETY: the function is live until released; this is the last use.
+            unsafe {
+                sys::napi_release_threadsafe_function(
+                    wakeup.0,
+                    sys::ThreadsafeFunctionReleaseMode::abort,
+                )
+            };
+        }
+        state.finished.clear();
+    }
+    DISPATCHER.with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            // The deferreds die with the environment.
+            slot.take();
+        }
+    });
+}
+
+/// Starts `work` on the I/O thread and returns the promise it settles.
+pub fn start(
+    env: &Env,
+    work: impl Future<Output = Outcome> + Send + 'static,
+) -> Result<sys::napi_value> {
+    let raw_env = env.raw();
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    // SAFETY: `raw_env` is the live environment of the current call.
+    ok(unsafe { sys::napi_create_promise(raw_env, &mut deferred, &mut promise) })?;
+    let registered = DISPATCHER.with(|slot| -> Result<(Arc<Shared>, u64)> {
+        let mut slot = slot
+            .try_borrow_mut()
+            .map_err(|_| Error::from_reason("the SDK's dispatcher is busy"))?;
+        if slot.is_none() {
+            *slot = Some(Dispatcher::new(raw_env)?);
+        }
+        let Some(dispatcher) = slot.as_mut() else {
+            return Err(Error::from_reason("the SDK's dispatcher is missing"));
+        };
+        let id = dispatcher.next_id;
+        dispatcher.next_id += 1;
+        if dispatcher.pending.is_empty() {
+            // SAFETY: the function belongs to this thread's live environment.
+            ok(unsafe { sys::napi_ref_threadsafe_function(raw_env, dispatcher.wakeup) })?;
+        }
+        dispatcher.pending.insert(id, deferred);
+        Ok((Arc::clone(&dispatcher.shared), id))
+    });
+    let (shared, id) = match registered {
+        Ok(registered) => registered,
+        Err(error) => {
+            // SAFETY: the deferred has not been handed anywhere; settling it frees it.
+            let reason = unsafe { JsError::from(error).into_value(raw_env) };
+            unsafe { sys::napi_reject_deferred(raw_env, deferred, reason) };
+            return Ok(promise);
+        }
+    };
+    let guard = FinishGuard {
+        shared,
+        id,
+        finished: false,
+    };
+    match runtime() {
+        Some(runtime) => {
+            runtime.spawn(async move { guard.finish(work.await) });
+        }
+        // No I/O thread: the guard settles the promise as interrupted when dropped.
+        None => drop(guard),
+    }
+    Ok(promise)
+}
+
+/// The threadsafe function's callback, on the JavaScript thread: settles every finished
+/// call.
+unsafe extern "C" fn drain(
+    env: sys::napi_env,
+    _callback: sys::napi_value,
+    _context: *mut c_void,
+    _data: *mut c_void,
+) {
+    if env.is_null() {
+        return;
+    }
+    let shared = DISPATCHER.with(|slot| {
+        slot.try_borrow()
+            .ok()
+            .and_then(|slot| slot.as_ref().map(|d| Arc::clone(&d.shared)))
+    });
+    let Some(shared) = shared else { return };
+    let finished = match shared.state.lock() {
+        Ok(mut state) => std::mem::take(&mut state.finished),
+        Err(_) => return,
+    };
+    for (id, outcome) in finished {
+        let deferred = DISPATCHER.with(|slot| {
+            let mut slot = slot.try_borrow_mut().ok()?;
+            let dispatcher = slot.as_mut()?;
+            let deferred = dispatcher.pending.remove(&id);
+            if dispatcher.pending.is_empty() {
+                // SAFETY: the function belongs to this thread's live environment.
+                unsafe { sys::napi_unref_threadsafe_function(dispatcher.env, dispatcher.wakeup) };
+            }
+            deferred
+        });
+        if let Some(deferred) = deferred {
+            // SAFETY: `env` is live during this callback and `deferred` is settled once.
+            unsafe { settle(env, deferred, outcome) };
+        }
+    }
+}
+
+/// Resolves with the parsed result or rejects with the `EthoraError`.
+unsafe fn settle(env: sys::napi_env, deferred: sys::napi_deferred, outcome: Outcome) {
+    let mut scope = ptr::null_mut();
+    // SAFETY: `env` is live; the scope is closed below.
+    let scoped = unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
+    let js_env = Env::from_raw(env);
+    let settled = match outcome {
+        Ok(text) => {
+            let parsed = crate::convert::parse_json_text(env, text.as_str());
+            give_back(text.into_string().into_bytes());
+            match parsed {
+                Ok(value) => unsafe { sys::napi_resolve_deferred(env, deferred, value) },
+                Err(exception) => unsafe { sys::napi_reject_deferred(env, deferred, exception) },
+            }
+        }
+        Err(error) => {
+            // SAFETY: `env` is live on this thread.
+            let reason = unsafe { JsError::from(to_js_error(&js_env, &error)).into_value(env) };
+            unsafe { sys::napi_reject_deferred(env, deferred, reason) }
+        }
+    };
+    debug_assert_eq!(settled, sys::Status::napi_ok);
+    if scoped {
+        // SAFETY: the scope opened above.
+        unsafe { sys::napi_close_handle_scope(env, scope) };
+    }
+}
