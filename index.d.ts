@@ -82,7 +82,7 @@ export interface EthoraError extends Error {
 /** The chat repository contract that `EthoraSDKService` implements. */
 export interface ChatRepository {
   createChatName(chatId: UUID, full?: boolean): string
-  createChatUserJwtToken(userId: UUID): string
+  createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
   createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
   createChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ApiResponse>
   grantUserAccessToChatRoom(chatId: UUID, userId: UUID | UUID[]): Promise<ApiResponse>
@@ -142,8 +142,11 @@ export declare class EthoraSDKService {
    * conference domain. Already-prefixed ids and JIDs are not prefixed again.
    */
   createChatName(chatId: UUID, full?: boolean | undefined | null): string
-  /** A client JWT for the user (what the front end logs in with). */
-  createChatUserJwtToken(userId: UUID): string
+  /**
+   * A client JWT for the user (what the front end logs in with); with
+   * `options.expiresIn` it expires that many seconds from now.
+   */
+  createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
   /** POST /v2/users/batch with one user; see `CreateUserData` for the defaults. */
   createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
   /** POST /v2/chats. */
@@ -222,8 +225,11 @@ export declare class EthoraSDKService {
  */
 export declare function configFromEnv(env?: Record<string, unknown>): EthoraSDKConfig
 
-/** A client (user) JWT, as the reference's `createClientToken`. */
-export declare function createClientToken(userId: UUID, customSecrets?: EthoraSDKConfig): string
+/**
+ * A client (user) JWT, as the reference's `createClientToken`; with `options.expiresIn` it
+ * expires that many seconds from now.
+ */
+export declare function createClientToken(userId: UUID, customSecrets?: EthoraSDKConfig, options?: ClientTokenOptions): string
 
 /** A server (B2B) JWT, as the reference's `createServerToken`. */
 export declare function createServerToken(customSecrets?: EthoraSDKConfig, options?: ServerTokenOptions): string
@@ -239,9 +245,11 @@ export declare function getEthoraSDKService(config?: EthoraSDKConfig): EthoraSDK
 
 /**
  * Verifies a server or client token with its scoped key and returns its claims. With
- * `expectedType`, a token of the other type is refused. No raw-secret fallback.
+ * `expectedType`, a token of the other type is refused. A token past its `exp` or before
+ * its `nbf` is refused (`options.clockTolerance` seconds forgiven, default 5). No
+ * raw-secret fallback.
  */
-export declare function verifyJwtToken(token: string, customSecrets?: EthoraSDKConfig, expectedType?: 'server' | 'client'): Record<string, unknown>
+export declare function verifyJwtToken(token: string, customSecrets?: EthoraSDKConfig, expectedType?: 'server' | 'client', options?: VerifyTokenOptions): Record<string, unknown>
 
 /** What every network method resolves with: the server's JSON (objects get `url`). */
 export interface ApiResponse {
@@ -277,6 +285,15 @@ export interface ClientTokenData {
   type: 'client'
   userId: string
   appId: string
+}
+
+/** Options of `createChatUserJwtToken` and `createClientToken` (not in the reference). */
+export interface ClientTokenOptions {
+  /**
+   * Seconds until the token expires: it then carries `exp = iat + expiresIn`. From 1 to
+   * ten years. Without it the token never expires (byte-identical to the reference's).
+   */
+  expiresIn?: number
 }
 
 /** Claims of a client (user) token, without `iat`. */
@@ -507,4 +524,10 @@ export interface UpdateUserData {
 /** Body of `updateUsers`. */
 export interface UpdateUsersRequest {
   users: Array<UpdateUserData>
+}
+
+/** Options of `verifyJwtToken` (not in the reference). */
+export interface VerifyTokenOptions {
+  /** Seconds of clock difference forgiven on `exp` and `nbf` (default 5, at most 300). */
+  clockTolerance?: number
 }

@@ -25,7 +25,7 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| [\d.]+× \| [≤≥] /gm) ?? []).length, 21)
   // The floor probe: the round trip to the I/O thread, and the ratio floor it sets per kind.
   assert.match(report, /That trip alone, with no request .*: p50 [\d.]+ µs, p99 [\d.]+ µs, [\d.]+ µs of CPU/)
-  assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [\d.]+× \| [\d.]+× \| [\d.]+× \| [\d.]+× \|$/gm) ?? []).length, 3)
+  assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [\d,]+ \| -?[\d,.]+ \| [\d,.]+ \| (yes|no) \|$/gm) ?? []).length, 3)
   // The edge build in workerd against a plain fetch, with its target in the ratios.
   assert.match(report, /^\| ours, edge build \| [\d.]+ \|$/m)
   assert.match(report, /^\| fetch\(\) with the same request, `response\.json\(\)` \| [\d.]+ \|$/m)

@@ -20,6 +20,8 @@ test('the demo runs the whole flow against the embedded mock when no ETHORA_CHAT
   assert.match(output, /_demo-\w+-ada: Ada Lovelace/)
   assert.match(output, /result: \S+_demo-\w+-ada: updated/)
   assert.match(output, /claims: \{"data":\{"type":"client","userId":"demo-\w+-ada","appId":"mock-app-\w+"\},"iat":\d+\}/)
+  assert.match(output, /expiring claims: \{"data":\{"type":"client","userId":"demo-\w+-ada","appId":"mock-app-\w+"\},"iat":\d+,"exp":\d+\}/)
+  assert.match(output, /valid for: 3600 s/)
   assert.match(output, /delete room again \(already gone\): \{"ok":false,"reason":"Chat room not found"\}/)
   assert.match(output, /Done\.\n$/)
 })

@@ -1,11 +1,11 @@
 // The workspace flow an integrator's backend runs: a room, three users, access, members,
-// an update, a client token for the front end, and clean-up. Without ETHORA_CHAT_* set it
+// an update, a client token for the front end (and one that expires), and clean-up. Without ETHORA_CHAT_* set it
 // runs against the embedded local Ethora (ethora-mock); with them set, against the real API.
 import { createRequire } from 'node:module'
 import crypto from 'node:crypto'
 
 const require = createRequire(import.meta.url)
-const { EthoraSDKService } = require('../sdk.js')
+const { EthoraSDKService, verifyJwtToken } = require('../sdk.js')
 const { startMockServer } = require('../mock.js')
 
 const ENV = ['ETHORA_CHAT_API_URL', 'ETHORA_CHAT_APP_ID', 'ETHORA_CHAT_APP_SECRET']
@@ -68,6 +68,11 @@ try {
   show('token', `${token.slice(0, 24)}… (${token.length} characters)`)
   show('header', header)
   show('claims', claims)
+  // Not in the official SDK: a token that expires (here in an hour), and its check.
+  const expiring = chat.createChatUserJwtToken(ada.id, { expiresIn: 3600 })
+  const expiringClaims = verifyJwtToken(expiring, useRealApi ? undefined : mock.config, 'client')
+  show('expiring claims', expiringClaims)
+  show('valid for', `${expiringClaims.exp - expiringClaims.iat} s`)
 
   step(7, 'Clean up')
   show('remove access', (await chat.removeUserAccessFromChatRoom(roomId, people.map((p) => p.id))).ok ?? 'done')

@@ -18,12 +18,18 @@ use napi::sys;
 use crate::errors::to_js_error;
 use crate::EthoraSDKService;
 
-/// The token for `user_id`: the one implementation both entries call.
+/// The token for `user_id`, expiring as `options` say: the one implementation both entries
+/// call. `options` is `None` when the call passed none (the hot path).
 pub fn mint_client_token(
     service: &EthoraSDKService,
     user_id: Unknown,
+    options: Option<Unknown>,
 ) -> ethora_core::Result<String> {
-    crate::with_short_id(user_id, "userId", |id| service.client.client_token(id))
+    let options = crate::json_arg(options, "options")?;
+    let expires_in = ethora_core::functions::client_token_expiry(options.as_ref())?;
+    crate::with_short_id(user_id, "userId", |id| {
+        service.client.expiring_client_token(id, expires_in)
+    })
 }
 
 unsafe fn throw_type_error(env: sys::napi_env, message: &std::ffi::CStr) -> sys::napi_value {
@@ -37,8 +43,8 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    let mut argc = 1usize;
-    let mut argv = [ptr::null_mut(); 1];
+    let mut argc = 2usize;
+    let mut argv = [ptr::null_mut(); 2];
     let mut this = ptr::null_mut();
     // SAFETY: all pointers are valid for the callback's duration; N-API fills missing
     // arguments with `undefined`.
@@ -72,9 +78,16 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     // method of the class takes `&mut self`.
     let service = unsafe { &*wrapped.cast::<EthoraSDKService>() };
     let user_id = unsafe { Unknown::from_napi_value(env, argv[0]) };
+    // SAFETY: N-API filled the second slot (with `undefined` when the call had no options).
+    let options = (argc > 1).then(|| unsafe { Unknown::from_napi_value(env, argv[1]) });
     let minted = user_id
         .map_err(|_| ethora_core::EthoraError::validation("userId", "must be a non-empty string"))
-        .and_then(|user_id| mint_client_token(service, user_id));
+        .and_then(|user_id| {
+            let options = options.transpose().map_err(|_| {
+                ethora_core::EthoraError::validation("options", "must be an object")
+            })?;
+            mint_client_token(service, user_id, options)
+        });
     match minted {
         Ok(token) => {
             let mut result = ptr::null_mut();

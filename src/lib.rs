@@ -202,16 +202,19 @@ impl EthoraSDKService {
         ))
     }
 
-    /// A client JWT for the user (what the front end logs in with).
+    /// A client JWT for the user (what the front end logs in with); with
+    /// `options.expiresIn` it expires that many seconds from now.
     #[napi(ts_return_type = "string")]
     pub fn create_chat_user_jwt_token<'env>(
         &self,
         env: &'env Env,
         #[napi(ts_arg_type = "UUID")] user_id: Unknown,
+        #[napi(ts_arg_type = "ClientTokenOptions")] options: Option<Unknown>,
     ) -> Result<napi::JsString<'env>> {
         // The addon installs `fast::create_chat_user_jwt_token` over this method when it
         // loads; both mint through `fast::mint_client_token`.
-        let token = fast::mint_client_token(self, user_id).map_err(|e| to_js_error(env, &e))?;
+        let token =
+            fast::mint_client_token(self, user_id, options).map_err(|e| to_js_error(env, &e))?;
         // A JWT is ASCII: handing it over as Latin-1 spares the engine a UTF-8 decode.
         env.create_string_latin1(token.as_bytes())
     }
@@ -691,17 +694,25 @@ pub fn get_ethora_sdk_service(
     Ok(reference)
 }
 
-/// A client (user) JWT, as the reference's `createClientToken`.
+/// A client (user) JWT, as the reference's `createClientToken`; with `options.expiresIn` it
+/// expires that many seconds from now.
 #[napi]
 pub fn create_client_token(
     env: Env,
     #[napi(ts_arg_type = "UUID")] user_id: Unknown,
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
+    #[napi(ts_arg_type = "ClientTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
     (|| {
         let user_id = json_arg(Some(user_id), "userId")?;
         let secrets = json_arg(custom_secrets, "customSecrets")?;
-        functions::create_client_token(user_id.as_ref(), secrets.as_ref(), process_env)
+        let options = json_arg(options, "options")?;
+        functions::create_client_token(
+            user_id.as_ref(),
+            secrets.as_ref(),
+            options.as_ref(),
+            process_env,
+        )
     })()
     .map_err(|e| to_js_error(&env, &e))
 }
@@ -722,22 +733,27 @@ pub fn create_server_token(
 }
 
 /// Verifies a server or client token with its scoped key and returns its claims. With
-/// `expectedType`, a token of the other type is refused. No raw-secret fallback.
+/// `expectedType`, a token of the other type is refused. A token past its `exp` or before
+/// its `nbf` is refused (`options.clockTolerance` seconds forgiven, default 5). No
+/// raw-secret fallback.
 #[napi(ts_return_type = "Record<string, unknown>")]
 pub fn verify_jwt_token(
     env: Env,
     #[napi(ts_arg_type = "string")] token: Unknown,
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     #[napi(ts_arg_type = "'server' | 'client'")] expected_type: Option<Unknown>,
+    #[napi(ts_arg_type = "VerifyTokenOptions")] options: Option<Unknown>,
 ) -> Result<Value> {
     (|| {
         let token = json_arg(Some(token), "token")?;
         let secrets = json_arg(custom_secrets, "customSecrets")?;
         let expected = json_arg(expected_type, "expectedType")?;
+        let options = json_arg(options, "options")?;
         functions::verify_jwt_token(
             token.as_ref(),
             secrets.as_ref(),
             expected.as_ref(),
+            options.as_ref(),
             process_env,
         )
         .map(Value::Object)

@@ -82,7 +82,7 @@ export interface EthoraError extends Error {
 /** The chat repository contract that `EthoraSDKService` implements. */
 export interface ChatRepository {
   createChatName(chatId: UUID, full?: boolean): string
-  createChatUserJwtToken(userId: UUID): string
+  createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
   createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
   createChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ApiResponse>
   grantUserAccessToChatRoom(chatId: UUID, userId: UUID | UUID[]): Promise<ApiResponse>

@@ -76,6 +76,12 @@ async function calls(): Promise<void> {
   const ok: boolean | undefined = response.ok
   const token: string = createClientToken('u1') + createServerToken(undefined, { tenantId: 't' })
   const claims: Record<string, unknown> = verifyJwtToken(token, undefined, 'client')
+  // Expiring client tokens (not in the reference): options are typed.
+  const expiring: string =
+    service.createChatUserJwtToken('u1', { expiresIn: 600 }) + createClientToken('u1', undefined, { expiresIn: 60 })
+  verifyJwtToken(expiring, undefined, 'client', { clockTolerance: 10 })
+  // @ts-expect-error expiresIn is a number of seconds
+  createClientToken('u1', undefined, { expiresIn: '60' })
   void ok
   void claims
 

@@ -231,6 +231,13 @@ impl EthoraClient {
         self.signer.client_token(user_id, now_unix_seconds())
     }
 
+    /// A client token that expires `expires_in` seconds from now (`None`: never, as the
+    /// reference's).
+    pub fn expiring_client_token(&self, user_id: &str, expires_in: Option<u64>) -> String {
+        self.signer
+            .expiring_client_token(user_id, now_unix_seconds(), expires_in)
+    }
+
     /// The full URL of a request.
     pub fn url_for(&self, request: &ApiRequest) -> String {
         let mut url = String::with_capacity(

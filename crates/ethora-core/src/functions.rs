@@ -7,7 +7,45 @@ use serde_json::{Map, Value};
 use crate::args;
 use crate::config::{Credentials, ENV_API_URL, ENV_APP_ID, ENV_APP_SECRET, ENV_LOG};
 use crate::error::{EthoraError, Result};
-use crate::token::{now_unix_seconds, signer_for, TokenPurpose};
+use crate::token::{
+    now_unix_seconds, signer_for, TokenPurpose, DEFAULT_CLOCK_TOLERANCE_SECS, MAX_EXPIRES_IN_SECS,
+};
+
+/// Longest clock tolerance `verifyJwtToken` accepts, in seconds.
+pub const MAX_CLOCK_TOLERANCE_SECS: u64 = 300;
+
+/// A whole number of seconds from an option: a finite number within `min..=max`.
+fn seconds_option(
+    options: Option<&Map<String, Value>>,
+    key: &str,
+    min: u64,
+    max: u64,
+) -> Result<Option<u64>> {
+    // An explicit `null` is refused, not taken as absent: JSON.stringify turns NaN and
+    // Infinity into null, and a mistaken expiry must not silently mint a token that never
+    // expires.
+    let Some(value) = options.and_then(|map| map.get(key)) else {
+        return Ok(None);
+    };
+    let rule = || {
+        EthoraError::validation(
+            format!("options.{key}"),
+            format!("must be a number of seconds from {min} to {max}"),
+        )
+    };
+    let seconds = value.as_f64().filter(|n| n.is_finite()).ok_or_else(rule)?;
+    if seconds < min as f64 || seconds > max as f64 {
+        return Err(rule());
+    }
+    Ok(Some(seconds.floor() as u64))
+}
+
+/// The `expiresIn` of a client token's options (`{ expiresIn?: number }`, seconds): at
+/// least 1, at most ten years. Absent: the token carries no `exp`, as the reference's.
+pub fn client_token_expiry(options: Option<&Value>) -> Result<Option<u64>> {
+    let options = args::optional_object(options, "options")?;
+    seconds_option(options, "expiresIn", 1, MAX_EXPIRES_IN_SECS)
+}
 
 /// The credentials of a token function: `customSecrets` when given, else the environment.
 pub fn credentials(
@@ -17,15 +55,17 @@ pub fn credentials(
     Credentials::resolve(&args::config_input(custom_secrets, "config")?, env)
 }
 
-/// `createClientToken(userId, customSecrets?)`.
+/// `createClientToken(userId, customSecrets?, options?)`.
 pub fn create_client_token(
     user_id: Option<&Value>,
     custom_secrets: Option<&Value>,
+    options: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String> {
     let user_id = args::id(user_id, "userId")?;
+    let expires_in = client_token_expiry(options)?;
     let signer = signer_for(&credentials(custom_secrets, env)?);
-    Ok(signer.client_token(user_id, now_unix_seconds()))
+    Ok(signer.expiring_client_token(user_id, now_unix_seconds(), expires_in))
 }
 
 /// `createServerToken(customSecrets?, options?)`; empty `appId`/`tenantId` count as absent.
@@ -49,15 +89,21 @@ pub fn create_server_token(
     Ok(signer.server_token(now_unix_seconds(), text("appId")?, text("tenantId")?))
 }
 
-/// `verifyJwtToken(token, customSecrets?, expectedType?)`: the claims of a token signed with
-/// its scoped key; with `expectedType`, a token of the other type is refused.
+/// `verifyJwtToken(token, customSecrets?, expectedType?, options?)`: the claims of a token
+/// signed with its scoped key; with `expectedType`, a token of the other type is refused. A
+/// token past its `exp` or before its `nbf` is refused, forgiving `options.clockTolerance`
+/// seconds (default 5, at most 300) of clock difference.
 pub fn verify_jwt_token(
     token: Option<&Value>,
     custom_secrets: Option<&Value>,
     expected_type: Option<&Value>,
+    options: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Map<String, Value>> {
     let token = args::id(token, "token")?;
+    let options = args::optional_object(options, "options")?;
+    let tolerance = seconds_option(options, "clockTolerance", 0, MAX_CLOCK_TOLERANCE_SECS)?
+        .unwrap_or(DEFAULT_CLOCK_TOLERANCE_SECS);
     let expected = match expected_type {
         None | Some(Value::Null) => None,
         Some(Value::String(kind)) if kind == "server" => Some(TokenPurpose::Server),
@@ -71,7 +117,7 @@ pub fn verify_jwt_token(
     };
     let signer = signer_for(&credentials(custom_secrets, env)?);
     signer
-        .verify(token, expected)
+        .verify_at(token, expected, now_unix_seconds(), tolerance)
         .map_err(|e| EthoraError::validation("token", e.to_string()))
 }
 
@@ -105,11 +151,12 @@ mod tests {
     #[test]
     fn tokens_round_trip_through_the_json_arguments() {
         let secrets = json!({"chatAppId": "app", "chatAppSecret": "s3cret"});
-        let client = create_client_token(Some(&json!("u1")), Some(&secrets), no_env).unwrap();
+        let client = create_client_token(Some(&json!("u1")), Some(&secrets), None, no_env).unwrap();
         let claims = verify_jwt_token(
             Some(&json!(client)),
             Some(&secrets),
             Some(&json!("client")),
+            None,
             no_env,
         )
         .unwrap();
@@ -120,10 +167,12 @@ mod tests {
             Some(&json!(server)),
             Some(&secrets),
             Some(&json!("client")),
+            None,
             no_env,
         );
         assert_eq!(wrong.unwrap_err().argument.as_deref(), Some("token"));
-        let bad_type = verify_jwt_token(Some(&json!("x")), None, Some(&json!("admin")), no_env);
+        let bad_type =
+            verify_jwt_token(Some(&json!("x")), None, Some(&json!("admin")), None, no_env);
         assert_eq!(
             bad_type.unwrap_err().argument.as_deref(),
             Some("expectedType")
@@ -131,8 +180,55 @@ mod tests {
     }
 
     #[test]
+    fn expiry_options_are_validated() {
+        let secrets = json!({"chatAppId": "app", "chatAppSecret": "s3cret"});
+        let mint = |options: Value| {
+            create_client_token(Some(&json!("u1")), Some(&secrets), Some(&options), no_env)
+        };
+        let token = mint(json!({"expiresIn": 90.7})).unwrap();
+        let claims =
+            verify_jwt_token(Some(&json!(token)), Some(&secrets), None, None, no_env).unwrap();
+        assert_eq!(
+            claims["exp"].as_u64(),
+            claims["iat"].as_u64().map(|iat| iat + 90)
+        );
+        assert!(mint(json!({})).is_ok());
+        for bad in [
+            json!(0),
+            json!(-5),
+            json!(0.5),
+            json!("60"),
+            json!(1e12),
+            json!(true),
+            json!(null),
+        ] {
+            let error = mint(json!({ "expiresIn": bad })).unwrap_err();
+            assert_eq!(error.code_str(), "ETHORA_VALIDATION", "{bad}");
+            assert_eq!(error.argument.as_deref(), Some("options.expiresIn"));
+        }
+        assert_eq!(
+            mint(json!(5)).unwrap_err().argument.as_deref(),
+            Some("options")
+        );
+        let tolerance = |value: Value| {
+            verify_jwt_token(
+                Some(&json!(token)),
+                Some(&secrets),
+                None,
+                Some(&json!({ "clockTolerance": value })),
+                no_env,
+            )
+        };
+        assert!(tolerance(json!(0)).is_ok());
+        assert_eq!(
+            tolerance(json!(301)).unwrap_err().argument.as_deref(),
+            Some("options.clockTolerance")
+        );
+    }
+
+    #[test]
     fn missing_credentials_are_a_config_error_naming_the_variables() {
-        let error = create_client_token(Some(&json!("u1")), None, no_env).unwrap_err();
+        let error = create_client_token(Some(&json!("u1")), None, None, no_env).unwrap_err();
         assert_eq!(error.code_str(), "ETHORA_CONFIG");
         assert!(error.message.contains(ENV_APP_SECRET));
     }

@@ -59,6 +59,52 @@ pub enum TokenError {
     BadSignature,
     #[error("Invalid JWT token: expected a {expected} token")]
     WrongType { expected: &'static str },
+    #[error("Invalid JWT token: `{claim}` is not a number of seconds")]
+    BadTimeClaim { claim: &'static str },
+    #[error("Invalid JWT token: expired at {} (exp {exp})", iso_time(*exp))]
+    Expired { exp: u64 },
+    #[error("Invalid JWT token: not valid before {} (nbf {nbf})", iso_time(*nbf))]
+    NotYetValid { nbf: u64 },
+}
+
+/// Seconds of clock difference `verify` forgives on `exp` and `nbf` by default.
+pub const DEFAULT_CLOCK_TOLERANCE_SECS: u64 = 5;
+
+/// Longest `expiresIn` accepted for a client token: ten years.
+pub const MAX_EXPIRES_IN_SECS: u64 = 10 * 365 * 24 * 3600;
+
+/// `2026-11-23T12:00:00Z` for Unix seconds (proleptic Gregorian, UTC).
+fn iso_time(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// A numeric date claim (`exp`, `nbf`), when present.
+fn time_claim(claims: &Map<String, Value>, claim: &'static str) -> Result<Option<u64>, TokenError> {
+    match claims.get(claim) {
+        None => Ok(None),
+        Some(value) => value
+            .as_f64()
+            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+            .map(|seconds| Some(seconds.floor() as u64))
+            .ok_or(TokenError::BadTimeClaim { claim }),
+    }
 }
 
 /// The lower-case hex scoped key for `purpose`.
@@ -185,23 +231,58 @@ impl TokenSigner {
 
     /// `{"data":{"type":"client","userId":…,"appId":…},"iat":…}` signed with the client key.
     pub fn client_token(&self, user_id: &str, iat: u64) -> String {
-        let mut claims = String::with_capacity(96 + user_id.len());
+        self.expiring_client_token(user_id, iat, None)
+    }
+
+    /// The client token, with `"exp": iat + expires_in` after `iat` when `expires_in` is
+    /// given (where `jsonwebtoken`'s `expiresIn` puts it).
+    pub fn expiring_client_token(
+        &self,
+        user_id: &str,
+        iat: u64,
+        expires_in: Option<u64>,
+    ) -> String {
+        let mut claims = String::with_capacity(112 + user_id.len());
         claims.push_str("{\"data\":{\"type\":\"client\",\"userId\":");
         push_json_string(&mut claims, user_id);
         claims.push_str(",\"appId\":");
         claims.push_str(&self.app_id_json);
         claims.push_str("},\"iat\":");
         push_number(&mut claims, iat);
+        if let Some(expires_in) = expires_in {
+            claims.push_str(",\"exp\":");
+            push_number(&mut claims, iat.saturating_add(expires_in));
+        }
         claims.push('}');
         self.sign_claims_json(TokenPurpose::Client, &claims)
     }
 
     /// Verifies an HS256 token with the scoped key of its `data.type` and returns its claims.
     /// With `expected`, a token of the other type is refused (the reference does not check).
+    /// A token past its `exp` or before its `nbf` is refused, with
+    /// [`DEFAULT_CLOCK_TOLERANCE_SECS`] of tolerance.
     pub fn verify(
         &self,
         token: &str,
         expected: Option<TokenPurpose>,
+    ) -> Result<Map<String, Value>, TokenError> {
+        self.verify_at(
+            token,
+            expected,
+            now_unix_seconds(),
+            DEFAULT_CLOCK_TOLERANCE_SECS,
+        )
+    }
+
+    /// [`verify`](Self::verify) at the time `now`, forgiving `tolerance` seconds of clock
+    /// difference: expired when `now >= exp + tolerance`, not yet valid when
+    /// `nbf > now + tolerance` (`jsonwebtoken`'s rules).
+    pub fn verify_at(
+        &self,
+        token: &str,
+        expected: Option<TokenPurpose>,
+        now: u64,
+        tolerance: u64,
     ) -> Result<Map<String, Value>, TokenError> {
         let mut parts = token.split('.');
         let (Some(header_b64), Some(claims_b64), Some(signature_b64), None) =
@@ -238,6 +319,16 @@ impl TokenSigner {
         mac.update(&token.as_bytes()[..signed_len]);
         mac.verify_slice(&signature)
             .map_err(|_| TokenError::BadSignature)?;
+        if let Some(exp) = time_claim(&claims, "exp")? {
+            if now >= exp.saturating_add(tolerance) {
+                return Err(TokenError::Expired { exp });
+            }
+        }
+        if let Some(nbf) = time_claim(&claims, "nbf")? {
+            if nbf > now.saturating_add(tolerance) {
+                return Err(TokenError::NotYetValid { nbf });
+            }
+        }
         Ok(claims)
     }
 }
@@ -286,6 +377,55 @@ pub fn now_unix_seconds() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiring_client_tokens_carry_exp_and_are_refused_after_it() {
+        let s = signer();
+        let plain = s.client_token("u1", 1_700_000_000);
+        assert_eq!(plain, s.expiring_client_token("u1", 1_700_000_000, None));
+        let token = s.expiring_client_token("u1", 1_700_000_000, Some(600));
+        let claims_b64 = token.split('.').nth(1).unwrap();
+        let claims = String::from_utf8(URL_SAFE_NO_PAD.decode(claims_b64).unwrap()).unwrap();
+        assert_eq!(
+            claims,
+            r#"{"data":{"type":"client","userId":"u1","appId":"app123"},"iat":1700000000,"exp":1700000600}"#
+        );
+        let at = |now, tolerance| s.verify_at(&token, Some(TokenPurpose::Client), now, tolerance);
+        assert!(at(1_700_000_599, 0).is_ok());
+        assert_eq!(
+            at(1_700_000_600, 0).unwrap_err(),
+            TokenError::Expired { exp: 1_700_000_600 }
+        );
+        assert!(at(1_700_000_604, 5).is_ok());
+        assert!(at(1_700_000_605, 5).is_err());
+        let message = at(1_700_000_700, 0).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "Invalid JWT token: expired at 2023-11-14T22:23:20Z (exp 1700000600)"
+        );
+        // A token without exp never expires.
+        assert!(s.verify_at(&plain, None, u64::MAX / 2, 0).is_ok());
+    }
+
+    #[test]
+    fn nbf_in_the_future_and_bad_time_claims_are_refused() {
+        let s = signer();
+        let sign = |claims: &str| s.sign_claims_json(TokenPurpose::Server, claims);
+        let early = sign(r#"{"data":{"appId":"app123","type":"server"},"iat":100,"nbf":200}"#);
+        assert_eq!(
+            s.verify_at(&early, None, 150, 0).unwrap_err(),
+            TokenError::NotYetValid { nbf: 200 }
+        );
+        assert!(s.verify_at(&early, None, 195, 5).is_ok());
+        assert!(s.verify_at(&early, None, 200, 0).is_ok());
+        let bad = sign(r#"{"data":{"appId":"app123","type":"server"},"iat":100,"exp":"soon"}"#);
+        assert_eq!(
+            s.verify_at(&bad, None, 150, 0).unwrap_err(),
+            TokenError::BadTimeClaim { claim: "exp" }
+        );
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_time(951_782_400), "2000-02-29T00:00:00Z");
+    }
 
     fn signer() -> TokenSigner {
         TokenSigner::new("app123", &AppSecret::new("secret123".into()))

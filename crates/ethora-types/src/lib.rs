@@ -454,6 +454,35 @@ pub struct ServerTokenOptions {
     pub tenant_id: Option<String>,
 }
 
+/// Options of `createChatUserJwtToken` and `createClientToken` (not in the reference).
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+#[derive(Default)]
+pub struct ClientTokenOptions {
+    /// Seconds until the token expires: it then carries `exp = iat + expiresIn`. From 1 to
+    /// ten years. Without it the token never expires (byte-identical to the reference's).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub expires_in: Option<f64>,
+}
+
+/// Options of `verifyJwtToken` (not in the reference).
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+#[derive(Default)]
+pub struct VerifyTokenOptions {
+    /// Seconds of clock difference forgiven on `exp` and `nbf` (default 5, at most 300).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub clock_tolerance: Option<f64>,
+}
+
 /// Options of `createChatName` (as the reference declares them).
 #[cfg_attr(feature = "napi", napi(object))]
 #[cfg_attr(

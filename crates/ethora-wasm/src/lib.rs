@@ -362,14 +362,24 @@ impl EthoraSdkService {
         ))
     }
 
-    /// A client JWT for the user (what the front end logs in with).
+    /// A client JWT for the user (what the front end logs in with); with
+    /// `options.expiresIn` it expires that many seconds from now.
     #[wasm_bindgen(js_name = createChatUserJwtToken)]
     pub fn create_chat_user_jwt_token(
         &self,
         #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
+        #[wasm_bindgen(
+            js_name = "options",
+            unchecked_optional_param_type = "ClientTokenOptions"
+        )]
+        options: JsValue,
     ) -> Result<String, JsValue> {
-        let user_id = id_argument(&user_id, "userId").map_err(|error| to_js_error(&error))?;
-        Ok(self.client.client_token(&user_id))
+        js_result((|| {
+            let user_id = id_argument(&user_id, "userId")?;
+            let options = json_argument(&options, "options")?;
+            let expires_in = functions::client_token_expiry(options.as_ref())?;
+            Ok(self.client.expiring_client_token(&user_id, expires_in))
+        })())
     }
 
     /// What `console.log` / `JSON.stringify` show: the app and URL, never the secret.
@@ -409,7 +419,8 @@ fn js_result<T>(result: Result<T, CoreError>) -> Result<T, JsValue> {
     result.map_err(|error| to_js_error(&error))
 }
 
-/// A client (user) JWT, as the reference's `createClientToken`.
+/// A client (user) JWT, as the reference's `createClientToken`; with `options.expiresIn` it
+/// expires that many seconds from now.
 #[wasm_bindgen(js_name = createClientToken)]
 pub fn create_client_token(
     #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
@@ -418,11 +429,22 @@ pub fn create_client_token(
         unchecked_optional_param_type = "EthoraSDKConfig"
     )]
     custom_secrets: JsValue,
+    #[wasm_bindgen(
+        js_name = "options",
+        unchecked_optional_param_type = "ClientTokenOptions"
+    )]
+    options: JsValue,
 ) -> Result<String, JsValue> {
     js_result((|| {
         let user_id = json_argument(&user_id, "userId")?;
         let secrets = json_argument(&custom_secrets, "customSecrets")?;
-        functions::create_client_token(user_id.as_ref(), secrets.as_ref(), runtime_env)
+        let options = json_argument(&options, "options")?;
+        functions::create_client_token(
+            user_id.as_ref(),
+            secrets.as_ref(),
+            options.as_ref(),
+            runtime_env,
+        )
     })())
 }
 
@@ -448,7 +470,9 @@ pub fn create_server_token(
 }
 
 /// Verifies a server or client token with its scoped key and returns its claims. With
-/// `expectedType`, a token of the other type is refused. No raw-secret fallback.
+/// `expectedType`, a token of the other type is refused. A token past its `exp` or before
+/// its `nbf` is refused (`options.clockTolerance` seconds forgiven, default 5). No
+/// raw-secret fallback.
 #[wasm_bindgen(js_name = verifyJwtToken, unchecked_return_type = "Record<string, unknown>")]
 pub fn verify_jwt_token(
     #[wasm_bindgen(js_name = "token", unchecked_param_type = "string")] token: JsValue,
@@ -462,15 +486,22 @@ pub fn verify_jwt_token(
         unchecked_optional_param_type = "'server' | 'client'"
     )]
     expected_type: JsValue,
+    #[wasm_bindgen(
+        js_name = "options",
+        unchecked_optional_param_type = "VerifyTokenOptions"
+    )]
+    options: JsValue,
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
         let token = json_argument(&token, "token")?;
         let secrets = json_argument(&custom_secrets, "customSecrets")?;
         let expected = json_argument(&expected_type, "expectedType")?;
+        let options = json_argument(&options, "options")?;
         functions::verify_jwt_token(
             token.as_ref(),
             secrets.as_ref(),
             expected.as_ref(),
+            options.as_ref(),
             runtime_env,
         )
         .map(|claims| to_js(&Value::Object(claims)))
