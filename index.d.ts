@@ -147,6 +147,8 @@ export declare class EthoraSDKService {
    * `options.expiresIn` it expires that many seconds from now.
    */
   createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
+  /** What `console.log` / `util.inspect` show: the app and URL, never the secret. */
+  toJSON(): any
   /** POST /v2/users/batch with one user; see `CreateUserData` for the defaults. */
   createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
   /** POST /v2/chats. */
@@ -215,8 +217,6 @@ export declare class EthoraSDKService {
   getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
   /** PATCH /v2/apps/{appId}/chats/{chatName}. */
   updateChatRoomInApp(appId: UUID, chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
-  /** What `console.log` / `util.inspect` show: the app and URL, never the secret. */
-  toJSON(): any
 }
 
 /**

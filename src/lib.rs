@@ -219,435 +219,6 @@ impl EthoraSDKService {
         env.create_string_latin1(token.as_bytes())
     }
 
-    /// POST /v2/users/batch with one user; see `CreateUserData` for the defaults.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn create_user<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
-        #[napi(ts_arg_type = "Partial<CreateUserData>")] user_data: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::CreateUser, [Some(user_id), user_data])
-    }
-
-    /// POST /v2/chats.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn create_chat_room<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::CreateChatRoom, [Some(chat_id), room_data])
-    }
-
-    /// POST /v2/chats/users-access.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn grant_user_access_to_chat_room<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::GrantUserAccessToChatRoom,
-            [Some(chat_id), Some(user_id)],
-        )
-    }
-
-    /// DELETE /v2/chats/users-access.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn remove_user_access_from_chat_room<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::RemoveUserAccessFromChatRoom,
-            [Some(chat_id), Some(user_id)],
-        )
-    }
-
-    /// DELETE /v1/users/batch; resolves `{ ok: false }` when the users do not exist.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn delete_users<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID[]")] user_ids: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::DeleteUsers, [Some(user_ids)])
-    }
-
-    /// DELETE /v1/chats; resolves `{ ok: false, reason: 'Chat room not found' }` when missing.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn delete_chat_room<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::DeleteChatRoom, [Some(chat_id)])
-    }
-
-    /// PATCH /v2/chats/users with 1-100 users.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn update_users<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UpdateUserData[]")] users: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::UpdateUsers, [Some(users)])
-    }
-
-    /// GET /v2/chats/users.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_users<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "GetUsersQueryParams")] params: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::GetUsers, [params])
-    }
-
-    /// GET /v2/apps/{appId}/users/{userId}/chats for the configured app.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_user_chats<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
-        #[napi(ts_arg_type = "GetUserChatsQueryParams")] params: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::GetUserChats, [Some(user_id), params])
-    }
-
-    /// PATCH /v2/apps/{appId}/chats/{chatName} for the configured app.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn update_chat_room<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "UpdateChatRoomRequest")] update_data: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::UpdateChatRoom,
-            [Some(chat_id), Some(update_data)],
-        )
-    }
-
-    /// GET /v2/apps.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn list_apps<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "ListAppsQueryParams")] params: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::ListApps, [params])
-    }
-
-    /// GET /v2/apps/{appId}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::GetApp, [Some(app_id)])
-    }
-
-    /// POST /v2/apps.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn create_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "CreateAppRequest")] app_data: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::CreateApp, [Some(app_data)])
-    }
-
-    /// DELETE /v2/apps/{appId}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn delete_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::DeleteApp, [Some(app_id)])
-    }
-
-    /// GET /v2/apps/{appId}/tokens.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn list_app_tokens<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::ListAppTokens, [Some(app_id)])
-    }
-
-    /// POST /v2/apps/{appId}/tokens.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn create_app_token<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "CreateAppTokenRequest")] payload: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::CreateAppToken, [Some(app_id), payload])
-    }
-
-    /// DELETE /v2/apps/{appId}/tokens/{tokenId}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn revoke_app_token<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] token_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::RevokeAppToken, [Some(app_id), Some(token_id)])
-    }
-
-    /// POST /v2/apps/{appId}/tokens/{tokenId}/rotate.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn rotate_app_token<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] token_id: Unknown,
-        #[napi(ts_arg_type = "RotateAppTokenRequest")] payload: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::RotateAppToken,
-            [Some(app_id), Some(token_id), payload],
-        )
-    }
-
-    /// POST /v2/apps/{appId}/provision.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn provision_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "ProvisionAppRequest")] payload: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::ProvisionApp, [Some(app_id), payload])
-    }
-
-    /// GET /v2/apps/{appId}/bot.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_app_bot<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::GetAppBot, [Some(app_id)])
-    }
-
-    /// PUT /v2/apps/{appId}/bot.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn update_app_bot<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UpdateAppBotRequest")] payload: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::UpdateAppBot, [Some(app_id), Some(payload)])
-    }
-
-    /// POST /v2/apps/{appId}/chats/broadcast.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn broadcast_to_app_chats<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "CreateAppBroadcastRequest")] payload: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::BroadcastToAppChats,
-            [Some(app_id), Some(payload)],
-        )
-    }
-
-    /// GET /v2/apps/{appId}/chats/broadcast/{jobId}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_app_broadcast_job<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::GetAppBroadcastJob,
-            [Some(app_id), Some(job_id)],
-        )
-    }
-
-    /// GET /v1/apps/users/{xmppUsername}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_app_user_by_xmpp_username<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] xmpp_username: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::GetAppUserByXmppUsername,
-            [Some(xmpp_username)],
-        )
-    }
-
-    /// POST /v2/apps/{appId}/users/batch (answers 202 with a job id).
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn create_users_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "BatchCreateUsersRequest")] payload: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::CreateUsersInApp,
-            [Some(app_id), Some(payload)],
-        )
-    }
-
-    /// GET /v2/apps/{appId}/users/batch/{jobId}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_users_batch_job<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::GetUsersBatchJob, [Some(app_id), Some(job_id)])
-    }
-
-    /// DELETE /v2/apps/{appId}/users/batch.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn delete_users_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID[]")] user_ids: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::DeleteUsersInApp,
-            [Some(app_id), Some(user_ids)],
-        )
-    }
-
-    /// POST /v2/apps/{appId}/chats.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn create_chat_room_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "Partial<CreateChatRoomRequest>")] room_data: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::CreateChatRoomInApp,
-            [Some(app_id), Some(chat_id), room_data],
-        )
-    }
-
-    /// GET /v2/apps/{appId}/chats.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn list_chats_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "ListAppChatsQueryParams")] params: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(env, ApiCall::ListChatsInApp, [Some(app_id), params])
-    }
-
-    /// DELETE /v2/apps/{appId}/chats.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn delete_chat_room_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::DeleteChatRoomInApp,
-            [Some(app_id), Some(chat_id)],
-        )
-    }
-
-    /// POST /v2/apps/{appId}/chats/users-access.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn grant_user_access_to_chat_room_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::GrantUserAccessToChatRoomInApp,
-            [Some(app_id), Some(chat_id), Some(user_id)],
-        )
-    }
-
-    /// DELETE /v2/apps/{appId}/chats/users-access.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn remove_user_access_from_chat_room_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "UUID | UUID[]")] user_id: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::RemoveUserAccessFromChatRoomInApp,
-            [Some(app_id), Some(chat_id), Some(user_id)],
-        )
-    }
-
-    /// GET /v2/apps/{appId}/users/{userId}/chats.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn get_user_chats_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
-        #[napi(ts_arg_type = "GetUserChatsQueryParams")] params: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::GetUserChatsInApp,
-            [Some(app_id), Some(user_id), params],
-        )
-    }
-
-    /// PATCH /v2/apps/{appId}/chats/{chatName}.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn update_chat_room_in_app<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "UpdateChatRoomRequest")] update_data: Unknown,
-    ) -> PendingResponse<'env> {
-        self.call(
-            env,
-            ApiCall::UpdateChatRoomInApp,
-            [Some(app_id), Some(chat_id), Some(update_data)],
-        )
-    }
-
     /// What `console.log` / `util.inspect` show: the app and URL, never the secret.
     #[napi(js_name = "toJSON")]
     pub fn to_json(&self) -> Value {
@@ -657,6 +228,41 @@ impl EthoraSDKService {
         })
     }
 }
+
+/// The network methods, from the core's one declaration (`ethora_core::network_methods!`):
+/// each reads its arguments as JSON under its parameters' names and hands them to the core's
+/// table, which builds the request; the promise settles with the response.
+macro_rules! node_network_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        promise $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
+        );
+    )*) => {
+        #[napi]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name<'env>(
+                    &self,
+                    env: &'env Env,
+                    $(#[napi(ts_arg_type = $required_ts)] $required: Unknown,)*
+                    $($(#[napi(ts_arg_type = $optional_ts)] $optional: Option<Unknown>,)*)?
+                ) -> PendingResponse<'env> {
+                    self.call(
+                        env,
+                        ApiCall::$variant,
+                        [$(Some($required),)* $($($optional,)*)?],
+                    )
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::network_methods!(node_network_methods);
 
 thread_local! {
     /// The instance `getEthoraSDKService()` returns, per JavaScript thread. Never dropped:

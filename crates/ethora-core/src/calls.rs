@@ -1,9 +1,10 @@
 //! The SDK's network methods as one table: their JavaScript names, their parameters, and how
 //! their arguments (plain JSON from JavaScript) become an [`ApiRequest`].
 //!
-//! Both bindings declare the methods (each with its TypeScript signature) and hand the
-//! arguments here unchanged, so the argument rules and the request of every method exist
-//! once, whichever face called it.
+//! The methods themselves are declared once, in [`crate::network_methods!`] (methods.rs):
+//! this table and both bindings' methods are expanded from that list, and the bindings hand
+//! the arguments here unchanged, so the argument rules and the request of every method
+//! exist once, whichever face called it.
 
 use serde_json::Value;
 
@@ -24,11 +25,14 @@ pub enum ParameterKind {
     Json,
 }
 
-/// One parameter of a method: its JavaScript name and kind.
+/// One parameter of a method: its JavaScript name, kind, TypeScript type, and whether it
+/// may be left out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Parameter {
     pub name: &'static str,
     pub kind: ParameterKind,
+    pub ts_type: &'static str,
+    pub optional: bool,
 }
 
 impl Parameter {
@@ -52,36 +56,51 @@ pub fn not_json(argument: &str) -> EthoraError {
     )
 }
 
-const fn id(name: &'static str) -> Parameter {
+const fn id(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::Id,
+        ts_type,
+        optional,
     }
 }
 
-const fn id_or_ids(name: &'static str) -> Parameter {
+const fn id_or_ids(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::IdOrIds,
+        ts_type,
+        optional,
     }
 }
 
-const fn ids(name: &'static str) -> Parameter {
+const fn ids(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::Ids,
+        ts_type,
+        optional,
     }
 }
 
-const fn json(name: &'static str) -> Parameter {
+const fn json(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::Json,
+        ts_type,
+        optional,
     }
 }
 
+/// Builds [`ApiCall`] from the list in [`crate::network_methods!`].
 macro_rules! api_calls {
-    ($($variant:ident $js_name:literal [$($parameter:expr),*];)*) => {
+    ($(
+        $(#[doc = $doc:tt])*
+        promise $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
+        );
+    )*) => {
         /// Every network method of `EthoraSDKService`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum ApiCall {
@@ -95,55 +114,51 @@ macro_rules! api_calls {
             /// The method name in JavaScript.
             pub fn js_name(self) -> &'static str {
                 match self {
-                    $(ApiCall::$variant => $js_name,)*
+                    $(ApiCall::$variant => stringify!($js_name),)*
                 }
             }
 
             /// The parameters, in order.
             pub fn parameters(self) -> &'static [Parameter] {
                 match self {
-                    $(ApiCall::$variant => const { &[$($parameter),*] },)*
+                    $(ApiCall::$variant => const {
+                        &[
+                            $($required_kind($required_js, $required_ts, false),)*
+                            $($($optional_kind($optional_js, $optional_ts, true),)*)?
+                        ]
+                    },)*
+                }
+            }
+
+            /// The method's doc line, as both bindings' type declarations show it.
+            pub fn doc(self) -> &'static str {
+                match self {
+                    $(ApiCall::$variant => concat!($($doc),*).trim_ascii(),)*
                 }
             }
         }
     };
 }
 
-api_calls! {
-    CreateUser "createUser" [id("userId"), json("userData")];
-    CreateChatRoom "createChatRoom" [id("chatId"), json("roomData")];
-    GrantUserAccessToChatRoom "grantUserAccessToChatRoom" [id("chatId"), id_or_ids("userId")];
-    RemoveUserAccessFromChatRoom "removeUserAccessFromChatRoom" [id("chatId"), id_or_ids("userId")];
-    DeleteUsers "deleteUsers" [ids("userIds")];
-    DeleteChatRoom "deleteChatRoom" [id("chatId")];
-    UpdateUsers "updateUsers" [json("users")];
-    GetUsers "getUsers" [json("params")];
-    GetUserChats "getUserChats" [id("userId"), json("params")];
-    UpdateChatRoom "updateChatRoom" [id("chatId"), json("updateData")];
-    ListApps "listApps" [json("params")];
-    GetApp "getApp" [id("appId")];
-    CreateApp "createApp" [json("appData")];
-    DeleteApp "deleteApp" [id("appId")];
-    ListAppTokens "listAppTokens" [id("appId")];
-    CreateAppToken "createAppToken" [id("appId"), json("payload")];
-    RevokeAppToken "revokeAppToken" [id("appId"), id("tokenId")];
-    RotateAppToken "rotateAppToken" [id("appId"), id("tokenId"), json("payload")];
-    ProvisionApp "provisionApp" [id("appId"), json("payload")];
-    GetAppBot "getAppBot" [id("appId")];
-    UpdateAppBot "updateAppBot" [id("appId"), json("payload")];
-    BroadcastToAppChats "broadcastToAppChats" [id("appId"), json("payload")];
-    GetAppBroadcastJob "getAppBroadcastJob" [id("appId"), id("jobId")];
-    GetAppUserByXmppUsername "getAppUserByXmppUsername" [id("xmppUsername")];
-    CreateUsersInApp "createUsersInApp" [id("appId"), json("payload")];
-    GetUsersBatchJob "getUsersBatchJob" [id("appId"), id("jobId")];
-    DeleteUsersInApp "deleteUsersInApp" [id("appId"), ids("userIds")];
-    CreateChatRoomInApp "createChatRoomInApp" [id("appId"), id("chatId"), json("roomData")];
-    ListChatsInApp "listChatsInApp" [id("appId"), json("params")];
-    DeleteChatRoomInApp "deleteChatRoomInApp" [id("appId"), id("chatId")];
-    GrantUserAccessToChatRoomInApp "grantUserAccessToChatRoomInApp" [id("appId"), id("chatId"), id_or_ids("userId")];
-    RemoveUserAccessFromChatRoomInApp "removeUserAccessFromChatRoomInApp" [id("appId"), id("chatId"), id_or_ids("userId")];
-    GetUserChatsInApp "getUserChatsInApp" [id("appId"), id("userId"), json("params")];
-    UpdateChatRoomInApp "updateChatRoomInApp" [id("appId"), id("chatId"), json("updateData")];
+crate::network_methods!(api_calls);
+
+/// The TypeScript signature of a method, as the generated declarations show it:
+/// `getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>`.
+pub fn typescript_signature(call: ApiCall) -> String {
+    let parameters = call
+        .parameters()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}{}: {}",
+                p.name,
+                if p.optional { "?" } else { "" },
+                p.ts_type
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{}({parameters}): Promise<ApiResponse>", call.js_name())
 }
 
 /// The arguments of one call, read as JSON (`None` for `undefined` or a missing argument).
@@ -282,6 +297,27 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), 34);
+    }
+
+    #[test]
+    fn the_declaration_gives_docs_and_signatures() {
+        assert_eq!(
+            typescript_signature(ApiCall::GetUserChats),
+            "getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>"
+        );
+        assert_eq!(
+            typescript_signature(ApiCall::GetUsers),
+            "getUsers(params?: GetUsersQueryParams): Promise<ApiResponse>"
+        );
+        assert_eq!(ApiCall::GetApp.doc(), "GET /v2/apps/{appId}.");
+        for call in ApiCall::ALL {
+            assert!(!call.doc().is_empty(), "{call:?}");
+            // Required parameters come before optional ones.
+            let optional = call.parameters().iter().position(|p| p.optional);
+            if let Some(first) = optional {
+                assert!(call.parameters()[first..].iter().all(|p| p.optional));
+            }
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod encode;
 pub mod error;
 pub mod functions;
 pub mod logging;
+pub mod methods;
 pub mod naming;
 pub mod operations;
 pub mod request;

@@ -236,14 +236,14 @@ impl EthoraSdkService {
     }
 }
 
-/// The 34 network methods, each declared with the TypeScript signature of the Node face:
-/// required parameters, then (after `;`) optional ones.
-macro_rules! network_methods {
+/// The network methods, from the core's one declaration (`ethora_core::network_methods!`),
+/// with the TypeScript signatures of the Node face.
+macro_rules! wasm_network_methods {
     ($(
-        $(#[doc = $doc:literal])*
-        $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal: $required_ts:literal),*
-            $(; $($optional:ident $optional_js:literal: $optional_ts:literal),*)?
+        $(#[doc = $doc:tt])*
+        promise $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
         );
     )*) => {
         #[wasm_bindgen(js_class = EthoraSDKService)]
@@ -263,76 +263,7 @@ macro_rules! network_methods {
     };
 }
 
-network_methods! {
-    /// POST /v2/users/batch with one user; see `CreateUserData` for the defaults.
-    CreateUser create_user createUser(user_id "userId": "UUID"; user_data "userData": "Partial<CreateUserData>");
-    /// POST /v2/chats.
-    CreateChatRoom create_chat_room createChatRoom(chat_id "chatId": "UUID"; room_data "roomData": "Partial<CreateChatRoomRequest>");
-    /// POST /v2/chats/users-access.
-    GrantUserAccessToChatRoom grant_user_access_to_chat_room grantUserAccessToChatRoom(chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
-    /// DELETE /v2/chats/users-access.
-    RemoveUserAccessFromChatRoom remove_user_access_from_chat_room removeUserAccessFromChatRoom(chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
-    /// DELETE /v1/users/batch; resolves `{ ok: false }` when the users do not exist.
-    DeleteUsers delete_users deleteUsers(user_ids "userIds": "UUID[]");
-    /// DELETE /v1/chats; resolves `{ ok: false, reason: 'Chat room not found' }` when missing.
-    DeleteChatRoom delete_chat_room deleteChatRoom(chat_id "chatId": "UUID");
-    /// PATCH /v2/chats/users with 1-100 users.
-    UpdateUsers update_users updateUsers(users "users": "UpdateUserData[]");
-    /// GET /v2/chats/users.
-    GetUsers get_users getUsers(; params "params": "GetUsersQueryParams");
-    /// GET /v2/apps/{appId}/users/{userId}/chats for the configured app.
-    GetUserChats get_user_chats getUserChats(user_id "userId": "UUID"; params "params": "GetUserChatsQueryParams");
-    /// PATCH /v2/apps/{appId}/chats/{chatName} for the configured app.
-    UpdateChatRoom update_chat_room updateChatRoom(chat_id "chatId": "UUID", update_data "updateData": "UpdateChatRoomRequest");
-    /// GET /v2/apps.
-    ListApps list_apps listApps(; params "params": "ListAppsQueryParams");
-    /// GET /v2/apps/{appId}.
-    GetApp get_app getApp(app_id "appId": "UUID");
-    /// POST /v2/apps.
-    CreateApp create_app createApp(app_data "appData": "CreateAppRequest");
-    /// DELETE /v2/apps/{appId}.
-    DeleteApp delete_app deleteApp(app_id "appId": "UUID");
-    /// GET /v2/apps/{appId}/tokens.
-    ListAppTokens list_app_tokens listAppTokens(app_id "appId": "UUID");
-    /// POST /v2/apps/{appId}/tokens.
-    CreateAppToken create_app_token createAppToken(app_id "appId": "UUID"; payload "payload": "CreateAppTokenRequest");
-    /// DELETE /v2/apps/{appId}/tokens/{tokenId}.
-    RevokeAppToken revoke_app_token revokeAppToken(app_id "appId": "UUID", token_id "tokenId": "UUID");
-    /// POST /v2/apps/{appId}/tokens/{tokenId}/rotate.
-    RotateAppToken rotate_app_token rotateAppToken(app_id "appId": "UUID", token_id "tokenId": "UUID"; payload "payload": "RotateAppTokenRequest");
-    /// POST /v2/apps/{appId}/provision.
-    ProvisionApp provision_app provisionApp(app_id "appId": "UUID"; payload "payload": "ProvisionAppRequest");
-    /// GET /v2/apps/{appId}/bot.
-    GetAppBot get_app_bot getAppBot(app_id "appId": "UUID");
-    /// PUT /v2/apps/{appId}/bot.
-    UpdateAppBot update_app_bot updateAppBot(app_id "appId": "UUID", payload "payload": "UpdateAppBotRequest");
-    /// POST /v2/apps/{appId}/chats/broadcast.
-    BroadcastToAppChats broadcast_to_app_chats broadcastToAppChats(app_id "appId": "UUID", payload "payload": "CreateAppBroadcastRequest");
-    /// GET /v2/apps/{appId}/chats/broadcast/{jobId}.
-    GetAppBroadcastJob get_app_broadcast_job getAppBroadcastJob(app_id "appId": "UUID", job_id "jobId": "UUID");
-    /// GET /v1/apps/users/{xmppUsername}.
-    GetAppUserByXmppUsername get_app_user_by_xmpp_username getAppUserByXmppUsername(xmpp_username "xmppUsername": "UUID");
-    /// POST /v2/apps/{appId}/users/batch (answers 202 with a job id).
-    CreateUsersInApp create_users_in_app createUsersInApp(app_id "appId": "UUID", payload "payload": "BatchCreateUsersRequest");
-    /// GET /v2/apps/{appId}/users/batch/{jobId}.
-    GetUsersBatchJob get_users_batch_job getUsersBatchJob(app_id "appId": "UUID", job_id "jobId": "UUID");
-    /// DELETE /v2/apps/{appId}/users/batch.
-    DeleteUsersInApp delete_users_in_app deleteUsersInApp(app_id "appId": "UUID", user_ids "userIds": "UUID[]");
-    /// POST /v2/apps/{appId}/chats.
-    CreateChatRoomInApp create_chat_room_in_app createChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID"; room_data "roomData": "Partial<CreateChatRoomRequest>");
-    /// GET /v2/apps/{appId}/chats.
-    ListChatsInApp list_chats_in_app listChatsInApp(app_id "appId": "UUID"; params "params": "ListAppChatsQueryParams");
-    /// DELETE /v2/apps/{appId}/chats.
-    DeleteChatRoomInApp delete_chat_room_in_app deleteChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID");
-    /// POST /v2/apps/{appId}/chats/users-access.
-    GrantUserAccessToChatRoomInApp grant_user_access_to_chat_room_in_app grantUserAccessToChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
-    /// DELETE /v2/apps/{appId}/chats/users-access.
-    RemoveUserAccessFromChatRoomInApp remove_user_access_from_chat_room_in_app removeUserAccessFromChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID", user_id "userId": "UUID | UUID[]");
-    /// GET /v2/apps/{appId}/users/{userId}/chats.
-    GetUserChatsInApp get_user_chats_in_app getUserChatsInApp(app_id "appId": "UUID", user_id "userId": "UUID"; params "params": "GetUserChatsQueryParams");
-    /// PATCH /v2/apps/{appId}/chats/{chatName}.
-    UpdateChatRoomInApp update_chat_room_in_app updateChatRoomInApp(app_id "appId": "UUID", chat_id "chatId": "UUID", update_data "updateData": "UpdateChatRoomRequest");
-}
+ethora_core::network_methods!(wasm_network_methods);
 
 #[wasm_bindgen(js_class = EthoraSDKService)]
 impl EthoraSdkService {
