@@ -4,9 +4,10 @@
 // together are all delivered, each to its own promise, with the server's body as it came.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+
+import { runNode } from './helpers/child.mjs'
 
 const require = createRequire(import.meta.url)
 const { startMockServer } = require('../mock.js')
@@ -18,26 +19,16 @@ before(async () => {
 })
 after(() => mock.close())
 
-function runNode(source, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => { stdout += chunk })
-    child.stderr.on('data', (chunk) => { stderr += chunk })
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`timed out: ${stdout} ${stderr}`)) }, 30_000)
-    child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
+/** Runs an ES module given as text in a fresh Node process. */
+function runModule(source) {
+  return runNode(['--input-type=module', '-e', source], { timeoutMs: 30_000 })
 }
 
 test('a call in flight keeps the process alive until it settles; an idle client lets it exit', async () => {
   await mock.reset()
   await mock.fault({ type: 'hang', ms: 400 }, { times: 1, method: 'GET', path: '/v2/apps' })
   const started = Date.now()
-  const run = await runNode(`
+  const run = await runModule(`
     import { createRequire } from 'node:module'
     const sdk = createRequire(import.meta.url)(${JSON.stringify(sdkPath)})
     const client = new sdk.EthoraSDKService(${JSON.stringify(mock.config)})
@@ -47,7 +38,7 @@ test('a call in flight keeps the process alive until it settles; an idle client 
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stdout.trim(), 'settled object')
   assert.ok(Date.now() - started >= 400, 'the process waited for the call')
-  const idle = await runNode(`
+  const idle = await runModule(`
     import { createRequire } from 'node:module'
     const sdk = createRequire(import.meta.url)(${JSON.stringify(sdkPath)})
     const client = new sdk.EthoraSDKService(${JSON.stringify(mock.config)})
@@ -61,7 +52,7 @@ test('a call in flight keeps the process alive until it settles; an idle client 
 test('worker threads settle their own calls; a worker ending mid-call harms no one', async () => {
   await mock.reset()
   await mock.fault({ type: 'hang', ms: 2000 }, { times: 1, method: 'GET', path: '/v2/apps' })
-  const run = await runNode(`
+  const run = await runModule(`
     import { Worker } from 'node:worker_threads'
     const body = (work) => \`(async () => {
       const { parentPort } = await import('node:worker_threads')

@@ -4,11 +4,11 @@
 // case is built from scratch (no proxy or CA variable leaks in from the machine).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runNode } from './helpers/child.mjs'
 import { makeCertificates, startHttpsApi, startProxy } from './helpers/tls.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -59,8 +59,7 @@ getEthoraSDKService().getUsers().then(
 async function runCase(sdk, api, { env = {}, config = {} } = {}) {
   const base = { ...process.env }
   for (const name of VARIABLES) delete base[name]
-  // Asynchronous: the servers the child talks to live in this process.
-  const child = spawn(process.execPath, ['-e', sdk === 'ours' ? OURS : REFERENCE], {
+  const child = await runNode(['-e', sdk === 'ours' ? OURS : REFERENCE], {
     cwd: root,
     env: {
       ...base,
@@ -73,15 +72,6 @@ async function runCase(sdk, api, { env = {}, config = {} } = {}) {
       ...env,
     },
   })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  const timer = setTimeout(() => child.kill(), 60_000)
-  await new Promise((resolve) => child.once('close', resolve))
-  clearTimeout(timer)
-  child.stdout = stdout
-  child.stderr = stderr
   const line = child.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop()
   assert.ok(line, `${sdk} printed no result: ${child.stderr}`)
   return { ...JSON.parse(line), stderr: child.stderr }

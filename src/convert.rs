@@ -27,6 +27,25 @@ pub fn capture_json_parse(env: &Env) -> Result<()> {
     Ok(())
 }
 
+/// A JavaScript string with `text`: Latin-1 when it is ASCII (the engine copies it without
+/// decoding), else UTF-8. `None` if N-API refused.
+///
+/// # Safety
+/// `env` must be the live environment of the current thread's callback.
+pub unsafe fn js_string(env: sys::napi_env, text: &str) -> Option<sys::napi_value> {
+    let mut string = ptr::null_mut();
+    let (bytes, length) = (text.as_ptr().cast(), text.len() as isize);
+    // SAFETY: the text outlives the call and is valid in the encoding it is handed over in.
+    let created = unsafe {
+        if text.is_ascii() {
+            sys::napi_create_string_latin1(env, bytes, length, &mut string)
+        } else {
+            sys::napi_create_string_utf8(env, bytes, length, &mut string)
+        }
+    };
+    (created == sys::Status::napi_ok && !string.is_null()).then_some(string)
+}
+
 /// The JavaScript value of a JSON text, by the engine's `JSON.parse`; `Err` holds what it
 /// threw (or an error saying why it could not be called).
 ///
@@ -41,29 +60,10 @@ pub unsafe fn parse_json_text(
         // SAFETY: per this function's contract.
         Err(unsafe { JsError::from(error).into_value(env) })
     };
-    let mut string = ptr::null_mut();
-    // SAFETY: the text outlives the call; an ASCII text is valid Latin-1, which the engine
-    // copies without decoding.
-    let created = unsafe {
-        if text.is_ascii() {
-            sys::napi_create_string_latin1(
-                env,
-                text.as_ptr().cast(),
-                text.len() as isize,
-                &mut string,
-            )
-        } else {
-            sys::napi_create_string_utf8(
-                env,
-                text.as_ptr().cast(),
-                text.len() as isize,
-                &mut string,
-            )
-        }
-    };
-    if created != sys::Status::napi_ok {
+    // SAFETY: per this function's contract.
+    let Some(string) = (unsafe { js_string(env, text) }) else {
         return failed("could not hand the response to JavaScript");
-    }
+    };
     let reference = JSON_PARSE.with(Cell::get);
     let mut parse = ptr::null_mut();
     // SAFETY: the reference was made in this environment and is never deleted.

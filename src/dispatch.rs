@@ -1,7 +1,7 @@
 //! Network calls from JavaScript to the I/O thread and back.
 //!
-//! Each call gets a promise on the JavaScript thread and a task on the SDK's one tokio
-//! worker (`ethora-sdk-io`). Finished calls go into one queue per JavaScript environment,
+//! Each call gets a promise on the JavaScript thread and a task on the SDK's one I/O thread
+//! (`ethora-sdk-io`, a current-thread tokio runtime). Finished calls go into one queue per JavaScript environment,
 //! drained by one threadsafe function: the first call finishing into an empty queue wakes
 //! the JavaScript thread, and every call that finishes before it runs is settled in the same
 //! callback. (napi-rs's own `spawn_future_with_callback` creates a threadsafe function, an
@@ -28,9 +28,9 @@ use crate::errors::to_js_error;
 /// What a network call settles with.
 pub type Outcome = ethora_core::Result<JsonText>;
 
-/// The one tokio runtime of the process: a single worker that drives every connection, so
-/// a call crosses threads only twice (there and back) and no time goes to waking and
-/// stealing between workers. `None` if the OS refused the thread.
+/// The one tokio runtime of the process, on its own thread, driving every connection: a
+/// call crosses threads only twice (there and back), with no work stealing between
+/// workers. `None` if the OS refused the thread.
 fn runtime() -> Option<&'static tokio::runtime::Handle> {
     static RUNTIME: OnceLock<Option<tokio::runtime::Handle>> = OnceLock::new();
     RUNTIME
@@ -117,7 +117,6 @@ impl Drop for FinishGuard {
 
 /// One JavaScript environment's dispatcher, on its own thread.
 struct Dispatcher {
-    env: sys::napi_env,
     shared: Arc<Shared>,
     wakeup: sys::napi_threadsafe_function,
     /// Promises of calls in flight. While there are any, the threadsafe function keeps the
@@ -221,7 +220,6 @@ impl Dispatcher {
             ));
         }
         Ok(Dispatcher {
-            env,
             shared,
             wakeup,
             pending: HashMap::new(),
@@ -268,11 +266,9 @@ pub fn start(
         let mut slot = slot
             .try_borrow_mut()
             .map_err(|_| Error::from_reason("the SDK's dispatcher is busy"))?;
-        if slot.is_none() {
-            *slot = Some(Dispatcher::new(raw_env)?);
-        }
-        let Some(dispatcher) = slot.as_mut() else {
-            return Err(Error::from_reason("the SDK's dispatcher is missing"));
+        let dispatcher = match slot.as_mut() {
+            Some(dispatcher) => dispatcher,
+            None => slot.insert(Dispatcher::new(raw_env)?),
         };
         let id = dispatcher.next_id;
         dispatcher.next_id += 1;
@@ -318,31 +314,25 @@ unsafe extern "C" fn drain(
     if env.is_null() {
         return;
     }
-    let shared = DISPATCHER.with(|slot| {
-        slot.try_borrow()
-            .ok()
-            .and_then(|slot| slot.as_ref().map(|d| Arc::clone(&d.shared)))
-    });
-    let Some(shared) = shared else { return };
-    let finished = match shared.state.lock() {
-        Ok(mut state) => std::mem::take(&mut state.finished),
-        Err(_) => return,
-    };
-    for (id, outcome) in finished {
-        let deferred = DISPATCHER.with(|slot| {
-            let mut slot = slot.try_borrow_mut().ok()?;
-            let dispatcher = slot.as_mut()?;
-            let deferred = dispatcher.pending.remove(&id);
-            if dispatcher.pending.is_empty() {
-                // SAFETY: the function belongs to this thread's live environment.
-                unsafe { sys::napi_unref_threadsafe_function(dispatcher.env, dispatcher.wakeup) };
-            }
-            deferred
-        });
-        if let Some(deferred) = deferred {
-            // SAFETY: `env` is live during this callback and `deferred` is settled once.
-            unsafe { settle(env, deferred, outcome) };
+    // Takes the finished calls and their promises in one borrow; settles them after it (a
+    // settle builds JavaScript values).
+    let settling = DISPATCHER.with(|slot| {
+        let mut slot = slot.try_borrow_mut().ok()?;
+        let dispatcher = slot.as_mut()?;
+        let finished = std::mem::take(&mut dispatcher.shared.state.lock().ok()?.finished);
+        let settling: Vec<_> = finished
+            .into_iter()
+            .filter_map(|(id, outcome)| Some((dispatcher.pending.remove(&id)?, outcome)))
+            .collect();
+        if dispatcher.pending.is_empty() {
+            // SAFETY: the function belongs to this thread's live environment.
+            unsafe { sys::napi_unref_threadsafe_function(env, dispatcher.wakeup) };
         }
+        Some(settling)
+    });
+    for (deferred, outcome) in settling.into_iter().flatten() {
+        // SAFETY: `env` is live during this callback and `deferred` is settled once.
+        unsafe { settle(env, deferred, outcome) };
     }
 }
 

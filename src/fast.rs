@@ -89,24 +89,14 @@ unsafe extern "C" fn create_chat_user_jwt_token(
             mint_client_token(service, user_id, options)
         });
     match minted {
-        Ok(token) => {
-            let mut result = ptr::null_mut();
-            // SAFETY: the token is valid Latin-1 (ASCII) of the given length.
-            let created = unsafe {
-                sys::napi_create_string_latin1(
-                    env,
-                    token.as_ptr().cast(),
-                    token.len() as isize,
-                    &mut result,
-                )
-            };
-            if created != sys::Status::napi_ok {
-                return unsafe {
-                    throw_type_error(env, c"createChatUserJwtToken: could not create the result")
-                };
-            }
-            result
-        }
+        // A JWT is ASCII: it crosses as Latin-1.
+        // SAFETY: `env` is this callback's environment.
+        Ok(token) => match unsafe { crate::convert::js_string(env, &token) } {
+            Some(result) => result,
+            None => unsafe {
+                throw_type_error(env, c"createChatUserJwtToken: could not create the result")
+            },
+        },
         Err(error) => {
             let js_env = Env::from_raw(env);
             // SAFETY: `env` is this callback's environment.

@@ -36,8 +36,8 @@ fn default_sleeper() -> Option<Sleeper> {
     Some(Arc::new(|duration| Box::pin(tokio::time::sleep(duration))))
 }
 
-/// Without a timer from the binding, retries follow each other at once and only fetch's
-/// own abort bounds an attempt.
+/// Without a timer from the binding, retries follow each other at once and nothing bounds
+/// an attempt (the edge binding always supplies the runtime's `setTimeout`).
 #[cfg(target_arch = "wasm32")]
 fn default_sleeper() -> Option<Sleeper> {
     None
@@ -53,8 +53,8 @@ async fn before_deadline<T>(
     use std::task::Poll;
     let mut work = std::pin::pin!(work);
     let mut deadline = std::pin::pin!(deadline);
-    // The deadline is polled first: when fetch's own abort (same time limit) fired in the
-    // same turn, the attempt ran out of time, whatever error the abort produced.
+    // The deadline is polled first: an attempt whose time ran out in the same turn as its
+    // response arrived counts as timed out.
     std::future::poll_fn(|cx| {
         if deadline.as_mut().poll(cx).is_ready() {
             return Poll::Ready(None);
@@ -226,13 +226,8 @@ impl EthoraClient {
         Some(headers)
     }
 
-    /// A client token for the user, for the front end's login.
-    pub fn client_token(&self, user_id: &str) -> String {
-        self.signer.client_token(user_id, now_unix_seconds())
-    }
-
-    /// A client token that expires `expires_in` seconds from now (`None`: never, as the
-    /// reference's).
+    /// A client token for the user, for the front end's login, expiring `expires_in` seconds
+    /// from now (`None`: never, as the reference's).
     pub fn expiring_client_token(&self, user_id: &str, expires_in: Option<u64>) -> String {
         self.signer
             .expiring_client_token(user_id, now_unix_seconds(), expires_in)
@@ -377,7 +372,7 @@ impl EthoraClient {
         url: &str,
         request_id: &str,
     ) -> FailedAttempt {
-        let (error, delivery) = match failure {
+        let (mut error, delivery) = match failure {
             Failure::Tls(reason) => (
                 EthoraError::tls(method, url.to_owned(), reason),
                 Delivery::Refused,
@@ -396,7 +391,6 @@ impl EthoraClient {
                 (error, delivery)
             }
         };
-        let mut error = error;
         error.request_id = Some(request_id.to_owned());
         FailedAttempt {
             error,
@@ -442,12 +436,11 @@ impl EthoraClient {
         };
         let transport_failure =
             |failure: Failure| self.transport_failure(failure, method, url, request_id);
-        let response = self
+        let mut response = self
             .transport
             .send(outgoing)
             .await
             .map_err(transport_failure)?;
-        let mut response = response;
         let status = response.status();
         let complete = response
             .read_body(self.config.max_response_bytes, buffer)

@@ -58,12 +58,6 @@ impl JsonText {
     pub fn into_string(self) -> String {
         self.0
     }
-
-    /// The value the text holds.
-    pub fn to_value(&self) -> Value {
-        // The text is valid JSON by construction.
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
-    }
 }
 
 /// The top level of a JSON document, as far as the success path needs to know it.

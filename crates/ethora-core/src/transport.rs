@@ -16,6 +16,8 @@ pub struct Outgoing<'a> {
     pub url: &'a str,
     pub headers: [(HeaderName, HeaderValue); 6],
     pub body: Option<bytes::Bytes>,
+    /// The attempt's time limit, natively (on wasm the client's timer bounds the attempt and
+    /// dropping it aborts the fetch).
     pub timeout: Duration,
 }
 
