@@ -22,6 +22,13 @@ export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
 export interface GrantAccessRequest { [key: string]: unknown }
 
+/** One user of a listing (`iterateUsers`), as the server sends it. */
+export interface ListedUser { _id?: string; xmppUsername?: string; firstName?: string; lastName?: string; email?: string; [key: string]: unknown }
+/** One app of `iterateApps`, as the server sends it. */
+export interface ListedApp { _id?: string; displayName?: string; [key: string]: unknown }
+/** One chat of `iterateChatsInApp` / `iterateUserChats(InApp)`, as the server sends it. */
+export interface ListedChat { name?: string; title?: string; members?: unknown[]; [key: string]: unknown }
+
 /** What `EthoraError.code` says happened. */
 export type EthoraErrorCode =
   | 'ETHORA_CONFIG'
@@ -31,6 +38,7 @@ export type EthoraErrorCode =
   | 'ETHORA_NETWORK'
   | 'ETHORA_TLS'
   | 'ETHORA_DECODE'
+  | 'ETHORA_ABORTED'
 
 /** Why the server's TLS certificate was refused (`EthoraError.tlsReason`, with `ETHORA_TLS`). */
 export type EthoraTlsReason =
@@ -149,6 +157,23 @@ export declare class EthoraSDKService {
   createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
   /** What `console.log` / `util.inspect` show: the app and URL, never the secret. */
   toJSON(): any
+  /**
+   * Creates many users in an app (the configured one unless `options.appId`): checks each,
+   * sends valid ones in batches of up to 100 (POST /v2/apps/{appId}/users/batch,
+   * `concurrency` at a time), waits for each batch's job, and resolves with what happened.
+   * A user that already exists counts as `existed`, so running an import again is safe.
+   */
+  importUsers(users: Iterable<BatchUserData> | AsyncIterable<BatchUserData>, options?: ImportUsersOptions): Promise<ImportReport>
+  /**
+   * Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state`
+   * is `completed` or `failed`, and resolves with that job.
+   */
+  waitForUsersBatchJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
+  /**
+   * Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state`
+   * is `completed` or `failed`, and resolves with that job.
+   */
+  waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
   /** POST /v2/users/batch with one user; see `CreateUserData` for the defaults. */
   createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
   /** POST /v2/chats. */
@@ -217,6 +242,29 @@ export declare class EthoraSDKService {
   getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
   /** PATCH /v2/apps/{appId}/chats/{chatName}. */
   updateChatRoomInApp(appId: UUID, chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
+  /** Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it. */
+  iterateUsers(params?: IterateUsersParams): AsyncIterableIterator<ListedUser>
+  /** Every app `listApps` lists, one at a time: GET /v2/apps a page of `pageSize` (default 100, at most 200) at a time. */
+  iterateApps(params?: IterateAppsParams): AsyncIterableIterator<ListedApp>
+  /** Every chat of an app, one at a time: GET /v2/apps/{appId}/chats a page of `pageSize` (default 100, at most 500) at a time. */
+  iterateChatsInApp(appId: UUID, params?: IterateChatsParams): AsyncIterableIterator<ListedChat>
+  /** Every chat of a user in the configured app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page. */
+  iterateUserChats(userId: UUID, params?: IterateChatsParams): AsyncIterableIterator<ListedChat>
+  /** Every chat of a user in an app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page. */
+  iterateUserChatsInApp(appId: UUID, userId: UUID, params?: IterateChatsParams): AsyncIterableIterator<ListedChat>
+}
+
+/**
+ * What `iterateUsers()` and its siblings return (not constructed directly): an async
+ * iterable iterator over one listing. `next()` hands out a buffered item without leaving
+ * the JavaScript thread; only a new page goes to the I/O thread. `Symbol.asyncIterator`
+ * is installed on the prototype when the addon loads (`install`).
+ */
+export declare class ListingIterator {
+  /** The next item (`{ value, done: false }`) or the end (`{ done: true }`). */
+  next(): Promise<IteratorResult<unknown, undefined>>
+  /** Ends the iteration (`break` out of `for await` calls this): nothing more is fetched. */
+  return(): Promise<IteratorResult<unknown, undefined>>
 }
 
 /**
@@ -421,6 +469,111 @@ export interface GrantAccessRequest {
   members: Array<string>
 }
 
+/** One finished batch, in an `ImportProgress`. */
+export interface ImportBatchProgress {
+  /** Batches are numbered from 0 in the order they were sent. */
+  number: number
+  /** Input positions of the batch's users. */
+  indexes: Array<number>
+  created: number
+  existed: number
+  failed: Array<ImportFailure>
+}
+
+/** One user `importUsers` did not import. */
+export interface ImportFailure {
+  /** Position in the input (0-based). */
+  index: number
+  /** The user's uuid, when it had one. */
+  uuid?: string
+  /** Why: the check that failed, the server's refusal or the job's result. */
+  reason: string
+}
+
+/** What `onProgress` gets after each batch of `importUsers`. */
+export interface ImportProgress {
+  batchesDone: number
+  /** Users read from the input so far. */
+  usersRead: number
+  created: number
+  existed: number
+  /** Users failed so far (checks included). */
+  failed: number
+  batch: ImportBatchProgress
+}
+
+/** What `importUsers` resolves with. */
+export interface ImportReport {
+  created: number
+  /** Users that were there already (same uuid or email). */
+  existed: number
+  /** In input order. */
+  failed: Array<ImportFailure>
+  /** Batches sent. */
+  batches: number
+}
+
+/** Options of `importUsers` (not in the reference). */
+export interface ImportUsersOptions {
+  /** The app to import into (default: the configured app). */
+  appId?: string
+  /** Batches in flight at once, 1 to 16 (default 4). */
+  concurrency?: number
+  /** Users per batch, 1 to 100 (default 100). */
+  batchSize?: number
+  /** Sent with every batch when given. */
+  bypassEmailConfirmation?: boolean
+  /** First wait between two reads of a batch's job in ms (default 200; doubled up to 5 s). */
+  pollIntervalMs?: number
+  /**
+   * Longest a batch's job may take in ms (default 600000); then the import fails with
+   * `ETHORA_TIMEOUT`.
+   */
+  jobTimeoutMs?: number
+  /** Called after each batch has finished. */
+  onProgress?: (progress: ImportProgress) => void
+  /** Stops the import: no further batch is sent and the promise rejects with `ETHORA_ABORTED`. */
+  signal?: AbortSignal
+}
+
+/** Order and paging of `iterateApps` (not in the reference). */
+export interface IterateAppsParams {
+  order?: 'asc' | 'desc'
+  orderBy?: 'displayName' | 'createdAt'
+  /** Apps per request, 1 to 200 (default 100). */
+  pageSize?: number
+  /** Where to start (default 0). */
+  offset?: number
+}
+
+/**
+ * Paging of `iterateChatsInApp`, `iterateUserChats` and `iterateUserChatsInApp` (not in
+ * the reference).
+ */
+export interface IterateChatsParams {
+  includeMembers?: boolean
+  /** Chats per request, 1 to 500 (default 100). */
+  pageSize?: number
+  /** Where to start (default 0). */
+  offset?: number
+}
+
+/**
+ * Filters and paging of `iterateUsers` (not in the reference): `getUsers`' filters, a start
+ * `offset` and the page size. There is no `limit`: `break` ends the loop.
+ */
+export interface IterateUsersParams {
+  /** `{appId}_{chatId}` for group chats, `xmppA-xmppB` for 1:1 chats. */
+  chatName?: string
+  xmppUsername?: string
+  /** A uuid or Mongo `_id`. */
+  userId?: string
+  /** Users per request, 1 to 500 (default 100). */
+  pageSize?: number
+  /** Where to start (default 0). */
+  offset?: number
+}
+
 /** Paging of `listChatsInApp`. */
 export interface ListAppChatsQueryParams {
   limit?: number
@@ -530,4 +683,14 @@ export interface UpdateUsersRequest {
 export interface VerifyTokenOptions {
   /** Seconds of clock difference forgiven on `exp` and `nbf` (default 5, at most 300). */
   clockTolerance?: number
+}
+
+/** Options of `waitForUsersBatchJob` and `waitForBroadcastJob` (not in the reference). */
+export interface WaitForJobOptions {
+  /** First wait between two reads in ms (default 200; doubled up to 5 s). The first read is at once. */
+  pollIntervalMs?: number
+  /** Longest wait in ms (default 600000); then `ETHORA_TIMEOUT`. */
+  timeoutMs?: number
+  /** Stops waiting (`ETHORA_ABORTED`). */
+  signal?: AbortSignal
 }

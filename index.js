@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.EthoraError = nativeBinding.EthoraError
 module.exports.EthoraSDKService = nativeBinding.EthoraSDKService
+module.exports.ListingIterator = nativeBinding.ListingIterator
 module.exports.configFromEnv = nativeBinding.configFromEnv
 module.exports.createClientToken = nativeBinding.createClientToken
 module.exports.createServerToken = nativeBinding.createServerToken

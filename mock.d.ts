@@ -29,8 +29,10 @@ export interface MockServer {
   config: Required<Pick<EthoraSDKConfig, 'chatApiUrl' | 'chatAppId' | 'chatAppSecret'>>
   /** Everything the mock stores. */
   state(): Promise<Record<string, unknown>>
-  /** The last requests as received: method, raw path, query, body. */
-  requests(): Promise<Array<{ method: string; path: string; query: string | null; body: unknown }>>
+  /** The last 1000 requests as received: method, raw path, query, body, and when (ms after the mock started). */
+  requests(): Promise<Array<{ method: string; path: string; query: string | null; body: unknown; atMs: number }>>
+  /** Forgets the requests seen so far (data and faults stay). */
+  clearRequests(): Promise<{ ok: boolean }>
   /** Forgets all data, requests and queued faults. */
   reset(): Promise<{ ok: boolean }>
   /** Connections accepted and open, requests served, faults still queued. */

@@ -82,8 +82,10 @@ function startMockServer(options = {}) {
         config: { chatApiUrl: url, chatAppId: appId, chatAppSecret: appSecret },
         /** Everything the mock stores. */
         state: () => admin('GET', 'state'),
-        /** The last requests as received (method, raw path, query, body). */
+        /** The last 1000 requests as received (method, raw path, query, body, atMs after the start). */
         requests: () => admin('GET', 'requests'),
+        /** Forgets the requests seen so far (data and faults stay). */
+        clearRequests: () => admin('DELETE', 'requests'),
         /** Forgets all data, requests and queued faults. */
         reset: () => admin('POST', 'reset'),
         /** Connections accepted and open, requests served, faults still queued. */

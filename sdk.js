@@ -84,4 +84,5 @@ module.exports.createClientToken = binding.createClientToken
 module.exports.createServerToken = binding.createServerToken
 module.exports.ETHORA_JID_DOMAIN = binding.ETHORA_JID_DOMAIN
 module.exports.getEthoraSDKService = binding.getEthoraSDKService
+module.exports.ListingIterator = binding.ListingIterator
 module.exports.verifyJwtToken = binding.verifyJwtToken

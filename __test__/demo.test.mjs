@@ -18,6 +18,7 @@ test('the demo runs the whole flow against the embedded mock when no ETHORA_CHAT
     assert.ok(output.includes(step), step)
   }
   assert.match(output, /_demo-\w+-ada: Ada Lovelace/)
+  assert.match(output, /paginated #3: \S+_demo-\w+-grace/)
   assert.match(output, /result: \S+_demo-\w+-ada: updated/)
   assert.match(output, /claims: \{"data":\{"type":"client","userId":"demo-\w+-ada","appId":"mock-app-\w+"\},"iat":\d+\}/)
   assert.match(output, /expiring claims: \{"data":\{"type":"client","userId":"demo-\w+-ada","appId":"mock-app-\w+"\},"iat":\d+,"exp":\d+\}/)

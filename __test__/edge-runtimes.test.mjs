@@ -47,6 +47,7 @@ async function checkScenario(report, runId) {
     'ETHORA_JID_DOMAIN',
     'EthoraError',
     'EthoraSDKService',
+    'ListingIterator',
     'configFromEnv',
     'createClientToken',
     'createServerToken',
@@ -66,13 +67,17 @@ async function checkScenario(report, runId) {
   assert.equal(report.users.length, 3)
   assert.equal(report.members.results?.length ?? report.members.items?.length ?? report.members.users?.length, 3, JSON.stringify(report.members))
   assert.ok(report.deleteRoom)
+  assert.deepEqual(report.iterated, users.map((user) => `${A}_${user}`))
+  assert.deepEqual(report.imported, { created: 2, existed: 0, failed: [], batches: 1 })
 
   // What the mock received: every call once, the member listing twice (503, then success).
   const received = (await mock.requests()).map((r) => `${r.method} ${r.path}`)
   assert.equal(received.filter((r) => r === 'POST /v2/chats').length, 1)
   assert.equal(received.filter((r) => r === 'POST /v2/users/batch').length, 3)
   assert.equal(received.filter((r) => r === 'POST /v2/chats/users-access').length, 1)
-  assert.equal(received.filter((r) => r === 'GET /v2/chats/users').length, 3, received.join('\n'))
+  // 503 + retry, two pages of the iteration, the wrong secret's 401.
+  assert.equal(received.filter((r) => r === 'GET /v2/chats/users').length, 5, received.join('\n'))
+  assert.equal(received.filter((r) => r === `POST /v2/apps/${A}/users/batch`).length, 1)
   assert.equal(received.filter((r) => r === 'PATCH /v2/chats/users').length, 1)
   assert.equal(received.filter((r) => r === 'DELETE /v1/chats').length, 1)
 

@@ -63,8 +63,10 @@ function declarations(dts) {
   return found
 }
 
-// Members only the edge build has: the wasm-bindgen handle's early release.
-const EDGE_ONLY_MEMBERS = new Set(['free():void'])
+// Members only the edge build has: the wasm-bindgen handle's early release, and the private
+// constructor it declares for a class JavaScript cannot construct (napi-rs declares none;
+// `new ListingIterator()` throws in both).
+const EDGE_ONLY_MEMBERS = new Set(['free():void', 'private constructor()'])
 // Node-only: napi-rs's loader marker (which binary was loaded), not part of the SDK's API.
 const NODE_ONLY = new Set(['const __napiBindingTarget'])
 

@@ -53,6 +53,11 @@ try {
   for (const user of members.results ?? members.items ?? []) {
     show(user.xmppUsername, `${user.firstName} ${user.lastName}`)
   }
+  // Not in the official SDK: the same listing walked page by page (two per page here).
+  let page = 0
+  for await (const user of chat.iterateUsers({ chatName: chat.createChatName(roomId, false), pageSize: 2 })) {
+    show(`paginated #${++page}`, user.xmppUsername)
+  }
 
   step(5, 'Update a user')
   const ada = people[0]

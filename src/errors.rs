@@ -4,7 +4,7 @@
 //! from the reference SDK, `response: { status, data }`.
 //!
 //! napi classes cannot extend `Error`, so the class is defined by a few lines of JavaScript
-//! when the addon loads (`js/ethora-error.js`, shared with the edge build) and replaces the export slot that
+//! when the addon loads (`js/shared.js`, shared with the edge build) and replaces the export slot that
 //! [`EthoraError`] (the struct below) declares (which is also what gives `index.d.ts` its declaration,
 //! completed by `typedef-header.d.ts`).
 
@@ -16,14 +16,15 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-/// The class's source, shared with the edge build: an ES module whose `export` keywords are
-/// dropped so that it can be evaluated as a script that ends with the class.
-const ERROR_CLASS_MODULE: &str = include_str!("../js/ethora-error.js");
+/// The JavaScript both faces share (the class, the iterator protocol, the users adapter): an
+/// ES module whose `export` keywords are dropped so that it can be evaluated as a script
+/// that ends with an object of its exports.
+const SHARED_MODULE: &str = include_str!("../js/shared.js");
 
-fn error_class_script() -> String {
+fn shared_script() -> String {
     format!(
-        "(() => {{\n{}\nreturn EthoraError\n}})()",
-        ERROR_CLASS_MODULE
+        "(() => {{\n{}\nreturn {{ EthoraError, installAsyncIterator, userPuller }}\n}})()",
+        SHARED_MODULE
             .replace("export class", "class")
             .replace("export function", "function")
     )
@@ -36,6 +37,16 @@ thread_local! {
     /// The class for this thread's JavaScript environment, set when the addon loads. Never
     /// dropped: releasing a napi reference during thread teardown is not allowed.
     static ERROR_CLASS: RefCell<Option<ManuallyDrop<ErrorClassRef>>> = const { RefCell::new(None) };
+    /// The shared script's exports, for the same reason never dropped.
+    static SHARED: RefCell<Option<ManuallyDrop<ObjectRef>>> = const { RefCell::new(None) };
+}
+
+/// The shared script's exports (`{ EthoraError, installAsyncIterator, userPuller }`).
+pub fn shared_script_exports(env: &Env) -> Result<Object<'_>> {
+    SHARED.with(|slot| match slot.borrow().as_ref() {
+        Some(reference) => reference.get_value(env),
+        None => Err(Error::from_reason("the SDK's script is not loaded")),
+    })
 }
 
 /// Export slot and type declaration of `EthoraError`; see the module documentation.
@@ -43,14 +54,18 @@ thread_local! {
 pub struct EthoraError {}
 
 #[cfg_attr(test, allow(dead_code))]
-/// Runs when the addon loads: installs the error class and the direct token entry
-/// (`fast.rs`), and captures `JSON.parse`.
+/// Runs when the addon loads: installs the error class, the listing iterators' protocol and
+/// the direct token entry (`fast.rs`), and captures `JSON.parse`.
 #[napi(module_exports)]
 pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
-    let class: Function<FnArgs<(String, Value)>, ()> = env.run_script(error_class_script())?;
+    let shared: Object = env.run_script(shared_script())?;
+    let class: Function<FnArgs<(String, Value)>, ()> = shared.get_named_property("EthoraError")?;
     let reference = class.create_ref()?;
     exports.set("EthoraError", class)?;
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
+    crate::iterate::install(&exports, &shared)?;
+    let shared_reference = shared.create_ref()?;
+    SHARED.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(shared_reference)));
     crate::fast::install(&exports, &env)?;
     crate::convert::capture_json_parse(&env)
 }

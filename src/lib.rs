@@ -12,6 +12,7 @@ mod convert;
 mod dispatch;
 mod errors;
 mod fast;
+mod iterate;
 
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use ethora_core::calls::{self, ApiCall};
 use ethora_core::config::ConfigInput;
 use ethora_core::functions;
+use ethora_core::listing::ListingCall;
 use ethora_core::{args, ApiRequest, EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -28,7 +30,7 @@ use crate::errors::to_js_error;
 pub use crate::errors::EthoraError;
 pub use ethora_types::*;
 
-type CoreResult<T> = ethora_core::Result<T>;
+pub(crate) type CoreResult<T> = ethora_core::Result<T>;
 
 fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
@@ -36,7 +38,7 @@ fn process_env(name: &str) -> Option<String> {
 
 /// A JavaScript value as JSON; `undefined` (or a missing argument) is `None`, a value that
 /// is not JSON fails with `unreadable`.
-fn read_json(
+pub(crate) fn read_json(
     value: Option<Unknown>,
     unreadable: impl FnOnce() -> CoreError,
 ) -> CoreResult<Option<Value>> {
@@ -136,7 +138,7 @@ pub struct EthoraSDKService {
 }
 
 /// The promise of a network call.
-type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
+pub(crate) type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
 
 impl EthoraSDKService {
     /// Sends the built request (or rejects with its validation error) on the I/O thread.
@@ -229,6 +231,52 @@ impl EthoraSDKService {
     }
 }
 
+#[napi]
+impl EthoraSDKService {
+    /// Creates many users in an app (the configured one unless `options.appId`): checks each,
+    /// sends valid ones in batches of up to 100 (POST /v2/apps/{appId}/users/batch,
+    /// `concurrency` at a time), waits for each batch's job, and resolves with what happened.
+    /// A user that already exists counts as `existed`, so running an import again is safe.
+    #[napi(ts_return_type = "Promise<ImportReport>")]
+    pub fn import_users<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "Iterable<BatchUserData> | AsyncIterable<BatchUserData>")]
+        users: Unknown,
+        #[napi(ts_arg_type = "ImportUsersOptions")] options: Option<Unknown>,
+    ) -> PendingResponse<'env> {
+        self.import(env, users, options)
+    }
+
+    /// Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state`
+    /// is `completed` or `failed`, and resolves with that job.
+    #[napi(ts_return_type = "Promise<ApiResponse>")]
+    pub fn wait_for_users_batch_job<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
+        #[napi(ts_arg_type = "WaitForJobOptions")] options: Option<Unknown>,
+    ) -> PendingResponse<'env> {
+        let request = ethora_core::operations::get_users_batch_job;
+        self.wait_for_job(env, [app_id, job_id], options, request)
+    }
+
+    /// Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state`
+    /// is `completed` or `failed`, and resolves with that job.
+    #[napi(ts_return_type = "Promise<ApiResponse>")]
+    pub fn wait_for_broadcast_job<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
+        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
+        #[napi(ts_arg_type = "WaitForJobOptions")] options: Option<Unknown>,
+    ) -> PendingResponse<'env> {
+        let request = ethora_core::operations::get_app_broadcast_job;
+        self.wait_for_job(env, [app_id, job_id], options, request)
+    }
+}
+
 /// The network methods, from the core's one declaration (`ethora_core::network_methods!`):
 /// each reads its arguments as JSON under its parameters' names and hands them to the core's
 /// table, which builds the request; the promise settles with the response.
@@ -263,6 +311,40 @@ macro_rules! node_network_methods {
 }
 
 ethora_core::network_methods!(node_network_methods);
+
+/// The listing iterators, from the core's one declaration (`ethora_core::listing_methods!`):
+/// each checks its arguments now and returns an async iterable iterator over the items.
+macro_rules! node_listing_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        iterator $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
+        ) -> $return_ts:literal pages $page_call:ident;
+    )*) => {
+        #[napi]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[napi(ts_return_type = $return_ts)]
+                pub fn $rust_name(
+                    &self,
+                    env: Env,
+                    $(#[napi(ts_arg_type = $required_ts)] $required: Unknown,)*
+                    $($(#[napi(ts_arg_type = $optional_ts)] $optional: Option<Unknown>,)*)?
+                ) -> Result<iterate::ListingIterator> {
+                    self.iterate(
+                        &env,
+                        ListingCall::$variant,
+                        vec![$(Some($required),)* $($($optional,)*)?],
+                    )
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::listing_methods!(node_listing_methods);
 
 thread_local! {
     /// The instance `getEthoraSDKService()` returns, per JavaScript thread. Never dropped:

@@ -22,6 +22,13 @@ export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
 export interface GrantAccessRequest { [key: string]: unknown }
 
+/** One user of a listing (`iterateUsers`), as the server sends it. */
+export interface ListedUser { _id?: string; xmppUsername?: string; firstName?: string; lastName?: string; email?: string; [key: string]: unknown }
+/** One app of `iterateApps`, as the server sends it. */
+export interface ListedApp { _id?: string; displayName?: string; [key: string]: unknown }
+/** One chat of `iterateChatsInApp` / `iterateUserChats(InApp)`, as the server sends it. */
+export interface ListedChat { name?: string; title?: string; members?: unknown[]; [key: string]: unknown }
+
 /** What `EthoraError.code` says happened. */
 export type EthoraErrorCode =
   | 'ETHORA_CONFIG'
@@ -31,6 +38,7 @@ export type EthoraErrorCode =
   | 'ETHORA_NETWORK'
   | 'ETHORA_TLS'
   | 'ETHORA_DECODE'
+  | 'ETHORA_ABORTED'
 
 /** Why the server's TLS certificate was refused (`EthoraError.tlsReason`, with `ETHORA_TLS`). */
 export type EthoraTlsReason =

@@ -43,6 +43,11 @@ export async function runScenario(sdk, { config, runId }) {
   report.grant = await service.grantUserAccessToChatRoom(room, users)
   // The test queues one 503 for this request: it is retried and succeeds.
   report.members = await service.getUsers({ chatName: service.createChatName(room, false) })
+  // The room's members a page of two at a time (two page requests).
+  report.iterated = []
+  for await (const member of service.iterateUsers({ chatName: service.createChatName(room, false), pageSize: 2 })) {
+    report.iterated.push(member.xmppUsername)
+  }
   report.update = await service.updateUsers([
     { xmppUsername: `${config.chatAppId}_${users[1]}`, firstName: 'Renamed' },
   ])
@@ -62,6 +67,11 @@ export async function runScenario(sdk, { config, runId }) {
   report.validation = await service.createUser('  ').then(
     () => null,
     (error) => describeError(error, sdk),
+  )
+  // Two more users through the bulk import, after the hanging listApps (its job polled on the runtime's timer).
+  report.imported = await service.importUsers(
+    [4, 5].map((n) => ({ uuid: `${runId}-user-${n}`, email: `${runId}-${n}@example.com`, firstName: 'Edge', lastName: 'Importer' })),
+    { pollIntervalMs: 1 },
   )
   return report
 }

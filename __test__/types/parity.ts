@@ -59,8 +59,19 @@ const asReference: Ref.ChatRepository = service
 const reference = {} as Ref.EthoraSDKService
 const referenceAsOurs: Ours.ChatRepository = reference
 type Methods<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] }
-// The same 36 methods (plus toJSON, which keeps the secret out of JSON.stringify).
-same<Exclude<keyof Methods<EthoraSDKService>, 'toJSON'>, keyof Methods<Ref.ChatRepository>>(true)
+// The same 36 methods, plus toJSON (which keeps the secret out of JSON.stringify) and what
+// the reference does not have: the listing iterators, the bulk import and the job waits.
+type Additions =
+  | 'toJSON'
+  | 'iterateUsers'
+  | 'iterateApps'
+  | 'iterateChatsInApp'
+  | 'iterateUserChats'
+  | 'iterateUserChatsInApp'
+  | 'importUsers'
+  | 'waitForUsersBatchJob'
+  | 'waitForBroadcastJob'
+same<Exclude<keyof Methods<EthoraSDKService>, Additions>, keyof Methods<Ref.ChatRepository>>(true)
 const singleton: EthoraSDKService = getEthoraSDKService()
 const withConfig: EthoraSDKService = getEthoraSDKService({ chatAppId: 'other', timeoutMs: 1000 })
 
@@ -84,6 +95,32 @@ async function calls(): Promise<void> {
   createClientToken('u1', undefined, { expiresIn: '60' })
   void ok
   void claims
+
+  // Listings, imports and job waits (not in the reference): typed items, options and results.
+  for await (const user of service.iterateUsers({ chatName: 'a_room', pageSize: 50 })) {
+    const xmpp: string | undefined = user.xmppUsername
+    void xmpp
+    break
+  }
+  for await (const app of service.iterateApps({ orderBy: 'createdAt', pageSize: 200 })) void app.displayName
+  for await (const chat of service.iterateUserChatsInApp('app', 'u1', { includeMembers: true })) void chat.members
+  const report: Ours.ImportReport = await service.importUsers(
+    [{ uuid: 'u1', email: 'a@b.co', firstName: 'A', lastName: 'Bc' }],
+    { concurrency: 2, signal: AbortSignal.timeout(1000), onProgress: (p) => void p.batch.indexes.length },
+  )
+  const failedAt: number | undefined = report.failed[0]?.index
+  void failedAt
+  async function* someUsers() {
+    yield { uuid: 'u2', email: 'c@d.ef', firstName: 'C', lastName: 'De' }
+  }
+  await service.importUsers(someUsers())
+  const job: Ours.ApiResponse = await service.waitForUsersBatchJob('app', 'job', { pollIntervalMs: 100, timeoutMs: 5000 })
+  await service.waitForBroadcastJob('app', 'job')
+  void job
+  // @ts-expect-error an iterator has no limit; pageSize sets the page size
+  service.iterateUsers({ limit: 10 })
+  // @ts-expect-error concurrency is a number
+  await service.importUsers([], { concurrency: 'many' })
 
   // @ts-expect-error userId must be a string
   await service.createUser(42)

@@ -56,7 +56,7 @@ pub fn not_json(argument: &str) -> EthoraError {
     )
 }
 
-const fn id(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
+pub(crate) const fn id(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::Id,
@@ -65,7 +65,11 @@ const fn id(name: &'static str, ts_type: &'static str, optional: bool) -> Parame
     }
 }
 
-const fn id_or_ids(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
+pub(crate) const fn id_or_ids(
+    name: &'static str,
+    ts_type: &'static str,
+    optional: bool,
+) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::IdOrIds,
@@ -74,7 +78,7 @@ const fn id_or_ids(name: &'static str, ts_type: &'static str, optional: bool) ->
     }
 }
 
-const fn ids(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
+pub(crate) const fn ids(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::Ids,
@@ -83,7 +87,7 @@ const fn ids(name: &'static str, ts_type: &'static str, optional: bool) -> Param
     }
 }
 
-const fn json(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
+pub(crate) const fn json(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
     Parameter {
         name,
         kind: ParameterKind::Json,

@@ -125,6 +125,15 @@ fn request_id_header(request_id: &str) -> HeaderValue {
     HeaderValue::from_str(request_id).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
 }
 
+/// What a request does when the server answers 429.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RateLimits {
+    /// Waits and tries again as the retry policy allows.
+    Retry,
+    /// Fails at once; the caller decides.
+    Report,
+}
+
 /// One attempt that did not produce a result, with how far it got.
 struct FailedAttempt {
     error: EthoraError,
@@ -255,6 +264,29 @@ impl EthoraClient {
     /// of calls no response allocates, and none is freed on another thread than the one that
     /// allocated it.
     pub async fn execute_into(&self, request: ApiRequest, buffer: Vec<u8>) -> Result<JsonText> {
+        self.send(request, buffer, RateLimits::Retry).await
+    }
+
+    /// [`execute`](Self::execute), except that a 429 is returned at once instead of waited
+    /// out: for callers that slow down more than the one request (the bulk import pauses
+    /// every request it has in flight).
+    pub async fn execute_reporting_rate_limits(&self, request: ApiRequest) -> Result<JsonText> {
+        self.send(request, Vec::new(), RateLimits::Report).await
+    }
+
+    /// Waits `duration` on the client's timer (at once where there is none).
+    pub async fn sleep(&self, duration: Duration) {
+        if let Some(sleep) = &self.sleeper {
+            sleep(duration).await;
+        }
+    }
+
+    async fn send(
+        &self,
+        request: ApiRequest,
+        buffer: Vec<u8>,
+        rate_limits: RateLimits,
+    ) -> Result<JsonText> {
         let mut buffer = buffer;
         let method = request.method.as_str();
         let url = self.url_for(&request);
@@ -283,13 +315,18 @@ impl EthoraClient {
                 }
                 Err(failure) => failure,
             };
-            let delay = self.config.retry.next_delay(
-                request.method,
-                failure.delivery,
-                attempt,
-                failure.retry_after,
-                jitter(),
-            );
+            let rate_limited = failure.delivery == Delivery::Answered(429);
+            let delay = if rate_limited && rate_limits == RateLimits::Report {
+                None
+            } else {
+                self.config.retry.next_delay(
+                    request.method,
+                    failure.delivery,
+                    attempt,
+                    failure.retry_after,
+                    jitter(),
+                )
+            };
             let mut error = failure.error;
             error.attempts = attempt;
             match delay {

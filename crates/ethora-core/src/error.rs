@@ -22,6 +22,8 @@ pub enum ErrorCode {
     Tls,
     /// The response could not be read.
     Decode,
+    /// The caller's `AbortSignal` stopped the operation.
+    Aborted,
 }
 
 impl ErrorCode {
@@ -34,6 +36,7 @@ impl ErrorCode {
             ErrorCode::Network => "ETHORA_NETWORK",
             ErrorCode::Tls => "ETHORA_TLS",
             ErrorCode::Decode => "ETHORA_DECODE",
+            ErrorCode::Aborted => "ETHORA_ABORTED",
         }
     }
 }
@@ -209,6 +212,11 @@ impl std::ops::DerefMut for EthoraError {
 }
 
 impl EthoraError {
+    /// An error of `code` with `message` and no further details.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::bare(code, message.into())
+    }
+
     fn bare(code: ErrorCode, message: String) -> Self {
         EthoraError(Box::new(ErrorDetails {
             code,

@@ -87,3 +87,23 @@ macro_rules! network_methods {
         }
     };
 }
+
+#[doc = " Calls `$binding!` with the list of listing iterators: each walks one listing method page by"]
+#[doc = " page (`pages` names it) and yields its items one at a time (`->` gives what the method returns)."]
+#[macro_export]
+macro_rules! listing_methods {
+    ($binding:ident) => {
+        $binding! {
+            #[doc = " Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it."]
+            iterator IterateUsers iterate_users iterateUsers(; params "params" json: "IterateUsersParams") -> "AsyncIterableIterator<ListedUser>" pages GetUsers;
+            #[doc = " Every app `listApps` lists, one at a time: GET /v2/apps a page of `pageSize` (default 100, at most 200) at a time."]
+            iterator IterateApps iterate_apps iterateApps(; params "params" json: "IterateAppsParams") -> "AsyncIterableIterator<ListedApp>" pages ListApps;
+            #[doc = " Every chat of an app, one at a time: GET /v2/apps/{appId}/chats a page of `pageSize` (default 100, at most 500) at a time."]
+            iterator IterateChatsInApp iterate_chats_in_app iterateChatsInApp(app_id "appId" id: "UUID"; params "params" json: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages ListChatsInApp;
+            #[doc = " Every chat of a user in the configured app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page."]
+            iterator IterateUserChats iterate_user_chats iterateUserChats(user_id "userId" id: "UUID"; params "params" json: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChats;
+            #[doc = " Every chat of a user in an app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page."]
+            iterator IterateUserChatsInApp iterate_user_chats_in_app iterateUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" json: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChatsInApp;
+        }
+    };
+}

@@ -51,6 +51,11 @@ impl JsonText {
         JsonText(value.to_string())
     }
 
+    /// Text the caller built as valid JSON.
+    pub(crate) fn from_trusted(text: String) -> Self {
+        JsonText(text)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

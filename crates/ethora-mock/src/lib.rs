@@ -4,7 +4,7 @@
 //! Besides the API it serves a few unauthenticated helper routes under `/__mock/` for tests:
 //! `GET /__mock/state` (everything stored), `POST /__mock/reset`,
 //! `GET`/`DELETE /__mock/requests` (the last requests as received: method, raw path, query,
-//! body), `GET /__mock/stats` (connections accepted and open, requests served), and
+//! body, `atMs` after the mock started), `GET /__mock/stats` (connections accepted and open, requests served), and
 //! `POST`/`DELETE /__mock/faults` (see [`faults`]).
 
 pub mod faults;
@@ -66,6 +66,8 @@ pub struct MockState {
     requests: Mutex<VecDeque<Value>>,
     faults: Mutex<Faults>,
     stats: Arc<Stats>,
+    /// When the mock started: request log entries say how long after it they came.
+    started: std::time::Instant,
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -83,6 +85,7 @@ impl MockState {
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_SIZE)),
             faults: Mutex::new(Faults::default()),
             stats: Arc::new(Stats::default()),
+            started: std::time::Instant::now(),
         })
     }
 }
@@ -288,6 +291,7 @@ async fn handle(State(state): State<Arc<MockState>>, request: Request<Body>) -> 
         }
         log.push_back(json!({
             "method": parts.method.as_str(), "path": raw_path, "query": query, "body": body,
+            "atMs": state.started.elapsed().as_secs_f64() * 1000.0,
         }));
     }
     let segments: Vec<String> = raw_path

@@ -483,6 +483,203 @@ pub struct VerifyTokenOptions {
     pub clock_tolerance: Option<f64>,
 }
 
+/// Filters and paging of `iterateUsers` (not in the reference): `getUsers`' filters, a start
+/// `offset` and the page size. There is no `limit`: `break` ends the loop.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct IterateUsersParams {
+    /// `{appId}_{chatId}` for group chats, `xmppA-xmppB` for 1:1 chats.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub chat_name: Option<String>,
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub xmpp_username: Option<String>,
+    /// A uuid or Mongo `_id`.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub user_id: Option<String>,
+    /// Users per request, 1 to 500 (default 100).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub page_size: Option<f64>,
+    /// Where to start (default 0).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub offset: Option<f64>,
+}
+
+/// Order and paging of `iterateApps` (not in the reference).
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct IterateAppsParams {
+    #[cfg_attr(feature = "napi", napi(ts_type = "'asc' | 'desc'"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "'asc' | 'desc'"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub order: Option<String>,
+    #[cfg_attr(feature = "napi", napi(ts_type = "'displayName' | 'createdAt'"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "'displayName' | 'createdAt'"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub order_by: Option<String>,
+    /// Apps per request, 1 to 200 (default 100).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub page_size: Option<f64>,
+    /// Where to start (default 0).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub offset: Option<f64>,
+}
+
+/// Paging of `iterateChatsInApp`, `iterateUserChats` and `iterateUserChatsInApp` (not in
+/// the reference).
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct IterateChatsParams {
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub include_members: Option<bool>,
+    /// Chats per request, 1 to 500 (default 100).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub page_size: Option<f64>,
+    /// Where to start (default 0).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub offset: Option<f64>,
+}
+
+/// Options of `importUsers` (not in the reference).
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct ImportUsersOptions {
+    /// The app to import into (default: the configured app).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub app_id: Option<String>,
+    /// Batches in flight at once, 1 to 16 (default 4).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub concurrency: Option<f64>,
+    /// Users per batch, 1 to 100 (default 100).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub batch_size: Option<f64>,
+    /// Sent with every batch when given.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub bypass_email_confirmation: Option<bool>,
+    /// First wait between two reads of a batch's job in ms (default 200; doubled up to 5 s).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub poll_interval_ms: Option<f64>,
+    /// Longest a batch's job may take in ms (default 600000); then the import fails with
+    /// `ETHORA_TIMEOUT`.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub job_timeout_ms: Option<f64>,
+    /// Called after each batch has finished.
+    #[cfg_attr(feature = "napi", napi(ts_type = "(progress: ImportProgress) => void"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "(progress: ImportProgress) => void"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub on_progress: Option<Value>,
+    /// Stops the import: no further batch is sent and the promise rejects with `ETHORA_ABORTED`.
+    #[cfg_attr(feature = "napi", napi(ts_type = "AbortSignal"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "AbortSignal"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub signal: Option<Value>,
+}
+
+/// One user `importUsers` did not import.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct ImportFailure {
+    /// Position in the input (0-based).
+    pub index: f64,
+    /// The user's uuid, when it had one.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub uuid: Option<String>,
+    /// Why: the check that failed, the server's refusal or the job's result.
+    pub reason: String,
+}
+
+/// What `importUsers` resolves with.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct ImportReport {
+    pub created: f64,
+    /// Users that were there already (same uuid or email).
+    pub existed: f64,
+    /// In input order.
+    pub failed: Vec<ImportFailure>,
+    /// Batches sent.
+    pub batches: f64,
+}
+
+/// One finished batch, in an `ImportProgress`.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct ImportBatchProgress {
+    /// Batches are numbered from 0 in the order they were sent.
+    pub number: f64,
+    /// Input positions of the batch's users.
+    pub indexes: Vec<f64>,
+    pub created: f64,
+    pub existed: f64,
+    pub failed: Vec<ImportFailure>,
+}
+
+/// What `onProgress` gets after each batch of `importUsers`.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct ImportProgress {
+    pub batches_done: f64,
+    /// Users read from the input so far.
+    pub users_read: f64,
+    pub created: f64,
+    pub existed: f64,
+    /// Users failed so far (checks included).
+    pub failed: f64,
+    pub batch: ImportBatchProgress,
+}
+
+/// Options of `waitForUsersBatchJob` and `waitForBroadcastJob` (not in the reference).
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct WaitForJobOptions {
+    /// First wait between two reads in ms (default 200; doubled up to 5 s). The first read is at once.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub poll_interval_ms: Option<f64>,
+    /// Longest wait in ms (default 600000); then `ETHORA_TIMEOUT`.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub timeout_ms: Option<f64>,
+    /// Stops waiting (`ETHORA_ABORTED`).
+    #[cfg_attr(feature = "napi", napi(ts_type = "AbortSignal"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "AbortSignal"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub signal: Option<Value>,
+}
+
 /// Options of `createChatName` (as the reference declares them).
 #[cfg_attr(feature = "napi", napi(object))]
 #[cfg_attr(

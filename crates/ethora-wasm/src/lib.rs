@@ -4,7 +4,7 @@
 //! Like the Node face it only converts values: JavaScript arguments cross as JSON text
 //! (`JSON.stringify`, the same serialisation axios applies to request bodies), the core's
 //! tables build and send the request, and results come back through `JSON.parse`. Errors
-//! are the shared `EthoraError` class (`js/ethora-error.js`) with the core's fields.
+//! are the shared `EthoraError` class (`js/shared.js`) with the core's fields.
 //!
 //! Only the wasm32 build has content; `npm test` lints it with
 //! `cargo clippy --target wasm32-unknown-unknown`.
@@ -30,7 +30,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 const TYPE_HEADER: &str = include_str!("../../../src/typedef-header.d.ts");
 
 // Declarations of what the entry modules add beside the generated glue (see `edge/`): the
-// error class from `js/ethora-error.js` and the JID domain constant, declared as napi
+// error class from `js/shared.js` and the JID domain constant, declared as napi
 // declares them for Node.
 #[wasm_bindgen(typescript_custom_section)]
 const ENTRY_EXPORTS: &str = r#"
@@ -40,11 +40,16 @@ export declare class EthoraError {}
 export declare const ETHORA_JID_DOMAIN: string
 "#;
 
-#[wasm_bindgen(raw_module = "./ethora-error.js")]
+#[wasm_bindgen(raw_module = "./shared.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createEthoraError)]
     fn create_ethora_error(message: &str, fields_json: &str) -> JsValue;
+    /// A pull function over an (async) iterable of users, or `null`.
+    #[wasm_bindgen(js_name = userPuller)]
+    fn user_puller(users: &JsValue) -> JsValue;
 }
+
+mod iterate;
 
 #[wasm_bindgen]
 extern "C" {
