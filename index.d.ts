@@ -530,6 +530,11 @@ export interface ImportUsersOptions {
    * `ETHORA_TIMEOUT`.
    */
   jobTimeoutMs?: number
+  /**
+   * Check and batch the users but send nothing: the report counts the batches that would
+   * be sent and the users that fail the checks (default false).
+   */
+  dryRun?: boolean
   /** Called after each batch has finished. */
   onProgress?: (progress: ImportProgress) => void
   /** Stops the import: no further batch is sent and the promise rejects with `ETHORA_ABORTED`. */

@@ -29,5 +29,8 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   // The edge build in workerd against a plain fetch, with its target in the ratios.
   assert.match(report, /^\| ours, edge build \| [\d.]+ \|$/m)
   assert.match(report, /^\| fetch\(\) with the same request, `response\.json\(\)` \| [\d.]+ \|$/m)
+  // The bulk import against the reference's README loop.
+  assert.match(report, /^## Bulk import: 300 users into an empty app$/m)
+  assert.match(report, /^\| Importing 300 users: importUsers vs the reference's README loop \(time\) \| [\d.]+× \| \(faster is better\) \| (yes|\*\*no\*\*) \|$/m)
   assert.match(report, /^\| Edge build in workerd: time per getUsers call vs a plain fetch of the same request \| [\d.]+× \| ≤ 1\.1× \| (yes|\*\*no\*\*) \|$/m)
 })

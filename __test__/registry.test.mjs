@@ -122,6 +122,7 @@ test('the tarball holds only what users need', () => {
   const files = JSON.parse(listing)[0].files.map((f) => f.path).sort()
   assert.deepEqual(files, [
     'README.md',
+    'bin/ethora.cjs',
     'edge/api.js',
     'edge/deno.js',
     'edge/edge-light.js',
@@ -172,6 +173,11 @@ test('npm install from the registry picks this machine\'s platform package throu
 
   await t.test('tsc --strict type-checks a consumer', () => {
     typeCheck(dir)
+  })
+
+  await t.test('`npx ethora` runs the command line the package installs', () => {
+    const help = run('npx', ['--no-install', 'ethora', '--help'], { cwd: dir, env: { ...process.env, ETHORA_SDK_BUILD: '' } })
+    assert.match(help, /^Usage: ethora <command> \[options\]/)
   })
 
   await t.test('a broken addon falls back too, and the warning says what was wrong with it', () => {

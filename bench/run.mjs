@@ -24,8 +24,8 @@ process.env.NODE_ENV = 'production'
 for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
 
 const SCALE = smoke
-  ? { benchMs: 20, requests: 60, sequential: 20, memoryRequests: 200, bulkUsers: 300, coldRuns: 1, floorRounds: 2, floorRequests: 40, criterion: ['--warm-up-time', '0.1', '--measurement-time', '0.2'] }
-  : { benchMs: 2_000, requests: 6_000, sequential: 2_000, memoryRequests: 10_000, bulkUsers: 10_000, coldRuns: 7, floorRounds: 6, floorRequests: 1_500, criterion: ['--warm-up-time', '2', '--measurement-time', '5'] }
+  ? { benchMs: 20, requests: 60, sequential: 20, memoryRequests: 200, bulkUsers: 300, importUsers: 300, coldRuns: 1, floorRounds: 2, floorRequests: 40, criterion: ['--warm-up-time', '0.1', '--measurement-time', '0.2'] }
+  : { benchMs: 2_000, requests: 6_000, sequential: 2_000, memoryRequests: 10_000, bulkUsers: 10_000, importUsers: 100_000, coldRuns: 7, floorRounds: 6, floorRequests: 1_500, criterion: ['--warm-up-time', '2', '--measurement-time', '5'] }
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -55,7 +55,7 @@ process.env.ETHORA_CHAT_APP_SECRET = mock.appSecret
 const oursClient = new ours.EthoraSDKService(mock.config)
 const referenceClient = new reference.EthoraSDKService()
 const fallbackClient = new fallback.EthoraSDKService(mock.config)
-const results = { minting: {}, throughput: {}, latency: {}, memory: {}, bulk: {}, coldStart: {}, floor: {}, roundTrip: {}, workerd: {} }
+const results = { minting: {}, throughput: {}, latency: {}, memory: {}, bulk: {}, import: {}, coldStart: {}, floor: {}, roundTrip: {}, workerd: {} }
 
 // ----- token minting --------------------------------------------------------------------
 async function tokenMinting() {
@@ -371,6 +371,41 @@ async function bulk() {
   results.bulk['@ethora/sdk-backend'] = Number(process.hrtime.bigint() - started) / 1e6
 }
 
+// ----- bulk import ------------------------------------------------------------------------------
+// The same users into two fresh child apps of the mock: importUsers (default concurrency 4,
+// job reads at once, then after 20 ms, doubling) against the official SDK used as its README
+// advises: 100-user createUsersInApp batches one after another, each job read until it has
+// completed, 20 ms apart.
+const IMPORT_POLL_MS = 20
+async function bulkImport() {
+  const users = (prefix) =>
+    Array.from({ length: SCALE.importUsers }, (_, i) => ({ uuid: `${prefix}-${i}`, email: `${prefix}-${i}@example.com`, firstName: 'Imported', lastName: 'User' }))
+  const oursApp = (await oursClient.createApp({ displayName: 'Import (ours)' })).app._id
+  const referenceApp = (await oursClient.createApp({ displayName: 'Import (reference)' })).app._id
+
+  const oursUsers = users('ours')
+  let started = process.hrtime.bigint()
+  const report = await oursClient.importUsers(oursUsers, { appId: oursApp, pollIntervalMs: IMPORT_POLL_MS })
+  results.import.ours = Number(process.hrtime.bigint() - started) / 1e6
+  if (report.created !== SCALE.importUsers) throw new Error(`importUsers created ${report.created} users`)
+
+  const referenceUsers = users('reference')
+  started = process.hrtime.bigint()
+  for (let i = 0; i < referenceUsers.length; i += 100) {
+    const { jobId } = await referenceClient.createUsersInApp(referenceApp, { usersList: referenceUsers.slice(i, i + 100) })
+    for (;;) {
+      const job = await referenceClient.getUsersBatchJob(referenceApp, jobId)
+      if (job.state === 'completed' || job.state === 'failed') break
+      await new Promise((resolve) => setTimeout(resolve, IMPORT_POLL_MS))
+    }
+  }
+  results.import['@ethora/sdk-backend'] = Number(process.hrtime.bigint() - started) / 1e6
+  const held = (await mock.state()).apps
+  if (held[referenceApp].users.length !== SCALE.importUsers || held[oursApp].users.length !== SCALE.importUsers) {
+    throw new Error('an import did not create every user')
+  }
+}
+
 // ----- memory and cold start (fresh processes) -------------------------------------------------
 function child(script, args) {
   const run = spawnSync(process.execPath, [path.join(root, 'bench', script), ...args], {
@@ -401,6 +436,7 @@ try {
   await roundTrip()
   await workerdOverhead()
   await bulk()
+  await bulkImport()
   memoryAndColdStart()
 } finally {
   await mock.close()
@@ -420,6 +456,7 @@ const ratios = [
   ['Cold start (require + first call) vs reference', results.coldStart.ours.totalMs / results.coldStart.reference.totalMs, '≤ 1×', (r) => r <= 1],
   ['Cold start of the edge build (import incl. wasm instantiate + first call) vs reference', results.coldStart.edge.totalMs / results.coldStart.reference.totalMs, '≤ 1× (no target; for information)', (r) => r <= 1],
   ['Bulk update of users vs reference loop', results.bulk.ours / results.bulk['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
+  [`Importing ${fmt(SCALE.importUsers)} users: importUsers vs the reference's README loop (time)`, results.import.ours / results.import['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
   ['Edge build in workerd: time per getUsers call vs a plain fetch of the same request', results.workerd.oursMsPerCall / results.workerd.fetchMsPerCall, '≤ 1.1×', (r) => r <= 1.1],
   ['WebAssembly fallback: sequential latency (p50) vs the native addon', lat[FALLBACK].p50 / lat.ours.p50, '(no target; the cost of the fallback per call)', null],
   ['WebAssembly fallback: token minting vs the native addon', m[FALLBACK].opsPerSec / m.ours.opsPerSec, '(no target; the cost of the fallback per call)', null],
@@ -541,6 +578,15 @@ w('|---|---|---|')
 w(`| ours | all chunks at once (the client bounds the connections) | ${fmt(results.bulk.ours)} |`)
 w(`| @ethora/sdk-backend | one chunk after another, as its README advises | ${fmt(results.bulk['@ethora/sdk-backend'])} |`)
 w()
+w(`## Bulk import: ${fmt(SCALE.importUsers)} users into an empty app`)
+w()
+w('| SDK | how | seconds | users/s |')
+w('|---|---|---|---|')
+w(`| ours | \`importUsers(users)\`: 100-user batches, 4 in flight, each job read at once, then after ${IMPORT_POLL_MS} ms, doubling | ${fmt(results.import.ours / 1000, 1)} | ${fmt(SCALE.importUsers / (results.import.ours / 1000))} |`)
+w(`| @ethora/sdk-backend | \`createUsersInApp\` per 100 users, one after another, \`getUsersBatchJob\` every ${IMPORT_POLL_MS} ms until completed | ${fmt(results.import['@ethora/sdk-backend'] / 1000, 1)} | ${fmt(SCALE.importUsers / (results.import['@ethora/sdk-backend'] / 1000))} |`)
+w()
+w('The mock completes a job on its third read, whatever the time: on a real server the job\'s own work adds to both.')
+w()
 w(`## Cold start (fresh process: \`require\`, construct, first call; median of ${SCALE.coldRuns})`)
 w()
 w('| SDK | require ms | first call ms | total ms |')
@@ -572,14 +618,15 @@ const numbers = [
   ...Object.values(lat).flatMap((r) => [r.p50, r.p90]),
   ...Object.values(results.memory).flatMap((r) => [r.rssLoadedMb, r.rssAfterMb]),
   ...Object.values(results.bulk),
+  ...Object.values(results.import),
   ...Object.values(results.coldStart).flatMap((r) => [r.requireMs, r.firstCallMs, r.totalMs]),
   ...Object.values(results.floor).flatMap((row) => [1, 16, 64].flatMap((c) => Object.values(row[c]).flatMap((r) => [r.rps, r.cpuUs, r.p50, r.p99]))),
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
   results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall,
 ]
 // 42 figures before, 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici, the
-// round trip's 3 and workerd's 2.
-if (numbers.length !== 42 + 108 + 5 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// round trip's 3, workerd's 2 and the bulk import's 2.
+if (numbers.length !== 42 + 108 + 5 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

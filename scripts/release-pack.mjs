@@ -66,6 +66,8 @@ ensureWasmToolchain()
 const zigDir = ensureCrossToolchain()
 // The main package carries the WebAssembly build (edge runtimes and the Node fallback).
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+// ... and the `ethora` command line.
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
 const releaseDir = path.join(out, 'release')
 rmSync(releaseDir, { recursive: true, force: true })
 mkdirSync(releaseDir, { recursive: true })

@@ -98,6 +98,9 @@ pub struct ImportOptions {
     pub batch_size: usize,
     pub bypass_email_confirmation: Option<bool>,
     pub job_wait: JobWait,
+    /// Check and batch the users, send nothing (each batch is reported as if finished,
+    /// with nothing created).
+    pub dry_run: bool,
 }
 
 impl ImportOptions {
@@ -115,12 +118,13 @@ impl ImportOptions {
                     | "bypassEmailConfirmation"
                     | "pollIntervalMs"
                     | "jobTimeoutMs"
+                    | "dryRun"
                     | "onProgress"
                     | "signal"
             ) {
                 return Err(EthoraError::validation(
                     format!("{argument}.{key}"),
-                    "is not an option of importUsers (appId, concurrency, batchSize, bypassEmailConfirmation, pollIntervalMs, jobTimeoutMs, onProgress, signal)",
+                    "is not an option of importUsers (appId, concurrency, batchSize, bypassEmailConfirmation, pollIntervalMs, jobTimeoutMs, dryRun, onProgress, signal)",
                 ));
             }
         }
@@ -143,16 +147,16 @@ impl ImportOptions {
                     }),
             }
         };
-        let bypass_email_confirmation = match options.get("bypassEmailConfirmation") {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(flag)) => Some(*flag),
-            Some(_) => {
-                return Err(EthoraError::validation(
-                    "options.bypassEmailConfirmation",
-                    "must be a boolean",
-                ))
-            }
+        let flag = |key: &str| match options.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(_) => Err(EthoraError::validation(
+                format!("{argument}.{key}"),
+                "must be a boolean",
+            )),
         };
+        let bypass_email_confirmation = flag("bypassEmailConfirmation")?;
+        let dry_run = flag("dryRun")?.unwrap_or(false);
         let defaults = JobWait::default();
         Ok(ImportOptions {
             app_id,
@@ -165,6 +169,7 @@ impl ImportOptions {
                 timeout: jobs::milliseconds(options, argument, "jobTimeoutMs", 1..=86_400_000)?
                     .unwrap_or(defaults.timeout),
             },
+            dry_run,
         })
     }
 }
@@ -404,7 +409,8 @@ fn count_results(batch: &Batch, job: &Value) -> BatchOutcome {
 }
 
 /// Imports every user of `source` as the module documentation says; `progress` gets a
-/// report after each batch.
+/// report after each batch. With `dry_run` nothing is sent: the users are checked and
+/// batched, and each batch is reported at once with nothing created.
 pub async fn import_users(
     client: &EthoraClient,
     mut source: UserSource,
@@ -451,7 +457,14 @@ pub async fn import_users(
             }
             if !batch.users.is_empty() {
                 report.batches += 1;
-                running.push(run_batch(client, &throttle, &options, batch));
+                let options = &options;
+                let throttle = &throttle;
+                running.push(async move {
+                    if options.dry_run {
+                        return Ok(batch.outcome());
+                    }
+                    run_batch(client, throttle, options, batch).await
+                });
             }
         }
         if running.is_empty() {

@@ -578,6 +578,10 @@ pub struct ImportUsersOptions {
     /// `ETHORA_TIMEOUT`.
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub job_timeout_ms: Option<f64>,
+    /// Check and batch the users but send nothing: the report counts the batches that would
+    /// be sent and the users that fail the checks (default false).
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub dry_run: Option<bool>,
     /// Called after each batch has finished.
     #[cfg_attr(feature = "napi", napi(ts_type = "(progress: ImportProgress) => void"))]
     #[cfg_attr(feature = "wasm", tsify(type = "(progress: ImportProgress) => void"))]
