@@ -262,6 +262,20 @@ fn abort_on(signal: Object) -> CoreResult<Arc<Abort>> {
     Ok(abort)
 }
 
+/// An array of users as JSON, through the engine's `JSON.stringify` and one parse: for a
+/// large import far cheaper than reading each value through N-API.
+fn json_list(env: &Env, users: Unknown) -> CoreResult<Vec<Value>> {
+    let unreadable = || calls::not_json("users");
+    let stringify = env
+        .get_global()
+        .and_then(|global| global.get_named_property::<Object>("JSON"))
+        .and_then(|json| json.get_named_property::<Function<Unknown, Unknown>>("stringify"))
+        .map_err(|_| unreadable())?;
+    let text = stringify.call(users).map_err(|_| unreadable())?;
+    let text = String::from_unknown(text).map_err(|_| unreadable())?;
+    serde_json::from_str(&text).map_err(|_| unreadable())
+}
+
 /// Users pulled from a JavaScript (async) iterable through the shared script's adapter, on
 /// the JavaScript thread, a chunk at a time.
 fn pull_from(shared: &Object, users: Unknown) -> CoreResult<PullUsers> {
@@ -318,9 +332,7 @@ impl EthoraSDKService {
             let (json, on_progress, signal) = split_options(options, true)?;
             let options = ImportOptions::read(json.as_ref(), self.client.app_id())?;
             let source = if users.is_array().unwrap_or(false) {
-                let list =
-                    Vec::<Value>::from_unknown(users).map_err(|_| calls::not_json("users"))?;
-                UserSource::list(list)
+                UserSource::list(json_list(env, users)?)
             } else {
                 let shared = crate::errors::shared_script_exports(env)
                     .map_err(|_| CoreError::validation("users", "could not be read"))?;

@@ -334,13 +334,13 @@ async fn run_batch(
     client: &EthoraClient,
     throttle: &Throttle,
     options: &ImportOptions,
-    batch: Batch,
+    mut batch: Batch,
 ) -> Result<BatchOutcome> {
     let mut body = Map::new();
     if let Some(bypass) = options.bypass_email_confirmation {
         body.insert("bypassEmailConfirmation".into(), Value::Bool(bypass));
     }
-    let users = Value::Array(batch.users.clone());
+    let users = Value::Array(std::mem::take(&mut batch.users));
     body.insert("usersList".into(), users);
     let request = operations::create_users_in_app(&options.app_id, &Value::Object(body))?;
     let accepted = match throttle.execute(client, &request).await {
