@@ -6,8 +6,10 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
 
 import { sdk as nativeSdk } from './helpers/sdk.mjs'
+import { runNode } from './helpers/child.mjs'
 
 const require = createRequire(import.meta.url)
 const { startMockServer } = require('../mock.js')
@@ -304,3 +306,22 @@ for (const [face, sdk] of FACES) {
     await assert.rejects(chat.waitForUsersBatchJob(mock.appId, started.jobId, { every: 5 }), (e) => e.code === 'ETHORA_VALIDATION' && e.argument === 'options.every')
   })
 }
+
+test('what onProgress throws is an uncaught exception on both builds, and the import goes on', async () => {
+  await mock.reset()
+  const script = `
+    const face = process.argv[1] === 'wasm' ? await import('@ethora-rs/sdk-backend/edge') : await import('@ethora-rs/sdk-backend')
+    const thrown = []
+    process.on('uncaughtException', (error) => thrown.push(error.message))
+    const chat = new face.EthoraSDKService(JSON.parse(process.argv[2]))
+    const users = Array.from({ length: 150 }, (_, i) => ({ uuid: process.argv[1] + '-cb-' + i, email: process.argv[1] + '-cb-' + i + '@example.com', firstName: 'A', lastName: 'Bc' }))
+    const report = await chat.importUsers(users, { pollIntervalMs: 1, onProgress: (p) => { throw new Error('callback ' + p.batchesDone) } })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    console.log(JSON.stringify({ created: report.created, thrown: thrown.sort() }))
+  `
+  for (const face of ['native', 'wasm']) {
+    const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script, face, JSON.stringify(mock.config)], { cwd: fileURLToPath(new URL('..', import.meta.url)), env: { ...process.env, ETHORA_SDK_BUILD: '' } })
+    assert.equal(code, 0, stderr)
+    assert.deepEqual(JSON.parse(stdout), { created: 150, thrown: ['callback 1', 'callback 2'] }, face)
+  }
+})

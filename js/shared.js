@@ -5,6 +5,8 @@
 //  - installAsyncIterator: makes the listing iterators' class work with `for await`.
 //  - userPuller: reads an iterable or async iterable of users a chunk at a time for
 //    importUsers (the import itself runs in the Rust core).
+//  - reportCallbackError: what an onProgress callback threw becomes an uncaught exception,
+//    as an event listener's does (the Node addon's threadsafe calls do the same).
 export class EthoraError extends Error {
   constructor(message, details) {
     super(message)
@@ -46,4 +48,11 @@ export function userPuller(users) {
     }
     return chunk
   }
+}
+
+/** Rethrows `error` outside the caller, as an uncaught exception. */
+export function reportCallbackError(error) {
+  queueMicrotask(() => {
+    throw error
+  })
 }

@@ -11,7 +11,6 @@ use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::response::JsonText;
 use ethora_core::{EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
-use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -349,8 +348,15 @@ impl EthoraSDKService {
                 .transpose()
                 .map_err(|_| CoreError::validation("options.onProgress", "must be a function"))?
                 .map(|callback| -> import::ProgressSink {
+                    let callback = Arc::new(callback);
                     Box::new(move |report| {
-                        callback.call(report, ThreadsafeFunctionCallMode::NonBlocking);
+                        let callback = Arc::clone(&callback);
+                        Box::pin(async move {
+                            // What the callback throws becomes an uncaught exception (as an
+                            // event listener's) and the import goes on; the wait only orders
+                            // the reports.
+                            let _ = callback.call_async(report).await;
+                        })
                     })
                 });
             let abort = signal.map(abort_on).transpose()?;

@@ -41,11 +41,18 @@ pub type PullUsers = Box<dyn FnMut(usize) -> PullFuture + Send>;
 #[cfg(target_arch = "wasm32")]
 pub type PullUsers = Box<dyn FnMut(usize) -> PullFuture>;
 
-/// Receives each progress report (JSON, as `onProgress` gets it).
+/// Done when a progress report has been delivered (the callback has run).
 #[cfg(not(target_arch = "wasm32"))]
-pub type ProgressSink = Box<dyn FnMut(Value) + Send>;
+pub type ProgressFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 #[cfg(target_arch = "wasm32")]
-pub type ProgressSink = Box<dyn FnMut(Value)>;
+pub type ProgressFuture = Pin<Box<dyn Future<Output = ()>>>;
+
+/// Receives each progress report (JSON, as `onProgress` gets it). The import waits for each
+/// delivery, so every report reaches the callback before the import's own result does.
+#[cfg(not(target_arch = "wasm32"))]
+pub type ProgressSink = Box<dyn FnMut(Value) -> ProgressFuture + Send>;
+#[cfg(target_arch = "wasm32")]
+pub type ProgressSink = Box<dyn FnMut(Value) -> ProgressFuture>;
 
 /// Where the users come from.
 pub enum UserSource {
@@ -495,7 +502,8 @@ pub async fn import_users(
                     "existed": finished.existed,
                     "failed": finished.failed.iter().map(ImportFailure::to_json).collect::<Vec<_>>(),
                 },
-            }));
+            }))
+            .await;
         }
     }
     report.failed.sort_by_key(|failure| failure.index);

@@ -230,9 +230,13 @@ impl EthoraSdkService {
                 let callback = on_progress.dyn_into::<Function>().map_err(|_| {
                     CoreError::validation("options.onProgress", "must be a function")
                 })?;
-                Some(Box::new(move |report: Value| {
-                    // What the callback throws is its own business (as an event listener's).
-                    let _ = callback.call1(&JsValue::NULL, &to_js(&report));
+                Some(Box::new(move |report: Value| -> import::ProgressFuture {
+                    // What the callback throws is reported as uncaught (as an event
+                    // listener's) and the import goes on.
+                    if let Err(error) = callback.call1(&JsValue::NULL, &to_js(&report)) {
+                        crate::report_callback_error(&error);
+                    }
+                    Box::pin(std::future::ready(()))
                 }) as import::ProgressSink)
             };
             let abort = abort_on(option(&options, "signal"))?;

@@ -47,6 +47,9 @@ extern "C" {
     /// A pull function over an (async) iterable of users, or `null`.
     #[wasm_bindgen(js_name = userPuller)]
     fn user_puller(users: &JsValue) -> JsValue;
+    /// What a callback threw, as an uncaught exception.
+    #[wasm_bindgen(js_name = reportCallbackError)]
+    fn report_callback_error(error: &JsValue);
 }
 
 mod iterate;
