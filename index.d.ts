@@ -164,16 +164,6 @@ export declare class EthoraSDKService {
    * A user that already exists counts as `existed`, so running an import again is safe.
    */
   importUsers(users: Iterable<BatchUserData> | AsyncIterable<BatchUserData>, options?: ImportUsersOptions): Promise<ImportReport>
-  /**
-   * Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state`
-   * is `completed` or `failed`, and resolves with that job.
-   */
-  waitForUsersBatchJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
-  /**
-   * Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state`
-   * is `completed` or `failed`, and resolves with that job.
-   */
-  waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
   /** POST /v2/users/batch with one user; see `CreateUserData` for the defaults. */
   createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
   /** POST /v2/chats. */
@@ -252,6 +242,10 @@ export declare class EthoraSDKService {
   iterateUserChats(userId: UUID, params?: IterateChatsParams): AsyncIterableIterator<ListedChat>
   /** Every chat of a user in an app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page. */
   iterateUserChatsInApp(appId: UUID, userId: UUID, params?: IterateChatsParams): AsyncIterableIterator<ListedChat>
+  /** Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job. */
+  waitForUsersBatchJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
+  /** Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job. */
+  waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
 }
 
 /**

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use ethora_core::calls;
 use ethora_core::import::{self, ImportOptions, PullUsers, UserSource};
-use ethora_core::jobs::{self, Abort, Throttle};
+use ethora_core::jobs::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::response::JsonText;
 use ethora_core::{EthoraClient, EthoraError as CoreError};
@@ -138,34 +138,30 @@ impl EthoraSDKService {
         Ok(PromiseRaw::new(env.raw(), promise))
     }
 
-    /// `waitForUsersBatchJob` / `waitForBroadcastJob`.
+    /// A job wait: reads the job until it has finished (see `ethora_core::jobs`).
     pub(crate) fn wait_for_job<'env>(
         &self,
         env: &'env Env,
-        arguments: [Unknown; 2],
+        call: JobWaitCall,
+        arguments: Vec<Unknown>,
         options: Option<Unknown>,
-        request: fn(&str, &str) -> CoreResult<ethora_core::ApiRequest>,
     ) -> PendingResponse<'env> {
         let prepared = (|| {
-            let [app_id, job_id] = arguments;
-            let app_id = read_json(Some(app_id), || calls::not_json("appId"))?;
-            let job_id = read_json(Some(job_id), || calls::not_json("jobId"))?;
-            let app_id = ethora_core::args::id(app_id.as_ref(), "appId")?;
-            let job_id = ethora_core::args::id(job_id.as_ref(), "jobId")?;
-            let request = request(app_id, job_id)?;
+            let parameters = call.read_call().parameters();
+            let mut values = arguments
+                .into_iter()
+                .zip(parameters)
+                .map(|(value, parameter)| read_json(Some(value), || parameter.unreadable()))
+                .collect::<CoreResult<Vec<_>>>()?;
             let (json, _, signal) = split_options(options, false)?;
-            let wait = jobs::wait_options(json.as_ref())?;
+            values.push(json);
+            let (request, wait) = jobs::job_wait_request(call, self.client.app_id(), &values)?;
             let abort = signal.map(abort_on).transpose()?;
             Ok((request, wait, abort))
         })();
         self.run(env, prepared, |client, (request, wait, abort)| async move {
-            let throttle = Throttle::new();
-            let job = jobs::abortable(
-                abort.as_deref(),
-                "waiting for the job",
-                jobs::wait_for_job(&client, &throttle, &request, wait),
-            )
-            .await?;
+            let job =
+                jobs::wait_for_job_until_aborted(&client, &request, wait, abort.as_deref()).await?;
             Ok(JsonText::from_value(&job))
         })
     }

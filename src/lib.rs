@@ -20,6 +20,7 @@ use std::sync::Arc;
 use ethora_core::calls::{self, ApiCall};
 use ethora_core::config::ConfigInput;
 use ethora_core::functions;
+use ethora_core::jobs::JobWaitCall;
 use ethora_core::listing::ListingCall;
 use ethora_core::{args, ApiRequest, EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
@@ -247,34 +248,6 @@ impl EthoraSDKService {
     ) -> PendingResponse<'env> {
         self.import(env, users, options)
     }
-
-    /// Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state`
-    /// is `completed` or `failed`, and resolves with that job.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn wait_for_users_batch_job<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
-        #[napi(ts_arg_type = "WaitForJobOptions")] options: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        let request = ethora_core::operations::get_users_batch_job;
-        self.wait_for_job(env, [app_id, job_id], options, request)
-    }
-
-    /// Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state`
-    /// is `completed` or `failed`, and resolves with that job.
-    #[napi(ts_return_type = "Promise<ApiResponse>")]
-    pub fn wait_for_broadcast_job<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] app_id: Unknown,
-        #[napi(ts_arg_type = "UUID")] job_id: Unknown,
-        #[napi(ts_arg_type = "WaitForJobOptions")] options: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        let request = ethora_core::operations::get_app_broadcast_job;
-        self.wait_for_job(env, [app_id, job_id], options, request)
-    }
 }
 
 /// The network methods, from the core's one declaration (`ethora_core::network_methods!`):
@@ -345,6 +318,35 @@ macro_rules! node_listing_methods {
 }
 
 ethora_core::listing_methods!(node_listing_methods);
+
+/// The job waits, from the core's one declaration (`ethora_core::job_wait_methods!`).
+macro_rules! node_job_wait_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        wait $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            ; $options:ident $options_js:literal $options_kind:ident : $options_ts:literal
+        ) reads $read_call:ident;
+    )*) => {
+        #[napi]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name<'env>(
+                    &self,
+                    env: &'env Env,
+                    $(#[napi(ts_arg_type = $required_ts)] $required: Unknown,)*
+                    #[napi(ts_arg_type = $options_ts)] $options: Option<Unknown>,
+                ) -> PendingResponse<'env> {
+                    self.wait_for_job(env, JobWaitCall::$variant, vec![$($required,)*], $options)
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::job_wait_methods!(node_job_wait_methods);
 
 thread_local! {
     /// The instance `getEthoraSDKService()` returns, per JavaScript thread. Never dropped:

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use web_time::Instant;
 
+use crate::calls::ApiCall;
 use crate::error::{ErrorCode, EthoraError, Result};
 use crate::response::JsonText;
 use crate::{ApiRequest, EthoraClient};
@@ -231,6 +232,73 @@ pub fn wait_options(value: Option<&Value>) -> Result<JobWait> {
     JobWait::read(options, argument)
 }
 
+/// Builds [`JobWaitCall`] from the list in [`crate::job_wait_methods!`].
+macro_rules! job_wait_calls {
+    ($(
+        $(#[doc = $doc:tt])*
+        wait $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            ; $options:ident $options_js:literal $options_kind:ident : $options_ts:literal
+        ) reads $read_call:ident;
+    )*) => {
+        /// Every job wait of `EthoraSDKService`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum JobWaitCall {
+            $($variant,)*
+        }
+
+        impl JobWaitCall {
+            pub const ALL: &'static [JobWaitCall] = &[$(JobWaitCall::$variant,)*];
+
+            /// The method name in JavaScript.
+            pub fn js_name(self) -> &'static str {
+                match self {
+                    $(JobWaitCall::$variant => stringify!($js_name),)*
+                }
+            }
+
+            /// The method each read of the job is.
+            pub fn read_call(self) -> ApiCall {
+                match self {
+                    $(JobWaitCall::$variant => ApiCall::$read_call,)*
+                }
+            }
+        }
+    };
+}
+
+crate::job_wait_methods!(job_wait_calls);
+
+/// The request that reads the job and how to wait, from a job wait's arguments (JSON; the
+/// options without the binding's `signal`). Fails before anything is sent.
+pub fn job_wait_request(
+    call: JobWaitCall,
+    app_id: &str,
+    values: &[Option<Value>],
+) -> Result<(ApiRequest, JobWait)> {
+    let reads = call.read_call();
+    let count = reads.parameters().len();
+    let request = crate::calls::build_request(reads, app_id, &values[..count.min(values.len())])?;
+    let wait = wait_options(values.get(count).and_then(Option::as_ref))?;
+    Ok((request, wait))
+}
+
+/// Waits for the job as [`wait_for_job`] does, stopped by `abort`.
+pub async fn wait_for_job_until_aborted(
+    client: &EthoraClient,
+    request: &ApiRequest,
+    wait: JobWait,
+    abort: Option<&Abort>,
+) -> Result<Value> {
+    let throttle = Throttle::new();
+    abortable(
+        abort,
+        "waiting for the job",
+        wait_for_job(client, &throttle, request, wait),
+    )
+    .await
+}
+
 /// A job's state, from `state` (or `status`).
 fn job_state(job: &Value) -> Option<&str> {
     job.get("state")
@@ -304,6 +372,30 @@ mod tests {
             let error = wait_options(Some(&bad)).unwrap_err();
             assert_eq!(error.code, ErrorCode::Validation, "{bad}");
         }
+    }
+
+    #[test]
+    fn job_waits_read_with_their_read_method() {
+        let names: Vec<_> = JobWaitCall::ALL.iter().map(|c| c.js_name()).collect();
+        assert_eq!(names, ["waitForUsersBatchJob", "waitForBroadcastJob"]);
+        let (request, wait) = job_wait_request(
+            JobWaitCall::WaitForBroadcastJob,
+            "configured",
+            &[
+                Some(json!("app/1")),
+                Some(json!("job")),
+                Some(json!({"timeoutMs": 5})),
+            ],
+        )
+        .unwrap();
+        assert_eq!(request.path, "/v2/apps/app%2F1/chats/broadcast/job");
+        assert_eq!(wait.timeout, Duration::from_millis(5));
+        let missing = job_wait_request(
+            JobWaitCall::WaitForUsersBatchJob,
+            "a",
+            &[Some(json!("app"))],
+        );
+        assert_eq!(missing.unwrap_err().argument.as_deref(), Some("jobId"));
     }
 
     #[test]

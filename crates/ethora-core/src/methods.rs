@@ -107,3 +107,17 @@ macro_rules! listing_methods {
         }
     };
 }
+
+#[doc = " Calls `$binding!` with the list of job waits: each reads a job with its read method"]
+#[doc = " (`reads` names it) until the job has finished; the last parameter is the wait's options."]
+#[macro_export]
+macro_rules! job_wait_methods {
+    ($binding:ident) => {
+        $binding! {
+            #[doc = " Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]
+            wait WaitForUsersBatchJob wait_for_users_batch_job waitForUsersBatchJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" json: "WaitForJobOptions") reads GetUsersBatchJob;
+            #[doc = " Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]
+            wait WaitForBroadcastJob wait_for_broadcast_job waitForBroadcastJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" json: "WaitForJobOptions") reads GetAppBroadcastJob;
+        }
+    };
+}

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 
 use ethora_core::import::{self, ImportOptions, UserSource};
-use ethora_core::jobs::{self, Abort, Throttle};
+use ethora_core::jobs::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
-use ethora_core::{operations, ApiRequest, EthoraClient, EthoraError as CoreError};
+use ethora_core::{EthoraClient, EthoraError as CoreError};
 use js_sys::{Array, Function, Promise, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -89,34 +89,33 @@ impl EthoraSdkService {
         })
     }
 
-    /// `waitForUsersBatchJob` / `waitForBroadcastJob`.
+    /// A job wait: reads the job until it has finished (see `ethora_core::jobs`).
     fn wait_for_job(
         &self,
-        app_id: &JsValue,
-        job_id: &JsValue,
+        call: JobWaitCall,
+        arguments: &[&JsValue],
         options: &JsValue,
-        request: fn(&str, &str) -> Result<ApiRequest, CoreError>,
     ) -> Promise {
         let client = Arc::clone(&self.client);
         let prepared = (|| {
-            let app_id = crate::id_argument(app_id, "appId")?;
-            let job_id = crate::id_argument(job_id, "jobId")?;
-            let request = request(&app_id, &job_id)?;
+            let parameters = call.read_call().parameters();
+            let mut values = arguments
+                .iter()
+                .zip(parameters)
+                .map(|(value, parameter)| json_value(value, || parameter.unreadable()))
+                .collect::<Result<Vec<_>, _>>()?;
             let abort = abort_on(option(options, "signal"))?;
-            let wait = jobs::wait_options(json_argument(options, "options")?.as_ref())?;
+            // JSON.stringify turns the signal into `{}`: it was read above.
+            values.push(json_argument(options, "options")?);
+            let (request, wait) = jobs::job_wait_request(call, client.app_id(), &values)?;
             Ok((request, wait, abort))
         })();
         future_to_promise(async move {
             let (request, wait, abort) = prepared.map_err(|error| to_js_error(&error))?;
-            let throttle = Throttle::new();
-            jobs::abortable(
-                abort.as_deref(),
-                "waiting for the job",
-                jobs::wait_for_job(&client, &throttle, &request, wait),
-            )
-            .await
-            .map(|job| to_js(&job))
-            .map_err(|error| to_js_error(&error))
+            jobs::wait_for_job_until_aborted(&client, &request, wait, abort.as_deref())
+                .await
+                .map(|job| to_js(&job))
+                .map_err(|error| to_js_error(&error))
         })
     }
 }
@@ -256,43 +255,6 @@ impl EthoraSdkService {
                 .map_err(|error| to_js_error(&error))
         })
     }
-
-    /// Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state`
-    /// is `completed` or `failed`, and resolves with that job.
-    #[wasm_bindgen(js_name = waitForUsersBatchJob, unchecked_return_type = "Promise<ApiResponse>")]
-    pub fn wait_for_users_batch_job(
-        &self,
-        #[wasm_bindgen(js_name = "appId", unchecked_param_type = "UUID")] app_id: JsValue,
-        #[wasm_bindgen(js_name = "jobId", unchecked_param_type = "UUID")] job_id: JsValue,
-        #[wasm_bindgen(
-            js_name = "options",
-            unchecked_optional_param_type = "WaitForJobOptions"
-        )]
-        options: JsValue,
-    ) -> Promise {
-        self.wait_for_job(&app_id, &job_id, &options, operations::get_users_batch_job)
-    }
-
-    /// Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state`
-    /// is `completed` or `failed`, and resolves with that job.
-    #[wasm_bindgen(js_name = waitForBroadcastJob, unchecked_return_type = "Promise<ApiResponse>")]
-    pub fn wait_for_broadcast_job(
-        &self,
-        #[wasm_bindgen(js_name = "appId", unchecked_param_type = "UUID")] app_id: JsValue,
-        #[wasm_bindgen(js_name = "jobId", unchecked_param_type = "UUID")] job_id: JsValue,
-        #[wasm_bindgen(
-            js_name = "options",
-            unchecked_optional_param_type = "WaitForJobOptions"
-        )]
-        options: JsValue,
-    ) -> Promise {
-        self.wait_for_job(
-            &app_id,
-            &job_id,
-            &options,
-            operations::get_app_broadcast_job,
-        )
-    }
 }
 
 /// The listing iterators, from the core's one declaration (`ethora_core::listing_methods!`).
@@ -322,3 +284,31 @@ macro_rules! wasm_listing_methods {
 }
 
 ethora_core::listing_methods!(wasm_listing_methods);
+
+/// The job waits, from the core's one declaration (`ethora_core::job_wait_methods!`).
+macro_rules! wasm_job_wait_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        wait $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            ; $options:ident $options_js:literal $options_kind:ident : $options_ts:literal
+        ) reads $read_call:ident;
+    )*) => {
+        #[wasm_bindgen(js_class = EthoraSDKService)]
+        impl EthoraSdkService {
+            $(
+                $(#[doc = $doc])*
+                #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name(
+                    &self,
+                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: JsValue,)*
+                    #[wasm_bindgen(js_name = $options_js, unchecked_optional_param_type = $options_ts)] $options: JsValue,
+                ) -> Promise {
+                    self.wait_for_job(JobWaitCall::$variant, &[$(&$required,)*], &$options)
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::job_wait_methods!(wasm_job_wait_methods);
