@@ -27,8 +27,8 @@ pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
 #[cfg(target_arch = "wasm32")]
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()>>>;
 
-/// A timer: waits between retry attempts and, on wasm, bounds each attempt. Natively a
-/// tokio timer; an edge binding supplies the runtime's `setTimeout`.
+/// A timer: waits between retry attempts (and in the bulk import's pauses and job polls).
+/// Natively a tokio timer; an edge binding supplies the runtime's `setTimeout`.
 pub type Sleeper = Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -36,32 +36,11 @@ fn default_sleeper() -> Option<Sleeper> {
     Some(Arc::new(|duration| Box::pin(tokio::time::sleep(duration))))
 }
 
-/// Without a timer from the binding, retries follow each other at once and nothing bounds
-/// an attempt (the edge binding always supplies the runtime's `setTimeout`).
+/// Without a timer from the binding, retries follow each other at once (the edge binding
+/// always supplies the runtime's `setTimeout`).
 #[cfg(target_arch = "wasm32")]
 fn default_sleeper() -> Option<Sleeper> {
     None
-}
-
-/// `Some` of `work`'s output, or `None` when `deadline` finishes first (`work` is then
-/// dropped, which aborts its fetch).
-#[cfg(target_arch = "wasm32")]
-async fn before_deadline<T>(
-    work: impl Future<Output = T>,
-    deadline: impl Future<Output = ()>,
-) -> Option<T> {
-    use std::task::Poll;
-    let mut work = std::pin::pin!(work);
-    let mut deadline = std::pin::pin!(deadline);
-    // The deadline is polled first: an attempt whose time ran out in the same turn as its
-    // response arrived counts as timed out.
-    std::future::poll_fn(|cx| {
-        if deadline.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        work.as_mut().poll(cx).map(Some)
-    })
-    .await
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -301,11 +280,15 @@ impl EthoraClient {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let started = web_time::Instant::now();
+            // Timed only for the log (a clock read is not free on wasm).
+            let started = self
+                .logger
+                .enabled(LogLevel::Error)
+                .then(web_time::Instant::now);
             let outcome = self
                 .bounded_attempt(&request, &url, &request_id, body.clone(), &mut buffer)
                 .await;
-            let elapsed_ms = started.elapsed().as_millis();
+            let elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis());
             let failure = match outcome {
                 Ok(value) => {
                     self.logger.log(LogLevel::Debug, || {
@@ -356,9 +339,8 @@ impl EthoraClient {
         }
     }
 
-    /// One try within the time limit. Natively reqwest enforces it. On wasm the runtime's
-    /// timer does (the binding supplies one): when it fires first the attempt is dropped,
-    /// which aborts its fetch.
+    /// One try within the time limit, which the transport enforces (reqwest natively; on
+    /// wasm the fetch's `AbortSignal.timeout`, over the body's reading too).
     async fn bounded_attempt(
         &self,
         request: &ApiRequest,
@@ -367,20 +349,7 @@ impl EthoraClient {
         body: Option<bytes::Bytes>,
         buffer: &mut Vec<u8>,
     ) -> std::result::Result<JsonText, FailedAttempt> {
-        let attempt = self.attempt(request, url, request_id, body, buffer);
-        #[cfg(target_arch = "wasm32")]
-        if let Some(sleep) = &self.sleeper {
-            return match before_deadline(attempt, sleep(self.config.timeout)).await {
-                Some(outcome) => outcome,
-                None => Err(self.timed_out(
-                    request.method.as_str(),
-                    url,
-                    request_id,
-                    Delivery::MaybeSent,
-                )),
-            };
-        }
-        attempt.await
+        self.attempt(request, url, request_id, body, buffer).await
     }
 
     /// The failure of an attempt that ran out of time.

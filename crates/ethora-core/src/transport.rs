@@ -196,15 +196,18 @@ mod native {
 
 #[cfg(target_arch = "wasm32")]
 mod web {
-    //! The runtime's `fetch`, called directly: one `Request`, one `AbortController` that is
-    //! aborted only when an exchange is dropped unfinished (a deadline), the body read as one
-    //! `ArrayBuffer`. (reqwest's wasm client aborted every request's controller when done,
-    //! which builds an `AbortError` per call, and copied every response header through JSON.)
+    //! The runtime's `fetch`, called directly with the URL and an init object (no `Request`
+    //! object, no `AbortController`): its signal is `AbortSignal.timeout(timeout)`, which
+    //! bounds the exchange, the body's reading included, without a timer of ours. The body
+    //! is read as one `ArrayBuffer`. (reqwest's wasm client aborted every request's
+    //! controller when done, which builds an `AbortError` per call, and copied every
+    //! response header through JSON.) An exchange dropped unfinished (an aborted bulk
+    //! import) is not cancelled: it ends by itself, at the latest at its time limit.
 
-    use js_sys::{Promise, Uint8Array};
+    use js_sys::{Promise, Reflect, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+    use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
     use super::{Failure, Outgoing};
     use crate::config::ClientConfig;
@@ -214,28 +217,24 @@ mod web {
     #[wasm_bindgen::prelude::wasm_bindgen]
     extern "C" {
         #[wasm_bindgen(js_name = fetch)]
-        fn fetch_request(request: &Request) -> Promise;
+        fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+        #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout)]
+        fn abort_signal_timeout(milliseconds: f64) -> AbortSignal;
     }
 
-    /// Aborts the fetch when the exchange is dropped before its body was read.
-    struct AbortOnDrop {
-        controller: AbortController,
-        finished: bool,
-    }
-
-    impl Drop for AbortOnDrop {
-        fn drop(&mut self) {
-            if !self.finished {
-                self.controller.abort();
-            }
-        }
+    /// Whether a rejection is the time limit's (`AbortSignal.timeout` rejects with a
+    /// `TimeoutError` DOMException).
+    fn timed_out(error: &JsValue) -> bool {
+        Reflect::get(error, &JsValue::from_str("name"))
+            .ok()
+            .and_then(|name| name.as_string())
+            .is_some_and(|name| name == "TimeoutError")
     }
 
     pub struct Transport;
 
     pub struct Incoming {
         response: Response,
-        guard: AbortOnDrop,
     }
 
     impl Transport {
@@ -243,9 +242,8 @@ mod web {
             Ok(Transport)
         }
 
-        /// Sends through `fetch`. The time limit is the client's (its timer drops this
-        /// future, which aborts the fetch); a rejected fetch counts as not sent, as a
-        /// browser-style fetch rejects before the request when it cannot connect.
+        /// Sends through `fetch`. A rejected fetch counts as not sent (a fetch rejects
+        /// before the request when it cannot connect), unless the time limit ended it.
         pub async fn send(&self, outgoing: Outgoing<'_>) -> std::result::Result<Incoming, Failure> {
             let broken = |_| Failure::Broken(Delivery::NotSent);
             let headers = Headers::new().map_err(broken)?;
@@ -255,25 +253,27 @@ mod web {
                     .map_err(|_| Failure::Broken(Delivery::NotSent))?;
                 headers.append(name.as_str(), value).map_err(broken)?;
             }
-            let controller = AbortController::new().map_err(broken)?;
             let init = RequestInit::new();
             init.set_method(outgoing.method.as_str());
             init.set_headers(&headers);
-            init.set_signal(Some(&controller.signal()));
+            init.set_signal(Some(&abort_signal_timeout(
+                outgoing.timeout.as_millis() as f64
+            )));
             if let Some(body) = &outgoing.body {
                 init.set_body(&Uint8Array::from(body.as_ref()));
             }
-            let guard = AbortOnDrop {
-                controller,
-                finished: false,
-            };
-            let request = Request::new_with_str_and_init(outgoing.url, &init).map_err(broken)?;
-            let response = JsFuture::from(fetch_request(&request))
+            let response = JsFuture::from(fetch_with_init(outgoing.url, &init))
                 .await
-                .map_err(broken)?
+                .map_err(|error| {
+                    if timed_out(&error) {
+                        Failure::TimedOut(Delivery::MaybeSent)
+                    } else {
+                        Failure::Broken(Delivery::NotSent)
+                    }
+                })?
                 .dyn_into::<Response>()
                 .map_err(broken)?;
-            Ok(Incoming { response, guard })
+            Ok(Incoming { response })
         }
     }
 
@@ -293,10 +293,15 @@ mod web {
             limit: usize,
             buffer: &mut Vec<u8>,
         ) -> std::result::Result<bool, Failure> {
-            let broken = |_: JsValue| Failure::Broken(Delivery::MaybeSent);
-            let read = self.response.array_buffer().map_err(broken)?;
-            let bytes = Uint8Array::new(&JsFuture::from(read).await.map_err(broken)?);
-            self.guard.finished = true;
+            let failed = |error: JsValue| {
+                if timed_out(&error) {
+                    Failure::TimedOut(Delivery::MaybeSent)
+                } else {
+                    Failure::Broken(Delivery::MaybeSent)
+                }
+            };
+            let read = self.response.array_buffer().map_err(failed)?;
+            let bytes = Uint8Array::new(&JsFuture::from(read).await.map_err(failed)?);
             buffer.clear();
             let length = bytes.length() as usize;
             if length > limit {
