@@ -303,6 +303,19 @@ pub fn start(
     Ok(promise)
 }
 
+/// A promise settled at once with `text`, on the JavaScript thread (a result that needs no
+/// trip to the I/O thread), the way a finished call's is.
+pub fn settled(env: &Env, text: JsonText) -> Result<PromiseRaw<'_, Unknown<'_>>> {
+    let raw_env = env.raw();
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    // SAFETY: `raw_env` is the live environment of the current call.
+    ok(unsafe { sys::napi_create_promise(raw_env, &mut deferred, &mut promise) })?;
+    // SAFETY: as above; the deferred was just made and is settled once, here.
+    unsafe { settle(raw_env, deferred, Ok(text)) };
+    Ok(PromiseRaw::new(raw_env, promise))
+}
+
 /// The threadsafe function's callback, on the JavaScript thread: settles every finished
 /// call.
 unsafe extern "C" fn drain(

@@ -15,7 +15,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::errors::to_js_error;
-use crate::{dispatch, read_json, CoreResult, EthoraSDKService, PendingResponse};
+use crate::{dispatch, json_arguments, CoreResult, EthoraSDKService, PendingResponse};
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
 /// iterable iterator over one listing. `next()` hands out a buffered item without leaving
@@ -27,25 +27,6 @@ pub struct ListingIterator {
     client: Arc<EthoraClient>,
 }
 
-/// A promise already settled with the iterator result `text`.
-fn settled<'env>(env: &'env Env, text: JsonText) -> PendingResponse<'env> {
-    let mut deferred = std::ptr::null_mut();
-    let mut promise = std::ptr::null_mut();
-    // SAFETY: the environment is live for this call; the deferred is settled once, here.
-    unsafe {
-        check_status!(napi::sys::napi_create_promise(
-            env.raw(),
-            &mut deferred,
-            &mut promise
-        ))?;
-        match crate::convert::parse_json_text(env.raw(), text.as_str()) {
-            Ok(value) => napi::sys::napi_resolve_deferred(env.raw(), deferred, value),
-            Err(exception) => napi::sys::napi_reject_deferred(env.raw(), deferred, exception),
-        };
-    }
-    Ok(PromiseRaw::new(env.raw(), promise))
-}
-
 #[napi]
 impl ListingIterator {
     /// The next item (`{ value, done: false }`) or the end (`{ done: true }`).
@@ -55,8 +36,10 @@ impl ListingIterator {
         // meanwhile queue behind it, in order).
         if let Ok(mut listing) = self.listing.try_lock() {
             match listing.step() {
-                Step::Item(item) => return settled(env, listing::iterator_result(Some(&item))),
-                Step::Done => return settled(env, listing::iterator_result(None)),
+                Step::Item(item) => {
+                    return dispatch::settled(env, listing::iterator_result(Some(&item)))
+                }
+                Step::Done => return dispatch::settled(env, listing::iterator_result(None)),
                 Step::Fetch => {}
             }
         }
@@ -77,7 +60,7 @@ impl ListingIterator {
     pub fn finish<'env>(&self, env: &'env Env) -> PendingResponse<'env> {
         if let Ok(mut listing) = self.listing.try_lock() {
             listing.close();
-            return settled(env, listing::iterator_result(None));
+            return dispatch::settled(env, listing::iterator_result(None));
         }
         let listing = Arc::clone(&self.listing);
         let promise = dispatch::start(env, async move {
@@ -106,12 +89,7 @@ impl EthoraSDKService {
         call: ListingCall,
         arguments: Vec<Option<Unknown>>,
     ) -> Result<ListingIterator> {
-        let listing = call
-            .parameters()
-            .iter()
-            .zip(arguments)
-            .map(|(parameter, value)| read_json(value, || parameter.unreadable()))
-            .collect::<CoreResult<Vec<_>>>()
+        let listing = json_arguments(call.parameters(), arguments)
             .and_then(|values| Listing::new(call, self.client.app_id(), &values))
             .map_err(|error| to_js_error(env, &error))?;
         Ok(ListingIterator {
@@ -147,12 +125,10 @@ impl EthoraSDKService {
         options: Option<Unknown>,
     ) -> PendingResponse<'env> {
         let prepared = (|| {
-            let parameters = call.read_call().parameters();
-            let mut values = arguments
-                .into_iter()
-                .zip(parameters)
-                .map(|(value, parameter)| read_json(Some(value), || parameter.unreadable()))
-                .collect::<CoreResult<Vec<_>>>()?;
+            let mut values = json_arguments(
+                call.read_call().parameters(),
+                arguments.into_iter().map(Some),
+            )?;
             let (json, _, signal) = split_options(options, false)?;
             values.push(json);
             let (request, wait) = jobs::job_wait_request(call, self.client.app_id(), &values)?;

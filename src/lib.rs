@@ -39,7 +39,7 @@ fn process_env(name: &str) -> Option<String> {
 
 /// A JavaScript value as JSON; `undefined` (or a missing argument) is `None`, a value that
 /// is not JSON fails with `unreadable`.
-pub(crate) fn read_json(
+fn read_json(
     value: Option<Unknown>,
     unreadable: impl FnOnce() -> CoreError,
 ) -> CoreResult<Option<Value>> {
@@ -118,12 +118,12 @@ fn config_arg(config: Option<Unknown>) -> CoreResult<ConfigInput> {
     args::config_input(json_arg(config, "config")?.as_ref(), "config")
 }
 
-/// The arguments of a network method as JSON, each read under its parameter's name.
-fn json_arguments<const N: usize>(
-    call: ApiCall,
-    arguments: [Option<Unknown>; N],
+/// A method's arguments as JSON, each read under its parameter's name (network methods,
+/// listing iterators and job waits alike).
+pub(crate) fn json_arguments<'a>(
+    parameters: &[calls::Parameter],
+    arguments: impl IntoIterator<Item = Option<Unknown<'a>>>,
 ) -> CoreResult<Vec<Option<Value>>> {
-    let parameters = call.parameters();
     arguments
         .into_iter()
         .zip(parameters)
@@ -162,7 +162,7 @@ impl EthoraSDKService {
         call: ApiCall,
         arguments: [Option<Unknown>; N],
     ) -> PendingResponse<'env> {
-        let request = json_arguments(call, arguments)
+        let request = json_arguments(call.parameters(), arguments)
             .and_then(|values| calls::build_request(call, self.app_id(), &values));
         self.send(env, request)
     }

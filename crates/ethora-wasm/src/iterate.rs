@@ -13,7 +13,9 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{js_result, json_argument, json_value, to_js, to_js_error, EthoraSdkService};
+use crate::{
+    js_result, json_argument, json_arguments, json_value, to_js, to_js_error, EthoraSdkService,
+};
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
 /// iterable iterator over one listing. `next()` hands out a buffered item at once; only a
@@ -76,12 +78,7 @@ impl EthoraSdkService {
         call: ListingCall,
         arguments: &[&JsValue],
     ) -> Result<ListingIterator, JsValue> {
-        let listing = call
-            .parameters()
-            .iter()
-            .zip(arguments)
-            .map(|(parameter, value)| json_value(value, || parameter.unreadable()))
-            .collect::<Result<Vec<_>, _>>()
+        let listing = json_arguments(call.parameters(), arguments)
             .and_then(|values| Listing::new(call, self.client.app_id(), &values));
         Ok(ListingIterator {
             listing: js_result(listing)?.shared(),
@@ -98,12 +95,7 @@ impl EthoraSdkService {
     ) -> Promise {
         let client = Arc::clone(&self.client);
         let prepared = (|| {
-            let parameters = call.read_call().parameters();
-            let mut values = arguments
-                .iter()
-                .zip(parameters)
-                .map(|(value, parameter)| json_value(value, || parameter.unreadable()))
-                .collect::<Result<Vec<_>, _>>()?;
+            let mut values = json_arguments(call.read_call().parameters(), arguments)?;
             let abort = abort_on(option(options, "signal"))?;
             // JSON.stringify turns the signal into `{}`: it was read above.
             values.push(json_argument(options, "options")?);

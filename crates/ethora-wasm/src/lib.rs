@@ -93,6 +93,19 @@ fn json_value(
         .ok_or_else(unreadable)
 }
 
+/// A method's arguments as JSON, each read under its parameter's name (network methods,
+/// listing iterators and job waits alike).
+fn json_arguments(
+    parameters: &[calls::Parameter],
+    arguments: &[&JsValue],
+) -> Result<Vec<Option<Value>>, CoreError> {
+    parameters
+        .iter()
+        .zip(arguments)
+        .map(|(parameter, value)| json_value(value, || parameter.unreadable()))
+        .collect()
+}
+
 fn json_argument(value: &JsValue, argument: &str) -> Result<Option<Value>, CoreError> {
     json_value(value, || {
         CoreError::validation(
@@ -226,12 +239,7 @@ impl EthoraSdkService {
     /// A network method: its arguments go to the core's table, the request to `fetch`.
     fn call(&self, call: ApiCall, arguments: &[&JsValue]) -> Promise {
         let client = Arc::clone(&self.client);
-        let request = call
-            .parameters()
-            .iter()
-            .zip(arguments)
-            .map(|(parameter, value)| json_value(value, || parameter.unreadable()))
-            .collect::<Result<Vec<_>, _>>()
+        let request = json_arguments(call.parameters(), arguments)
             .and_then(|values| calls::build_request(call, client.app_id(), &values));
         future_to_promise(async move {
             match request {
