@@ -164,18 +164,12 @@ impl ImportOptions {
         };
         let bypass_email_confirmation = flag("bypassEmailConfirmation")?;
         let dry_run = flag("dryRun")?.unwrap_or(false);
-        let defaults = JobWait::default();
         Ok(ImportOptions {
             app_id,
             concurrency: count("concurrency", DEFAULT_CONCURRENCY, MAX_CONCURRENCY)?,
             batch_size: count("batchSize", MAX_BATCH_SIZE, MAX_BATCH_SIZE)?,
             bypass_email_confirmation,
-            job_wait: JobWait {
-                poll_interval: jobs::milliseconds(options, argument, "pollIntervalMs", 1..=60_000)?
-                    .unwrap_or(defaults.poll_interval),
-                timeout: jobs::milliseconds(options, argument, "jobTimeoutMs", 1..=86_400_000)?
-                    .unwrap_or(defaults.timeout),
-            },
+            job_wait: JobWait::read(options, argument, "jobTimeoutMs")?,
             dry_run,
         })
     }

@@ -175,7 +175,7 @@ impl Default for JobWait {
 }
 
 /// A whole number of milliseconds within `range`, from an options object.
-pub(crate) fn milliseconds(
+fn milliseconds(
     options: &Map<String, Value>,
     argument: &str,
     key: &str,
@@ -201,13 +201,18 @@ pub(crate) fn milliseconds(
 }
 
 impl JobWait {
-    /// `pollIntervalMs` (1 ms to 1 min) and `timeoutMs` (1 ms to 1 day) of an options object.
-    pub fn read(options: &Map<String, Value>, argument: &str) -> Result<JobWait> {
+    /// `pollIntervalMs` (1 ms to 1 min) and the time limit under `timeout_key` (1 ms to 1
+    /// day; `timeoutMs` for the job waits, `jobTimeoutMs` for the import) of an options object.
+    pub fn read(
+        options: &Map<String, Value>,
+        argument: &str,
+        timeout_key: &str,
+    ) -> Result<JobWait> {
         let defaults = JobWait::default();
         Ok(JobWait {
             poll_interval: milliseconds(options, argument, "pollIntervalMs", 1..=60_000)?
                 .unwrap_or(defaults.poll_interval),
-            timeout: milliseconds(options, argument, "timeoutMs", 1..=86_400_000)?
+            timeout: milliseconds(options, argument, timeout_key, 1..=86_400_000)?
                 .unwrap_or(defaults.timeout),
         })
     }
@@ -229,7 +234,7 @@ pub fn wait_options(value: Option<&Value>) -> Result<JobWait> {
             ));
         }
     }
-    JobWait::read(options, argument)
+    JobWait::read(options, argument, "timeoutMs")
 }
 
 /// Builds [`JobWaitCall`] from the list in [`crate::job_wait_methods!`].
