@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import util from 'node:util'
 import { createRequire } from 'node:module'
 
+import { startCaptureServer } from './helpers/capture-server.mjs'
 import { sdk as nativeSdk } from './helpers/sdk.mjs'
 
 const require = createRequire(import.meta.url)
@@ -126,4 +127,20 @@ test('getEthoraSDKService shares one instance without a config; free() releases 
   const once = new edge.EthoraSDKService(mock.config)
   once.free()
   assert.throws(() => once.createChatName('x'))
+})
+
+test('the edge build keeps at most maxConnections requests out; the others wait their turn', async () => {
+  const server = await startCaptureServer()
+  try {
+    const client = new edge.EthoraSDKService({ chatApiUrl: server.url, chatAppId: 'app', chatAppSecret: 'app-secret', maxConnections: 4 })
+    server.resetPeak()
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => client.getApp(`app-${i}`)))
+    for (const [i, result] of results.entries()) assert.equal(result.url, `${server.url}/v2/apps/app-${i}`)
+    assert.equal(server.requests.filter((r) => r.url.startsWith('/v2/apps/app-')).length, 300)
+    // fetch opens a socket per request it has out at once (300 without the limit).
+    const peak = server.peakOpenConnections()
+    assert.ok(peak >= 1 && peak <= 8, `peak of ${peak} open sockets`)
+  } finally {
+    await server.close()
+  }
 })

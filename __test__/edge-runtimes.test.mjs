@@ -124,6 +124,21 @@ test('Cloudflare workerd (miniflare): the scenario through the `workerd` export 
   }
 })
 
+test('workerd: more calls in one request than workerd lets it keep timers pending (10,000)', async () => {
+  const project = consumerProject({ 'worker.js': { path: join(root, '__test__', 'edge', 'many-calls-worker.js') } })
+  try {
+    const worker = await bundleForWorkerd(join(project.dir, 'worker.js'), project.dir)
+    const calls = 10_100
+    const response = await fetchFromWorkerd(worker, {
+      request: { method: 'POST', body: JSON.stringify({ config: mock.config, calls }) },
+    })
+    assert.equal(response.status, 200, response.text)
+    assert.deepEqual(JSON.parse(response.text), { sent: calls, resolved: calls })
+  } finally {
+    project.cleanup()
+  }
+})
+
 test('Vercel edge-runtime: the scenario through the `edge-light` export condition', async () => {
   await prepareFaults()
   const runId = 'vercel'

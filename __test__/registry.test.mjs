@@ -133,6 +133,7 @@ test('the tarball holds only what users need', () => {
     'edge/pkg/ethora_wasm.d.ts',
     'edge/pkg/ethora_wasm.js',
     'edge/pkg/ethora_wasm_bg.wasm',
+    'edge/pkg/fetch.js',
     'edge/pkg/shared.js',
     'edge/workerd.js',
     'index.d.ts',

@@ -324,8 +324,8 @@ async function roundTrip() {
 // ----- the edge build in workerd: per-call cost against a plain fetch ---------------------------
 // A Worker (bundled like wrangler does, run by miniflare's workerd) times sequential getUsers
 // calls through the edge build against fetch() sending the same request with the same headers
-// and parsing the body, in alternating rounds; workerd's clock advances at each I/O, which
-// every call does.
+// and parsing the body, and against that fetch under a time limit as the SDK sets one, in
+// alternating rounds; workerd's clock advances at each I/O, which every call does.
 async function workerdOverhead() {
   const { bundleForWorkerd, consumerProject, fetchFromWorkerd } = await import('../__test__/edge/runtimes.mjs')
   const project = consumerProject({ 'worker.js': { path: path.join(root, 'bench', 'workerd-worker.js') } })
@@ -340,6 +340,10 @@ async function workerdOverhead() {
         config: mock.config,
         params: { chatName, limit: 10 },
         url: `${mock.url}${sent.path}?${sent.query}`,
+        // The User-Agent the core sends (crates/ethora-core: its package version) and its
+        // default time limit.
+        userAgent: `ethora-rs-sdk-backend/${fs.readFileSync(path.join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1]}`,
+        timeoutMs: 30_000,
         calls: smoke ? 10 : 400,
         rounds: smoke ? 2 : 6,
       }),
@@ -458,6 +462,7 @@ const ratios = [
   ['Bulk update of users vs reference loop', results.bulk.ours / results.bulk['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
   [`Importing ${fmt(SCALE.importUsers)} users: importUsers vs the reference's README loop (time)`, results.import.ours / results.import['@ethora/sdk-backend'], '(faster is better)', (r) => r < 1],
   ['Edge build in workerd: time per getUsers call vs a plain fetch of the same request', results.workerd.oursMsPerCall / results.workerd.fetchMsPerCall, '≤ 1.1×', (r) => r <= 1.1],
+  ['Edge build in workerd: time per getUsers call vs that fetch under a time limit (as the SDK sets one)', results.workerd.oursMsPerCall / results.workerd.fetchWithTimeLimitMsPerCall, '(no target; for information)', null],
   ['WebAssembly fallback: sequential latency (p50) vs the native addon', lat[FALLBACK].p50 / lat.ours.p50, '(no target; the cost of the fallback per call)', null],
   ['WebAssembly fallback: token minting vs the native addon', m[FALLBACK].opsPerSec / m.ours.opsPerSec, '(no target; the cost of the fallback per call)', null],
 ]
@@ -536,6 +541,7 @@ w('| Caller | ms per call |')
 w('|---|---|')
 w(`| ours, edge build | ${fmt(results.workerd.oursMsPerCall, 3)} |`)
 w(`| fetch() with the same request, \`response.json()\` | ${fmt(results.workerd.fetchMsPerCall, 3)} |`)
+w(`| the same fetch() under a time limit (AbortController + setTimeout, cleared after the body) | ${fmt(results.workerd.fetchWithTimeLimitMsPerCall, 3)} |`)
 w()
 w('## Token minting (`createChatUserJwtToken`, one thread)')
 w()
@@ -622,11 +628,11 @@ const numbers = [
   ...Object.values(results.coldStart).flatMap((r) => [r.requireMs, r.firstCallMs, r.totalMs]),
   ...Object.values(results.floor).flatMap((row) => [1, 16, 64].flatMap((c) => Object.values(row[c]).flatMap((r) => [r.rps, r.cpuUs, r.p50, r.p99]))),
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
-  results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall,
+  results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall, results.workerd.fetchWithTimeLimitMsPerCall,
 ]
 // 42 figures before, 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici, the
-// round trip's 3, workerd's 2 and the bulk import's 2.
-if (numbers.length !== 42 + 108 + 5 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// round trip's 3, workerd's 3 and the bulk import's 2.
+if (numbers.length !== 42 + 108 + 6 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

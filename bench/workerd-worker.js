@@ -1,5 +1,7 @@
 // `npm run bench`: the edge build's cost per call inside workerd against a plain fetch() of
-// the same request (same URL and headers, the body parsed), in alternating rounds.
+// the same request (same URL and the same six headers, a fresh request id each time, the
+// body parsed), and against the same fetch under a time limit as the SDK sets one
+// (AbortController + setTimeout, cleared at the end), in alternating rounds.
 import * as sdk from '@ethora-rs/sdk-backend'
 
 async function timed(call, calls) {
@@ -10,30 +12,48 @@ async function timed(call, calls) {
 
 export default {
   async fetch(request) {
-    const { config, params, url, calls, rounds } = await request.json()
+    const { config, params, url, userAgent, timeoutMs, calls, rounds } = await request.json()
     const client = new sdk.EthoraSDKService(config)
     const token = sdk.createServerToken(config)
-    const headers = {
-      Authorization: `Bearer ${token}`,
-      'x-custom-token': token,
+    const headers = () => ({
       'Content-Type': 'application/json',
       Accept: 'application/json, text/plain, */*',
+      'User-Agent': userAgent,
+      'X-Request-Id': crypto.randomUUID(),
+      Authorization: `Bearer ${token}`,
+      'x-custom-token': token,
+    })
+    const check = (response) => {
+      if (!response.ok) throw new Error(`fetch: ${response.status}`)
+      return response
     }
     const contenders = {
       ours: () => client.getUsers(params),
-      fetch: async () => {
-        const response = await fetch(url, { headers })
-        if (!response.ok) throw new Error(`fetch: ${response.status}`)
-        return response.json()
+      fetch: async () => check(await fetch(url, { headers: headers() })).json(),
+      fetchWithTimeLimit: async () => {
+        const controller = new AbortController()
+        const timer = setTimeout(() => controller.abort(), timeoutMs)
+        try {
+          return await check(await fetch(url, { headers: headers(), signal: controller.signal })).json()
+        } finally {
+          clearTimeout(timer)
+        }
       },
     }
-    const taken = { ours: [], fetch: [] }
+    const names = Object.keys(contenders)
+    const taken = Object.fromEntries(names.map((name) => [name, []]))
     for (const call of Object.values(contenders)) await timed(call, Math.ceil(calls / 4))
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 ? ['fetch', 'ours'] : ['ours', 'fetch']
+      const order = round % 2 ? [...names].reverse() : names
       for (const name of order) taken[name].push(await timed(contenders[name], calls))
     }
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length
-    return Response.json({ calls, rounds, oursMsPerCall: mean(taken.ours), fetchMsPerCall: mean(taken.fetch) })
+    return Response.json({
+      calls,
+      rounds,
+      oursMsPerCall: mean(taken.ours),
+      fetchMsPerCall: mean(taken.fetch),
+      fetchWithTimeLimitMsPerCall: mean(taken.fetchWithTimeLimit),
+    })
   },
 }

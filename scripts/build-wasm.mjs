@@ -3,7 +3,7 @@
 // every runtime entry in edge/ hands it the module its own way), shrinks the module with
 // binaryen's `wasm-opt -Oz`, and copies the shared error class beside the glue.
 //
-// Output: edge/pkg/{ethora_wasm.js, ethora_wasm.d.ts, ethora_wasm_bg.wasm, shared.js},
+// Output: edge/pkg/{ethora_wasm.js, ethora_wasm.d.ts, ethora_wasm_bg.wasm, shared.js, fetch.js},
 // edge/pkg/size.json (bytes, raw and gzip), and edge/node.cjs: the Node entry (edge/node.js)
 // as one CommonJS file, which the package entry (sdk.js) loads when no native addon does.
 import { execFileSync } from 'node:child_process'
@@ -40,6 +40,7 @@ const features = [
 ]
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), ['-Oz', ...features, wasm, '-o', wasm])
 copyFileSync(join(root, 'js', 'shared.js'), join(out, 'shared.js'))
+copyFileSync(join(root, 'js', 'fetch.js'), join(out, 'fetch.js'))
 // wasm-bindgen declares `[Symbol.dispose]()` on classes, which only type-checks with the
 // esnext.disposable lib; the method stays at run time where the runtime has the symbol.
 const dts = join(out, 'ethora_wasm.d.ts')

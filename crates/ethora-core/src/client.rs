@@ -15,7 +15,7 @@ use crate::request::ApiRequest;
 use crate::response::{self, JsonText};
 use crate::retry::{parse_retry_after, Delivery};
 use crate::token::{now_unix_seconds, TokenSigner};
-use crate::transport::{Failure, Outgoing, Transport};
+use crate::transport::{Failure, Incoming, Outgoing, Transport};
 
 const USER_AGENT_VALUE: &str = concat!("ethora-rs-sdk-backend/", env!("CARGO_PKG_VERSION"));
 const ACCEPT_VALUE: &str = "application/json, text/plain, */*";
@@ -114,7 +114,7 @@ enum RateLimits {
 }
 
 /// One attempt that did not produce a result, with how far it got.
-struct FailedAttempt {
+pub struct FailedAttempt {
     error: EthoraError,
     delivery: Delivery,
     retry_after: Option<Duration>,
@@ -127,7 +127,7 @@ pub struct EthoraClient {
     signer: TokenSigner,
     transport: Transport,
     /// One permit per request in flight: bounds the sockets however many calls are made.
-    in_flight: tokio::sync::Semaphore,
+    in_flight: Arc<tokio::sync::Semaphore>,
     sleeper: Option<Sleeper>,
     logger: Logger,
     /// The server token of the current second: every request within it sends the same
@@ -148,7 +148,7 @@ impl EthoraClient {
     pub fn new(config: ClientConfig) -> Result<Self> {
         let signer = TokenSigner::new(&config.app_id, &config.app_secret);
         let transport = Transport::new(&config)?;
-        let in_flight = tokio::sync::Semaphore::new(config.max_connections);
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
         let logger = Logger::new(config.log_level, Some(default_log_sink()));
         Ok(EthoraClient {
             config,
@@ -266,8 +266,17 @@ impl EthoraClient {
         buffer: Vec<u8>,
         rate_limits: RateLimits,
     ) -> Result<JsonText> {
-        let mut buffer = buffer;
-        let method = request.method.as_str();
+        let exchange = self.start_exchange(request, rate_limits)?;
+        self.run_exchange(exchange, buffer).await
+    }
+
+    /// A call's exchange with the server, before its first attempt: the URL, the request
+    /// id and the serialised body, shared by every attempt.
+    pub fn exchange(&self, request: ApiRequest) -> Result<Exchange> {
+        self.start_exchange(request, RateLimits::Retry)
+    }
+
+    fn start_exchange(&self, request: ApiRequest, rate_limits: RateLimits) -> Result<Exchange> {
         let url = self.url_for(&request);
         let request_id = self.request_ids.next();
         let body = match &request.body {
@@ -277,92 +286,186 @@ impl EthoraClient {
             )?)),
             None => None,
         };
-        let mut attempt = 0u32;
+        Ok(Exchange {
+            request,
+            url,
+            request_id,
+            body,
+            attempt: 0,
+            rate_limits,
+            started: None,
+        })
+    }
+
+    /// Runs an exchange's (remaining) attempts: each waits for a connection slot, is sent,
+    /// its body read and judged; failures are retried as the retry policy allows.
+    pub async fn run_exchange(&self, exchange: Exchange, buffer: Vec<u8>) -> Result<JsonText> {
+        let (mut exchange, mut buffer) = (exchange, buffer);
         loop {
-            attempt += 1;
-            // Timed only for the log (a clock read is not free on wasm).
-            let started = self
-                .logger
-                .enabled(LogLevel::Error)
-                .then(web_time::Instant::now);
-            let outcome = self
-                .bounded_attempt(&request, &url, &request_id, body.clone(), &mut buffer)
-                .await;
-            let elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis());
-            let failure = match outcome {
-                Ok(value) => {
-                    self.logger.log(LogLevel::Debug, || {
-                        format!("{method} {url} ok in {elapsed_ms} ms (attempt {attempt}, request {request_id})")
-                    });
-                    return Ok(value);
-                }
-                Err(failure) => failure,
-            };
-            let rate_limited = failure.delivery == Delivery::Answered(429);
-            let delay = if rate_limited && rate_limits == RateLimits::Report {
-                None
-            } else {
-                self.config.retry.next_delay(
-                    request.method,
-                    failure.delivery,
-                    attempt,
-                    failure.retry_after,
-                    jitter(),
-                )
-            };
-            let mut error = failure.error;
-            error.attempts = attempt;
-            match delay {
-                Some(delay) => {
-                    self.logger.log(LogLevel::Warn, || {
-                        format!(
-                            "{method} {url} attempt {attempt} failed ({}) after {elapsed_ms} ms; retrying in {} ms (request {request_id})",
-                            error.code_str(),
-                            delay.as_millis()
-                        )
-                    });
-                    if let Some(sleep) = &self.sleeper {
-                        sleep(delay).await;
+            let outcome = {
+                // The semaphore is never closed, so acquiring only waits.
+                let _slot = self.in_flight.acquire().await.ok();
+                match self.next_attempt(&mut exchange) {
+                    Ok(outgoing) => {
+                        let sent = self.transport.send(outgoing).await;
+                        self.receive(&exchange, sent, &mut buffer).await
                     }
+                    Err(failed) => Err(failed),
                 }
-                None => {
-                    self.logger.log(LogLevel::Error, || {
-                        format!(
-                            "{method} {url} failed ({}{}) after {attempt} attempt(s) (request {request_id})",
-                            error.code_str(),
-                            error.status.map(|s| format!(" {s}")).unwrap_or_default()
-                        )
-                    });
-                    return Err(error);
-                }
+            };
+            match self.settle(&mut exchange, outcome) {
+                Step::Done(text) => return Ok(text),
+                Step::Failed(error) => return Err(error),
+                Step::Wait(delay) => self.sleep(delay).await,
             }
         }
     }
 
-    /// One try within the time limit, which the transport enforces (reqwest natively; on
-    /// wasm the fetch's `AbortSignal.timeout`, over the body's reading too).
-    async fn bounded_attempt(
+    /// Reads and judges a response (or the transport's failure).
+    async fn receive(
         &self,
-        request: &ApiRequest,
-        url: &str,
-        request_id: &str,
-        body: Option<bytes::Bytes>,
+        exchange: &Exchange,
+        sent: std::result::Result<Incoming, Failure>,
         buffer: &mut Vec<u8>,
     ) -> std::result::Result<JsonText, FailedAttempt> {
-        self.attempt(request, url, request_id, body, buffer).await
+        let failed = |failure| self.transport_failure(failure, exchange);
+        let mut response = sent.map_err(failed)?;
+        let complete = response
+            .read_body(self.config.max_response_bytes, buffer)
+            .await
+            .map_err(failed)?;
+        yield_to_pool().await;
+        let header = |name: &str| response.header(name);
+        self.answer(
+            exchange,
+            response.status(),
+            std::mem::take(buffer),
+            complete,
+            &header,
+        )
+    }
+
+    /// A connection slot for one attempt, if one is free now (a binding that sends on its
+    /// own holds it until the attempt is settled).
+    pub fn try_slot(&self) -> Option<Slot> {
+        Arc::clone(&self.in_flight)
+            .try_acquire_owned()
+            .ok()
+            .map(Slot)
+    }
+
+    /// The next attempt's request: its auth headers (the server token of this second) and
+    /// its time limit. The caller holds a connection slot while it is out.
+    pub fn next_attempt<'e>(
+        &self,
+        exchange: &'e mut Exchange,
+    ) -> std::result::Result<Outgoing<'e>, FailedAttempt> {
+        exchange.attempt += 1;
+        // Timed only for the log (a clock read is not free on wasm).
+        exchange.started = self
+            .logger
+            .enabled(LogLevel::Error)
+            .then(web_time::Instant::now);
+        let Some(auth) = self.auth_headers() else {
+            let mut error = EthoraError::config("the server token could not be sent as a header");
+            error.request_id = Some(exchange.request_id.clone());
+            return Err(FailedAttempt {
+                error,
+                delivery: Delivery::Refused,
+                retry_after: None,
+            });
+        };
+        Ok(Outgoing {
+            method: exchange.request.method,
+            url: &exchange.url,
+            headers: [
+                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
+                (ACCEPT, HeaderValue::from_static(ACCEPT_VALUE)),
+                (USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE)),
+                (X_REQUEST_ID, request_id_header(&exchange.request_id)),
+                (AUTHORIZATION, auth.bearer),
+                (X_CUSTOM_TOKEN, auth.token),
+            ],
+            body: exchange.body.clone(),
+            timeout: self.config.timeout,
+        })
+    }
+
+    /// What an attempt's outcome means for the call: its result, its error, or a wait
+    /// before the next attempt (the retry policy's). Logs as it goes.
+    pub fn settle(
+        &self,
+        exchange: &mut Exchange,
+        outcome: std::result::Result<JsonText, FailedAttempt>,
+    ) -> Step {
+        let Exchange {
+            request,
+            url,
+            request_id,
+            attempt,
+            rate_limits,
+            started,
+            ..
+        } = exchange;
+        let (method, attempt) = (request.method.as_str(), *attempt);
+        let elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis());
+        let failure = match outcome {
+            Ok(value) => {
+                self.logger.log(LogLevel::Debug, || {
+                    format!("{method} {url} ok in {elapsed_ms} ms (attempt {attempt}, request {request_id})")
+                });
+                return Step::Done(value);
+            }
+            Err(failure) => failure,
+        };
+        let rate_limited = failure.delivery == Delivery::Answered(429);
+        let delay = if rate_limited && *rate_limits == RateLimits::Report {
+            None
+        } else {
+            self.config.retry.next_delay(
+                request.method,
+                failure.delivery,
+                attempt,
+                failure.retry_after,
+                jitter(),
+            )
+        };
+        let mut error = failure.error;
+        error.attempts = attempt;
+        match delay {
+            Some(delay) => {
+                self.logger.log(LogLevel::Warn, || {
+                    format!(
+                        "{method} {url} attempt {attempt} failed ({}) after {elapsed_ms} ms; retrying in {} ms (request {request_id})",
+                        error.code_str(),
+                        delay.as_millis()
+                    )
+                });
+                Step::Wait(delay)
+            }
+            None => {
+                self.logger.log(LogLevel::Error, || {
+                    format!(
+                        "{method} {url} failed ({}{}) after {attempt} attempt(s) (request {request_id})",
+                        error.code_str(),
+                        error.status.map(|s| format!(" {s}")).unwrap_or_default()
+                    )
+                });
+                Step::Failed(error)
+            }
+        }
     }
 
     /// The failure of an attempt that ran out of time.
-    fn timed_out(
-        &self,
-        method: &'static str,
-        url: &str,
-        request_id: &str,
-        delivery: Delivery,
-    ) -> FailedAttempt {
+    fn timed_out(&self, exchange: &Exchange, delivery: Delivery) -> FailedAttempt {
         let detail = format!("timed out after {} ms", self.config.timeout.as_millis());
-        let mut error = EthoraError::transport(ErrorCode::Timeout, method, url.to_owned(), &detail);
-        error.request_id = Some(request_id.to_owned());
+        let mut error = EthoraError::transport(
+            ErrorCode::Timeout,
+            exchange.request.method.as_str(),
+            exchange.url.clone(),
+            &detail,
+        );
+        error.request_id = Some(exchange.request_id.clone());
         FailedAttempt {
             error,
             delivery,
@@ -371,33 +474,25 @@ impl EthoraClient {
     }
 
     /// The failure of an attempt whose exchange did not complete.
-    fn transport_failure(
-        &self,
-        failure: Failure,
-        method: &'static str,
-        url: &str,
-        request_id: &str,
-    ) -> FailedAttempt {
+    pub fn transport_failure(&self, failure: Failure, exchange: &Exchange) -> FailedAttempt {
+        let (method, url) = (exchange.request.method.as_str(), &exchange.url);
         let (mut error, delivery) = match failure {
             Failure::Tls(reason) => (
-                EthoraError::tls(method, url.to_owned(), reason),
+                EthoraError::tls(method, url.clone(), reason),
                 Delivery::Refused,
             ),
-            Failure::TimedOut(delivery) => {
-                return self.timed_out(method, url, request_id, delivery)
-            }
+            Failure::TimedOut(delivery) => return self.timed_out(exchange, delivery),
             Failure::Broken(delivery) => {
                 let detail = if delivery == Delivery::NotSent {
                     "connection failed"
                 } else {
                     "the connection broke before the response was complete"
                 };
-                let error =
-                    EthoraError::transport(ErrorCode::Network, method, url.to_owned(), detail);
+                let error = EthoraError::transport(ErrorCode::Network, method, url.clone(), detail);
                 (error, delivery)
             }
         };
-        error.request_id = Some(request_id.to_owned());
+        error.request_id = Some(exchange.request_id.clone());
         FailedAttempt {
             error,
             delivery,
@@ -405,56 +500,19 @@ impl EthoraClient {
         }
     }
 
-    /// One try: waits for a slot, sends, reads the body within the size limit.
-    async fn attempt(
+    /// Judges a response whose body was read (`complete`: within the size limit), as the
+    /// reference resolves: the result's JSON text, or the attempt's failure.
+    pub fn answer(
         &self,
-        request: &ApiRequest,
-        url: &str,
-        request_id: &str,
-        body: Option<bytes::Bytes>,
-        buffer: &mut Vec<u8>,
+        exchange: &Exchange,
+        status: u16,
+        bytes: Vec<u8>,
+        complete: bool,
+        header: &dyn Fn(&str) -> Option<String>,
     ) -> std::result::Result<JsonText, FailedAttempt> {
+        let (request, url, request_id) = (&exchange.request, &exchange.url, &exchange.request_id);
         let method = request.method.as_str();
-        // The semaphore is never closed, so acquiring only waits.
-        let _slot = self.in_flight.acquire().await.ok();
-        let Some(auth) = self.auth_headers() else {
-            let mut error = EthoraError::config("the server token could not be sent as a header");
-            error.request_id = Some(request_id.to_owned());
-            return Err(FailedAttempt {
-                error,
-                delivery: Delivery::Refused,
-                retry_after: None,
-            });
-        };
-        let outgoing = Outgoing {
-            method: request.method,
-            url,
-            headers: [
-                (CONTENT_TYPE, HeaderValue::from_static("application/json")),
-                (ACCEPT, HeaderValue::from_static(ACCEPT_VALUE)),
-                (USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE)),
-                (X_REQUEST_ID, request_id_header(request_id)),
-                (AUTHORIZATION, auth.bearer),
-                (X_CUSTOM_TOKEN, auth.token),
-            ],
-            body,
-            timeout: self.config.timeout,
-        };
-        let transport_failure =
-            |failure: Failure| self.transport_failure(failure, method, url, request_id);
-        let mut response = self
-            .transport
-            .send(outgoing)
-            .await
-            .map_err(transport_failure)?;
-        let status = response.status();
-        let complete = response
-            .read_body(self.config.max_response_bytes, buffer)
-            .await
-            .map_err(transport_failure)?;
-        let bytes = std::mem::take(buffer);
         // Headers are read only where the outcome needs them (not on the common success).
-        let header = |name: &str| response.header(name);
         let server_request_id = || header("x-request-id");
         if !complete {
             let mut error = EthoraError::transport(
@@ -475,7 +533,6 @@ impl EthoraClient {
                 retry_after: None,
             });
         }
-        yield_to_pool().await;
         // Success with a JSON body, the common case: the text passes through unparsed.
         let bytes = if (200..300).contains(&status) && !bytes.is_empty() {
             match response::success_text(bytes, url) {
@@ -525,6 +582,33 @@ impl EthoraClient {
         })
     }
 }
+
+/// One call's exchange with the server across its attempts, without I/O: the client's
+/// `next_attempt`, `answer`/`transport_failure` and `settle` move it on, and whoever
+/// sends (the client's own loop, or a binding that calls the runtime's `fetch` itself)
+/// only carries requests and responses.
+pub struct Exchange {
+    request: ApiRequest,
+    url: String,
+    request_id: String,
+    body: Option<bytes::Bytes>,
+    attempt: u32,
+    rate_limits: RateLimits,
+    started: Option<web_time::Instant>,
+}
+
+/// What comes after an attempt.
+pub enum Step {
+    /// The call resolves with this JSON text.
+    Done(JsonText),
+    /// The call fails with this error.
+    Failed(EthoraError),
+    /// Another attempt follows after this wait.
+    Wait(Duration),
+}
+
+/// A connection slot, held while an attempt is out.
+pub struct Slot(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
 
 fn parse_rate_limit(
     header: &impl Fn(&str) -> Option<String>,

@@ -35,7 +35,7 @@ pub enum Failure {
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{Incoming, Transport};
 #[cfg(target_arch = "wasm32")]
-pub use web::{Incoming, Transport};
+pub use web::{fetch_exchange, Incoming, Transport};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -196,45 +196,47 @@ mod native {
 
 #[cfg(target_arch = "wasm32")]
 mod web {
-    //! The runtime's `fetch`, called directly with the URL and an init object (no `Request`
-    //! object, no `AbortController`): its signal is `AbortSignal.timeout(timeout)`, which
-    //! bounds the exchange, the body's reading included, without a timer of ours. The body
-    //! is read as one `ArrayBuffer`. (reqwest's wasm client aborted every request's
-    //! controller when done, which builds an `AbortError` per call, and copied every
-    //! response header through JSON.) An exchange dropped unfinished (an aborted bulk
-    //! import) is not cancelled: it ends by itself, at the latest at its time limit.
+    //! The runtime's `fetch`, through `exchange` (`js/fetch.js`, beside the generated glue):
+    //! the request, the body read whole and the time limit in one JavaScript promise, so an
+    //! exchange crosses the WebAssembly boundary once each way. The headers go out as one
+    //! string; the time limit is a timer cleared when the exchange ends (workerd refuses a
+    //! request's 10,001st pending timer, and an `AbortSignal.timeout` stays pending for its
+    //! whole time). (reqwest's wasm client built a `Request`, an `AbortController` and an
+    //! `AbortError` per call and copied every response header through JSON.) An exchange
+    //! dropped unfinished (an aborted bulk import) is not cancelled: it ends by itself, at
+    //! the latest at its time limit.
 
-    use js_sys::{Promise, Reflect, Uint8Array};
+    use js_sys::{Array, Promise, Uint8Array};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{AbortSignal, Headers, RequestInit, Response};
+    use web_sys::Response;
 
     use super::{Failure, Outgoing};
     use crate::config::ClientConfig;
     use crate::error::Result;
     use crate::retry::Delivery;
 
-    #[wasm_bindgen::prelude::wasm_bindgen]
+    #[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./fetch.js")]
     extern "C" {
-        #[wasm_bindgen(js_name = fetch)]
-        fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
-        #[wasm_bindgen(js_namespace = AbortSignal, js_name = timeout)]
-        fn abort_signal_timeout(milliseconds: f64) -> AbortSignal;
+        /// Resolves with `[response, bodyBytes]` or `[null, failure]`; never rejects.
+        fn exchange(
+            url: &str,
+            method: &str,
+            header_lines: &str,
+            body: JsValue,
+            timeout_ms: f64,
+        ) -> Promise;
     }
 
-    /// Whether a rejection is the time limit's (`AbortSignal.timeout` rejects with a
-    /// `TimeoutError` DOMException).
-    fn timed_out(error: &JsValue) -> bool {
-        Reflect::get(error, &JsValue::from_str("name"))
-            .ok()
-            .and_then(|name| name.as_string())
-            .is_some_and(|name| name == "TimeoutError")
-    }
+    /// `exchange`'s failure codes.
+    const TIMED_OUT: u32 = 1;
+    const BROKEN: u32 = 2;
 
     pub struct Transport;
 
     pub struct Incoming {
         response: Response,
+        body: Uint8Array,
     }
 
     impl Transport {
@@ -242,42 +244,61 @@ mod web {
             Ok(Transport)
         }
 
-        /// Sends through `fetch`. A rejected fetch counts as not sent (a fetch rejects
-        /// before the request when it cannot connect), unless the time limit ended it.
+        /// Sends through `fetch` and reads the body.
         pub async fn send(&self, outgoing: Outgoing<'_>) -> std::result::Result<Incoming, Failure> {
-            let broken = |_| Failure::Broken(Delivery::NotSent);
-            let headers = Headers::new().map_err(broken)?;
-            for (name, value) in &outgoing.headers {
-                let value = value
-                    .to_str()
-                    .map_err(|_| Failure::Broken(Delivery::NotSent))?;
-                headers.append(name.as_str(), value).map_err(broken)?;
-            }
-            let init = RequestInit::new();
-            init.set_method(outgoing.method.as_str());
-            init.set_headers(&headers);
-            init.set_signal(Some(&abort_signal_timeout(
-                outgoing.timeout.as_millis() as f64
-            )));
-            if let Some(body) = &outgoing.body {
-                init.set_body(&Uint8Array::from(body.as_ref()));
-            }
-            let response = JsFuture::from(fetch_with_init(outgoing.url, &init))
+            let settled = JsFuture::from(fetch_exchange(outgoing)?)
                 .await
-                .map_err(|error| {
-                    if timed_out(&error) {
-                        Failure::TimedOut(Delivery::MaybeSent)
-                    } else {
-                        Failure::Broken(Delivery::NotSent)
-                    }
-                })?
-                .dyn_into::<Response>()
-                .map_err(broken)?;
-            Ok(Incoming { response })
+                .map_err(|_| Failure::Broken(Delivery::NotSent))?;
+            Incoming::from_settled(settled)
         }
     }
 
+    /// Starts the exchange through `fetch`: a promise of what [`Incoming::from_settled`]
+    /// reads (a binding that drives the exchange from JavaScript awaits it there).
+    pub fn fetch_exchange(outgoing: Outgoing<'_>) -> std::result::Result<Promise, Failure> {
+        let mut header_lines = String::with_capacity(512);
+        for (name, value) in &outgoing.headers {
+            let value = value
+                .to_str()
+                .map_err(|_| Failure::Broken(Delivery::NotSent))?;
+            header_lines.push_str(name.as_str());
+            header_lines.push('\n');
+            header_lines.push_str(value);
+            header_lines.push('\n');
+        }
+        let body = match &outgoing.body {
+            Some(body) => Uint8Array::from(body.as_ref()).into(),
+            None => JsValue::UNDEFINED,
+        };
+        Ok(exchange(
+            outgoing.url,
+            outgoing.method.as_str(),
+            &header_lines,
+            body,
+            outgoing.timeout.as_millis() as f64,
+        ))
+    }
+
     impl Incoming {
+        /// The response `exchange`'s promise resolved with, or why there is none: a
+        /// rejected fetch counts as not sent (a fetch rejects before the request when it
+        /// cannot connect), unless the time limit ended it.
+        pub fn from_settled(settled: JsValue) -> std::result::Result<Incoming, Failure> {
+            let settled = settled.unchecked_into::<Array>();
+            let (first, second) = (settled.get(0), settled.get(1));
+            match first.dyn_into::<Response>() {
+                Ok(response) => Ok(Incoming {
+                    response,
+                    body: second.unchecked_into(),
+                }),
+                Err(_) => Err(match second.as_f64().map(|code| code as u32) {
+                    Some(TIMED_OUT) => Failure::TimedOut(Delivery::MaybeSent),
+                    Some(BROKEN) => Failure::Broken(Delivery::MaybeSent),
+                    _ => Failure::Broken(Delivery::NotSent),
+                }),
+            }
+        }
+
         pub fn status(&self) -> u16 {
             self.response.status()
         }
@@ -286,30 +307,26 @@ mod web {
             self.response.headers().get(name).ok().flatten()
         }
 
-        /// Reads the body into `buffer`; `false` when it is longer than `limit` bytes (fetch
-        /// hands it over whole).
+        /// Copies the body (read whole by `exchange`) into `buffer`; `false` when it is
+        /// longer than `limit` bytes.
         pub async fn read_body(
             &mut self,
             limit: usize,
             buffer: &mut Vec<u8>,
         ) -> std::result::Result<bool, Failure> {
-            let failed = |error: JsValue| {
-                if timed_out(&error) {
-                    Failure::TimedOut(Delivery::MaybeSent)
-                } else {
-                    Failure::Broken(Delivery::MaybeSent)
-                }
-            };
-            let read = self.response.array_buffer().map_err(failed)?;
-            let bytes = Uint8Array::new(&JsFuture::from(read).await.map_err(failed)?);
+            Ok(self.copy_body(limit, buffer))
+        }
+
+        /// [`read_body`](Self::read_body) outside an async context.
+        pub fn copy_body(&self, limit: usize, buffer: &mut Vec<u8>) -> bool {
             buffer.clear();
-            let length = bytes.length() as usize;
+            let length = self.body.length() as usize;
             if length > limit {
-                return Ok(false);
+                return false;
             }
             buffer.resize(length, 0);
-            bytes.copy_to(buffer);
-            Ok(true)
+            self.body.copy_to(buffer);
+            true
         }
     }
 }

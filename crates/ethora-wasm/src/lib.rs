@@ -16,8 +16,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ethora_core::calls::{self, ApiCall};
-use ethora_core::client::Sleeper;
+use ethora_core::client::{Exchange, FailedAttempt, Sleeper, Slot, Step};
 use ethora_core::logging::{LogLevel, LogSink};
+use ethora_core::response::JsonText;
+use ethora_core::transport::{fetch_exchange, Incoming};
 use ethora_core::{args, functions, naming, EthoraClient, EthoraError as CoreError};
 use js_sys::{Function, Promise, Reflect, JSON};
 use serde_json::Value;
@@ -236,18 +238,119 @@ impl EthoraSdkService {
         })
     }
 
-    /// A network method: its arguments go to the core's table, the request to `fetch`.
+    /// A network method: its arguments go to the core's table, the exchange to `drive`
+    /// (`js/fetch.js`), which sends each attempt through `fetch` itself.
     fn call(&self, call: ApiCall, arguments: &[&JsValue]) -> Promise {
-        let client = Arc::clone(&self.client);
-        let request = json_arguments(call.parameters(), arguments)
-            .and_then(|values| calls::build_request(call, client.app_id(), &values));
-        future_to_promise(async move {
-            match request {
-                Ok(request) => client.execute(request).await,
-                Err(error) => Err(error),
+        let exchange = json_arguments(call.parameters(), arguments)
+            .and_then(|values| calls::build_request(call, self.client.app_id(), &values))
+            .and_then(|request| self.client.exchange(request));
+        match exchange {
+            Ok(exchange) => drive(PendingCall {
+                client: Arc::clone(&self.client),
+                exchange: Some(exchange),
+                slot: None,
+                unsent: None,
+                result: None,
+            }),
+            Err(error) => Promise::reject(&to_js_error(&error)),
+        }
+    }
+}
+
+#[wasm_bindgen(raw_module = "./fetch.js")]
+extern "C" {
+    /// Runs a call's attempts (see `PendingCall`); resolves with its result.
+    fn drive(call: PendingCall) -> Promise;
+}
+
+/// One network call's exchange, moved on by `drive` in `js/fetch.js`: the core builds and
+/// judges every attempt (`EthoraClient::next_attempt`, `answer`, `settle`); JavaScript only
+/// awaits the fetch and the retry waits.
+#[wasm_bindgen(skip_typescript)]
+pub struct PendingCall {
+    client: Arc<EthoraClient>,
+    /// `None` once handed to the core's own loop (`queued`).
+    exchange: Option<Exchange>,
+    /// The connection slot of the attempt that is out.
+    slot: Option<Slot>,
+    /// An attempt that failed before it could be sent.
+    unsent: Option<FailedAttempt>,
+    result: Option<JsonText>,
+}
+
+#[wasm_bindgen]
+impl PendingCall {
+    /// The next attempt: a promise of `exchange`'s outcome, or `undefined` when every
+    /// connection slot is taken.
+    pub fn send(&mut self) -> Result<JsValue, JsValue> {
+        let (client, exchange) = (&self.client, self.exchange.as_mut());
+        let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
+        let Some(slot) = client.try_slot() else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let unsent = match client.next_attempt(exchange) {
+            Ok(outgoing) => match fetch_exchange(outgoing) {
+                Ok(promise) => {
+                    self.slot = Some(slot);
+                    return Ok(promise.into());
+                }
+                Err(failure) => client.transport_failure(failure, exchange),
+            },
+            Err(failed) => failed,
+        };
+        self.unsent = Some(unsent);
+        Ok(Promise::resolve(&JsValue::NULL).into())
+    }
+
+    /// Judges the attempt `send` started, given what its promise resolved with: -1 when the
+    /// call's result is ready, else the wait in milliseconds before the next attempt.
+    /// Throws the call's error when it fails.
+    pub fn settle(&mut self, settled: JsValue) -> Result<f64, JsValue> {
+        self.slot = None;
+        let (client, exchange) = (&self.client, self.exchange.as_mut());
+        let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
+        let outcome = match self.unsent.take() {
+            Some(unsent) => Err(unsent),
+            None => match Incoming::from_settled(settled) {
+                Ok(response) => {
+                    let mut body = Vec::new();
+                    let complete =
+                        response.copy_body(client.config().max_response_bytes, &mut body);
+                    let header = |name: &str| response.header(name);
+                    client.answer(exchange, response.status(), body, complete, &header)
+                }
+                Err(failure) => Err(client.transport_failure(failure, exchange)),
+            },
+        };
+        match client.settle(exchange, outcome) {
+            Step::Done(text) => {
+                self.result = Some(text);
+                Ok(-1.0)
             }
-            .map(|text| JSON::parse(text.as_str()).unwrap_or(JsValue::NULL))
-            .map_err(|error| to_js_error(&error))
+            Step::Wait(delay) => Ok(delay.as_millis() as f64),
+            Step::Failed(error) => Err(to_js_error(&error)),
+        }
+    }
+
+    /// The call's result, once `settle` said it is ready.
+    pub fn result(&mut self) -> JsValue {
+        self.result
+            .take()
+            .and_then(|text| JSON::parse(text.as_str()).ok())
+            .unwrap_or(JsValue::NULL)
+    }
+
+    /// The rest of the call in the core's own loop, which waits for a connection slot.
+    pub fn queued(&mut self) -> Promise {
+        let client = Arc::clone(&self.client);
+        let exchange = self.exchange.take();
+        future_to_promise(async move {
+            let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
+            client
+                .run_exchange(exchange, Vec::new())
+                .await
+                .map(|text| JSON::parse(text.as_str()).unwrap_or(JsValue::NULL))
+                .map_err(|error| to_js_error(&error))
         })
     }
 }
