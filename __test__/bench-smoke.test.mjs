@@ -29,6 +29,9 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   // The edge build in workerd against a plain fetch, with its target in the ratios.
   assert.match(report, /^\| ours, edge build \| [\d.]+ \|$/m)
   assert.match(report, /^\| fetch\(\) with the same request, `response\.json\(\)` \| [\d.]+ \|$/m)
+  assert.match(report, /^\| the same fetch\(\) under a time limit \(AbortController \+ setTimeout, cleared after the body\) \| [\d.]+ \|$/m)
+  // Each caller's own cost with fetch answered inside the Worker.
+  assert.equal((report.match(/^\| (ours, edge build|fetch\(\) \+ `response\.json\(\)`|the same under a time limit) \| [\d.]+ \|$/gm) ?? []).length, 4)
   // The bulk import against the reference's README loop.
   assert.match(report, /^## Bulk import: 300 users into an empty app$/m)
   assert.match(report, /^\| Importing 300 users: importUsers vs the reference's README loop \(time\) \| [\d.]+× \| \(faster is better\) \| (yes|\*\*no\*\*) \|$/m)

@@ -543,6 +543,14 @@ w(`| ours, edge build | ${fmt(results.workerd.oursMsPerCall, 3)} |`)
 w(`| fetch() with the same request, \`response.json()\` | ${fmt(results.workerd.fetchMsPerCall, 3)} |`)
 w(`| the same fetch() under a time limit (AbortController + setTimeout, cleared after the body) | ${fmt(results.workerd.fetchWithTimeLimitMsPerCall, 3)} |`)
 w()
+w('Each caller\'s own cost, with `fetch` answered inside the Worker (the same body, no network; median of the rounds, 2,000 calls each):')
+w()
+w('| Caller | µs per call |')
+w('|---|---|')
+w(`| ours, edge build | ${fmt(results.workerd.inWorkerUsPerCall.ours, 1)} |`)
+w(`| fetch() + \`response.json()\` | ${fmt(results.workerd.inWorkerUsPerCall.fetch, 1)} |`)
+w(`| the same under a time limit | ${fmt(results.workerd.inWorkerUsPerCall.fetchWithTimeLimit, 1)} |`)
+w()
 w('## Token minting (`createChatUserJwtToken`, one thread)')
 w()
 w('| Implementation | ops/s (median) | ± rme |')
@@ -629,10 +637,11 @@ const numbers = [
   ...Object.values(results.floor).flatMap((row) => [1, 16, 64].flatMap((c) => Object.values(row[c]).flatMap((r) => [r.rps, r.cpuUs, r.p50, r.p99]))),
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
   results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall, results.workerd.fetchWithTimeLimitMsPerCall,
+  ...Object.values(results.workerd.inWorkerUsPerCall),
 ]
 // 42 figures before, 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici, the
-// round trip's 3, workerd's 3 and the bulk import's 2.
-if (numbers.length !== 42 + 108 + 6 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// round trip's 3, workerd's 3 + 3 and the bulk import's 2.
+if (numbers.length !== 42 + 108 + 9 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }
