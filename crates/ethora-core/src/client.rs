@@ -640,3 +640,142 @@ async fn yield_to_pool() {
 
 #[cfg(target_arch = "wasm32")]
 async fn yield_to_pool() {}
+
+#[cfg(test)]
+mod tests {
+    //! The attempt state machine without a network: requests built, responses judged and
+    //! retries decided exactly as the native loop and the edge build's driver step them.
+    use super::*;
+    use crate::operations;
+    use crate::request::HttpMethod;
+
+    fn client(max_retries: f64) -> EthoraClient {
+        let input = ConfigInput {
+            chat_api_url: Some("http://api.test".into()),
+            chat_app_id: Some("app".into()),
+            chat_app_secret: Some("app-secret".into()),
+            max_retries: Some(max_retries),
+            max_connections: Some(1.0),
+            ..ConfigInput::default()
+        };
+        EthoraClient::from_input(input, |_| None).expect("a valid test configuration")
+    }
+
+    fn no_headers(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn an_attempt_carries_the_request_and_a_success_is_done() {
+        let client = client(2.0);
+        let request = operations::get_app("app-1").expect("a valid id");
+        let mut exchange = client.exchange(request).expect("a serialisable request");
+        let outgoing = client
+            .next_attempt(&mut exchange)
+            .ok()
+            .expect("auth headers");
+        assert_eq!(outgoing.method, HttpMethod::Get);
+        assert_eq!(outgoing.url, "http://api.test/v2/apps/app-1");
+        let header = |name: &HeaderName| {
+            outgoing
+                .headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, v)| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let token = header(&X_CUSTOM_TOKEN).expect("the server token");
+        assert_eq!(header(&AUTHORIZATION), Some(format!("Bearer {token}")));
+        assert_eq!(header(&X_REQUEST_ID).map(|id| id.len()), Some(36));
+        let body = br#"{"ok":true}"#.to_vec();
+        let outcome = client.answer(&exchange, 200, body, true, &no_headers);
+        match client.settle(&mut exchange, outcome) {
+            Step::Done(text) => assert_eq!(
+                text.as_str(),
+                r#"{"ok":true,"url":"http://api.test/v2/apps/app-1"}"#
+            ),
+            _ => panic!("a 200 with a JSON body resolves"),
+        }
+    }
+
+    #[test]
+    fn a_503_waits_then_retries_and_a_401_fails_at_once() {
+        let client = client(2.0);
+        let mut exchange = client
+            .exchange(operations::get_app("app-1").expect("a valid id"))
+            .expect("a serialisable request");
+        for attempt in 1..=2 {
+            assert!(client.next_attempt(&mut exchange).is_ok());
+            let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
+            assert!(
+                matches!(client.settle(&mut exchange, outcome), Step::Wait(_)),
+                "attempt {attempt} of a GET answered 503 is retried"
+            );
+        }
+        assert!(client.next_attempt(&mut exchange).is_ok());
+        let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
+        match client.settle(&mut exchange, outcome) {
+            Step::Failed(error) => {
+                assert_eq!(error.status, Some(503));
+                assert_eq!(error.attempts, 3);
+            }
+            _ => panic!("retries are bounded by maxRetries"),
+        }
+
+        let mut exchange = client
+            .exchange(operations::get_app("app-2").expect("a valid id"))
+            .expect("a serialisable request");
+        assert!(client.next_attempt(&mut exchange).is_ok());
+        let outcome = client.answer(
+            &exchange,
+            401,
+            br#"{"error":"no"}"#.to_vec(),
+            true,
+            &no_headers,
+        );
+        match client.settle(&mut exchange, outcome) {
+            Step::Failed(error) => {
+                assert_eq!((error.status, error.attempts), (Some(401), 1));
+                assert!(!error.retryable);
+            }
+            _ => panic!("a 401 is not retried"),
+        }
+    }
+
+    #[test]
+    fn a_post_that_may_have_been_sent_is_not_retried_but_one_never_sent_is() {
+        let client = client(2.0);
+        let request = operations::create_user("user-1", None).expect("a valid user");
+        let mut exchange = client.exchange(request).expect("a serialisable request");
+        let outgoing = client
+            .next_attempt(&mut exchange)
+            .ok()
+            .expect("auth headers");
+        assert_eq!(outgoing.method, HttpMethod::Post);
+        assert!(outgoing.body.is_some());
+        let failed = client.transport_failure(Failure::Broken(Delivery::NotSent), &exchange);
+        assert!(matches!(
+            client.settle(&mut exchange, Err::<JsonText, _>(failed)),
+            Step::Wait(_)
+        ));
+        assert!(client.next_attempt(&mut exchange).is_ok());
+        let failed = client.transport_failure(Failure::TimedOut(Delivery::MaybeSent), &exchange);
+        match client.settle(&mut exchange, Err::<JsonText, _>(failed)) {
+            Step::Failed(error) => {
+                assert_eq!(error.code_str(), "ETHORA_TIMEOUT");
+                assert_eq!(error.attempts, 2);
+            }
+            _ => panic!("a POST that may have reached the server is not sent again"),
+        }
+    }
+
+    #[test]
+    fn a_connection_slot_is_held_until_dropped() {
+        let client = client(0.0);
+        let slot = client.try_slot();
+        assert!(slot.is_some());
+        assert!(client.try_slot().is_none(), "maxConnections: 1");
+        drop(slot);
+        assert!(client.try_slot().is_some());
+    }
+}
