@@ -77,7 +77,12 @@ fn string_field<'a>(
 
 /// JavaScript's `String(number)` for the numbers a query can carry.
 fn js_number(value: f64) -> String {
-    if value.fract() == 0.0 && value.abs() < 1e21 {
+    // Integers of JavaScript's safe range, the common case (limits, offsets), through the
+    // integer formatter: `{:.0}` formats an f64 exactly, with big-number arithmetic, and
+    // spells minus zero "-0" where JavaScript writes "0".
+    if value.fract() == 0.0 && value.abs() <= 9_007_199_254_740_991.0 {
+        (value as i64).to_string()
+    } else if value.fract() == 0.0 && value.abs() < 1e21 {
         format!("{value:.0}")
     } else {
         value.to_string()
@@ -715,6 +720,21 @@ mod tests {
 
     fn body(request: &ApiRequest) -> &Value {
         request.body.as_ref().unwrap()
+    }
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        for (value, text) in [
+            (10.0, "10"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (-3.0, "-3"),
+            (9_007_199_254_740_991.0, "9007199254740991"),
+            (1e20, "100000000000000000000"),
+            (2.5, "2.5"),
+        ] {
+            assert_eq!(js_number(value), text, "{value:?}");
+        }
     }
 
     #[test]
