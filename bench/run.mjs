@@ -542,6 +542,7 @@ w('|---|---|')
 w(`| ours, edge build | ${fmt(results.workerd.oursMsPerCall, 3)} |`)
 w(`| fetch() with the same request, \`response.json()\` | ${fmt(results.workerd.fetchMsPerCall, 3)} |`)
 w(`| the same fetch() under a time limit (AbortController + setTimeout, cleared after the body) | ${fmt(results.workerd.fetchWithTimeLimitMsPerCall, 3)} |`)
+w(`| the same fetch() after a fixed JavaScript loop (20,000 integer steps) | ${fmt(results.workerd.fetchAfterFixedWorkMsPerCall, 3)} |`)
 w()
 w('Each caller\'s own cost, with `fetch` answered inside the Worker (the same body, no network; median of the rounds, 2,000 calls each):')
 w()
@@ -550,6 +551,16 @@ w('|---|---|')
 w(`| ours, edge build | ${fmt(results.workerd.inWorkerUsPerCall.ours, 1)} |`)
 w(`| fetch() + \`response.json()\` | ${fmt(results.workerd.inWorkerUsPerCall.fetch, 1)} |`)
 w(`| the same under a time limit | ${fmt(results.workerd.inWorkerUsPerCall.fetchWithTimeLimit, 1)} |`)
+w(`| the same after the fixed loop | ${fmt(results.workerd.inWorkerUsPerCall.fetchAfterFixedWork, 1)} |`)
+{
+  const wd = results.workerd
+  const loopWarmUs = wd.inWorkerUsPerCall.fetchAfterFixedWork - wd.inWorkerUsPerCall.fetch
+  const loopLiveUs = (wd.fetchAfterFixedWorkMsPerCall - wd.fetchMsPerCall) * 1000
+  const oursWarmUs = wd.inWorkerUsPerCall.ours - wd.inWorkerUsPerCall.fetch
+  const oursLiveUs = (wd.oursMsPerCall - wd.fetchMsPerCall) * 1000
+  w()
+  w(`With the network in the loop, work on the call path costs more than in the warm loop: the fixed loop takes ${fmt(loopWarmUs, 1)} µs warm and adds ${fmt(loopLiveUs, 1)} µs per call with the network (${fmt(loopLiveUs / loopWarmUs, 1)}×); ours costs ${fmt(oursWarmUs, 1)} µs more than fetch warm and ${fmt(oursLiveUs, 1)} µs more with the network (${fmt(oursLiveUs / oursWarmUs, 1)}×).`)
+}
 w()
 w('## Token minting (`createChatUserJwtToken`, one thread)')
 w()
@@ -638,10 +649,11 @@ const numbers = [
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
   results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall, results.workerd.fetchWithTimeLimitMsPerCall,
   ...Object.values(results.workerd.inWorkerUsPerCall),
+  results.workerd.fetchAfterFixedWorkMsPerCall,
 ]
 // 42 figures before, 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici, the
-// round trip's 3, workerd's 3 + 3 and the bulk import's 2.
-if (numbers.length !== 42 + 108 + 9 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// round trip's 3, workerd's 4 + 4 and the bulk import's 2.
+if (numbers.length !== 42 + 108 + 11 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

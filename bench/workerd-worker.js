@@ -1,8 +1,9 @@
 // `npm run bench`: the edge build's cost per call inside workerd against a plain fetch() of
 // the same request (same URL and the same six headers, a fresh request id each time, the
 // body parsed), and against the same fetch under a time limit as the SDK sets one
-// (AbortController + setTimeout, cleared at the end), in alternating rounds; then the same
-// three with fetch answered inside the Worker, to show each one's own cost per call.
+// (AbortController + setTimeout, cleared at the end), and against fetch after a fixed amount
+// of JavaScript work, in alternating rounds; then the same with fetch answered inside the
+// Worker, to show each one's own cost per call.
 import * as sdk from '@ethora-rs/sdk-backend'
 
 async function timed(call, calls) {
@@ -28,9 +29,22 @@ export default {
       if (!response.ok) throw new Error(`fetch: ${response.status}`)
       return response
     }
+    // A fixed amount of plain JavaScript work (no allocation, no memory), as a yardstick:
+    // how much wall time a microsecond of work on the call path costs with the network in
+    // the loop, against its cost in a warm loop.
+    let spun = 0
+    const spin = () => {
+      let x = spun
+      for (let i = 0; i < 20_000; i++) x = (x * 31 + i) | 0
+      spun = x
+    }
     const contenders = {
       ours: () => client.getUsers(params),
       fetch: async () => check(await fetch(url, { headers: headers() })).json(),
+      fetchAfterFixedWork: async () => {
+        spin()
+        return check(await fetch(url, { headers: headers() })).json()
+      },
       fetchWithTimeLimit: async () => {
         const controller = new AbortController()
         const timer = setTimeout(() => controller.abort(), timeoutMs)
@@ -85,6 +99,7 @@ export default {
       oursMsPerCall: mean(taken.ours),
       fetchMsPerCall: mean(taken.fetch),
       fetchWithTimeLimitMsPerCall: mean(taken.fetchWithTimeLimit),
+      fetchAfterFixedWorkMsPerCall: mean(taken.fetchAfterFixedWork),
       inWorkerUsPerCall: Object.fromEntries(names.map((name) => [name, median(inWorker[name])])),
     })
   },
