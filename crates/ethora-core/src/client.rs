@@ -299,8 +299,11 @@ impl EthoraClient {
 
     /// Runs an exchange's (remaining) attempts: each waits for a connection slot, is sent,
     /// its body read and judged; failures are retried as the retry policy allows.
-    pub async fn run_exchange(&self, exchange: Exchange, buffer: Vec<u8>) -> Result<JsonText> {
-        let (mut exchange, mut buffer) = (exchange, buffer);
+    pub async fn run_exchange(
+        &self,
+        mut exchange: Exchange,
+        mut buffer: Vec<u8>,
+    ) -> Result<JsonText> {
         loop {
             let outcome = {
                 // The semaphore is never closed, so acquiring only waits.

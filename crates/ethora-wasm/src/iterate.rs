@@ -8,13 +8,14 @@ use ethora_core::import::{self, ImportOptions, UserSource};
 use ethora_core::jobs::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::{EthoraClient, EthoraError as CoreError};
-use js_sys::{Array, Function, Promise, Reflect, JSON};
+use js_sys::{Array, Function, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::{
-    js_result, json_argument, json_arguments, json_value, to_js, to_js_error, EthoraSdkService,
+    js_result, json_argument, json_arguments, json_value, parse_json, to_js, to_js_error,
+    EthoraSdkService,
 };
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
@@ -28,7 +29,7 @@ pub struct ListingIterator {
 }
 
 fn iterator_result(item: Option<&serde_json::value::RawValue>) -> JsValue {
-    JSON::parse(listing::iterator_result(item).as_str()).unwrap_or(JsValue::NULL)
+    parse_json(listing::iterator_result(item).as_str())
 }
 
 #[wasm_bindgen]

@@ -125,7 +125,12 @@ fn id_argument(value: &JsValue, argument: &str) -> Result<String, CoreError> {
 
 /// A JSON result as a JavaScript value.
 fn to_js(value: &Value) -> JsValue {
-    JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL)
+    parse_json(&value.to_string())
+}
+
+/// JSON text (a call's result, an iterator step) through the engine's `JSON.parse`.
+fn parse_json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
 /// The runtime's environment variables where it has them: `process.env` (Vercel Edge,
@@ -336,8 +341,7 @@ impl PendingCall {
     pub fn result(&mut self) -> JsValue {
         self.result
             .take()
-            .and_then(|text| JSON::parse(text.as_str()).ok())
-            .unwrap_or(JsValue::NULL)
+            .map_or(JsValue::NULL, |text| parse_json(text.as_str()))
     }
 
     /// The rest of the call in the core's own loop, which waits for a connection slot.
@@ -349,7 +353,7 @@ impl PendingCall {
             client
                 .run_exchange(exchange, Vec::new())
                 .await
-                .map(|text| JSON::parse(text.as_str()).unwrap_or(JsValue::NULL))
+                .map(|text| parse_json(text.as_str()))
                 .map_err(|error| to_js_error(&error))
         })
     }
