@@ -12,7 +12,15 @@ export interface MockServerOptions {
 }
 
 export type MockFault =
-  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | {
+      type: 'status'
+      status: number
+      /** Sent as JSON. */
+      body?: unknown
+      /** The body's bytes exactly as sent (0-255 each), instead of `body`. */
+      bodyBytes?: number[]
+      headers?: Record<string, string>
+    }
   | { type: 'rateLimit'; retryAfter?: string | number }
   | { type: 'hang'; ms?: number }
   | { type: 'reset' }

@@ -396,11 +396,47 @@ impl EthoraClient {
 
     /// What an attempt's outcome means for the call: its result, its error, or a wait
     /// before the next attempt (the retry policy's). Logs as it goes.
-    pub fn settle(
+    pub fn settle<T>(
         &self,
         exchange: &mut Exchange,
-        outcome: std::result::Result<JsonText, FailedAttempt>,
-    ) -> Step {
+        outcome: std::result::Result<T, FailedAttempt>,
+    ) -> Step<T> {
+        match outcome {
+            Ok(value) => {
+                self.log_success(exchange);
+                Step::Done(value)
+            }
+            Err(failure) => match self.settle_failure(exchange, failure) {
+                Ok(delay) => Step::Wait(delay),
+                Err(error) => Step::Failed(error),
+            },
+        }
+    }
+
+    fn log_success(&self, exchange: &Exchange) {
+        let Exchange {
+            request,
+            url,
+            request_id,
+            attempt,
+            started,
+            ..
+        } = exchange;
+        self.logger.log(LogLevel::Debug, || {
+            let elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis());
+            let method = request.method.as_str();
+            format!(
+                "{method} {url} ok in {elapsed_ms} ms (attempt {attempt}, request {request_id})"
+            )
+        });
+    }
+
+    /// A failed attempt: the wait before the next one, or the call's error.
+    fn settle_failure(
+        &self,
+        exchange: &Exchange,
+        failure: FailedAttempt,
+    ) -> std::result::Result<Duration, EthoraError> {
         let Exchange {
             request,
             url,
@@ -412,15 +448,6 @@ impl EthoraClient {
         } = exchange;
         let (method, attempt) = (request.method.as_str(), *attempt);
         let elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis());
-        let failure = match outcome {
-            Ok(value) => {
-                self.logger.log(LogLevel::Debug, || {
-                    format!("{method} {url} ok in {elapsed_ms} ms (attempt {attempt}, request {request_id})")
-                });
-                return Step::Done(value);
-            }
-            Err(failure) => failure,
-        };
         let rate_limited = failure.delivery == Delivery::Answered(429);
         let delay = if rate_limited && *rate_limits == RateLimits::Report {
             None
@@ -444,7 +471,7 @@ impl EthoraClient {
                         delay.as_millis()
                     )
                 });
-                Step::Wait(delay)
+                Ok(delay)
             }
             None => {
                 self.logger.log(LogLevel::Error, || {
@@ -454,7 +481,7 @@ impl EthoraClient {
                         error.status.map(|s| format!(" {s}")).unwrap_or_default()
                     )
                 });
-                Step::Failed(error)
+                Err(error)
             }
         }
     }
@@ -586,6 +613,31 @@ impl EthoraClient {
     }
 }
 
+#[cfg(target_arch = "wasm32")]
+impl EthoraClient {
+    /// [`answer`](Self::answer) for a response the runtime's `fetch` read whole: a
+    /// successful JSON object or array goes from the fetched bytes straight to the engine's
+    /// `JSON.parse` ([`response::engine`]), never copied into WebAssembly memory; every
+    /// other response takes the general way and its JSON text is parsed by the engine.
+    pub fn answer_fetched(
+        &self,
+        exchange: &Exchange,
+        incoming: &Incoming,
+    ) -> std::result::Result<wasm_bindgen::JsValue, FailedAttempt> {
+        let (status, length) = (incoming.status(), incoming.body_length());
+        if (200..300).contains(&status) && length > 0 && length <= self.config.max_response_bytes {
+            if let Some(value) = response::engine::success_value(incoming.body(), &exchange.url) {
+                return Ok(value);
+            }
+        }
+        let mut bytes = Vec::new();
+        let complete = incoming.copy_body(self.config.max_response_bytes, &mut bytes);
+        let header = |name: &str| incoming.header(name);
+        self.answer(exchange, status, bytes, complete, &header)
+            .map(|text| response::engine::parse(text.as_str()))
+    }
+}
+
 /// One call's exchange with the server across its attempts, without I/O: the client's
 /// `next_attempt`, `answer`/`transport_failure` and `settle` move it on, and whoever
 /// sends (the client's own loop, or a binding that calls the runtime's `fetch` itself)
@@ -601,9 +653,9 @@ pub struct Exchange {
 }
 
 /// What comes after an attempt.
-pub enum Step {
-    /// The call resolves with this JSON text.
-    Done(JsonText),
+pub enum Step<T = JsonText> {
+    /// The call resolves with this result (the JSON text; the edge build's engine value).
+    Done(T),
     /// The call fails with this error.
     Failed(EthoraError),
     /// Another attempt follows after this wait.

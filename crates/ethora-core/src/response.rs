@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::{EthoraError, Result};
@@ -95,14 +96,14 @@ impl Visitor<'_> for KeyIsUrl {
     }
 }
 
-/// Walks a whole document (every value checked, none kept) and reports its top level.
+/// Walks a whole object (every value checked, none kept) and reports its top level.
 struct TopLevelVisitor;
 
 impl<'de> Visitor<'de> for TopLevelVisitor {
     type Value = TopLevel;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
+        f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
@@ -114,41 +115,23 @@ impl<'de> Visitor<'de> for TopLevelVisitor {
         }
         Ok(TopLevel::Object { empty, has_url })
     }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TopLevel, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<TopLevel, E> {
-        Ok(TopLevel::Other)
-    }
 }
 
 /// The top level of `text` when it is exactly one JSON value (whitespace around it allowed).
 fn scan(text: &str) -> Option<TopLevel> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let top = deserializer.deserialize_any(TopLevelVisitor).ok()?;
+    // Only an object's top level matters; anything else is walked as ignored values, which
+    // also takes a number beyond a double (`1e400`, Infinity to `JSON.parse`) as the
+    // engine does, where building it would fail.
+    let top = if text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        deserializer.deserialize_any(TopLevelVisitor).ok()?
+    } else {
+        IgnoredAny::deserialize(&mut deserializer).ok()?;
+        TopLevel::Other
+    };
     deserializer.end().ok()?;
     Some(top)
 }
@@ -182,6 +165,67 @@ pub fn success_text(bytes: Vec<u8>, url: &str) -> std::result::Result<JsonText, 
         }
         Some(_) => Ok(JsonText(text)),
         None => Err(text.into_bytes()),
+    }
+}
+
+/// [`success_text`]'s rule for the edge build, where the JavaScript engine parses a
+/// successful body itself: the fetched bytes go through a strict UTF-8 decoder (a byte-order
+/// mark kept, so it fails the parse as it fails `success_text`) and the engine's
+/// `JSON.parse`, and an object without its own `url` gets one, as last key (the text splice
+/// of `success_text` gives the same object). The bytes are never copied into WebAssembly
+/// memory, checked there and decoded a second time. Only an object or array is taken here;
+/// anything else (a bare string or number, text that is not JSON or not UTF-8) goes the
+/// general way, where the core decides, so both faces agree on every body (the Node test
+/// `__test__/success-bodies.test.mjs` sends the same bodies to both).
+#[cfg(target_arch = "wasm32")]
+pub mod engine {
+    use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        type TextDecoder;
+        #[wasm_bindgen(constructor, catch)]
+        fn new(label: &str, options: &JsValue) -> Result<TextDecoder, JsValue>;
+        #[wasm_bindgen(method, catch)]
+        fn decode(this: &TextDecoder, bytes: &Uint8Array) -> Result<JsString, JsValue>;
+        #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+        fn parse_text(text: &JsString) -> Result<JsValue, JsValue>;
+    }
+
+    thread_local! {
+        /// `new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })`, made once; `None`
+        /// where the runtime has none (every body then goes the general way).
+        static STRICT_DECODER: Option<TextDecoder> = {
+            let options = Object::new();
+            let strict = Reflect::set(&options, &"fatal".into(), &JsValue::TRUE)
+                .and_then(|_| Reflect::set(&options, &"ignoreBOM".into(), &JsValue::TRUE));
+            strict.ok().and_then(|_| TextDecoder::new("utf-8", &options).ok())
+        };
+    }
+
+    /// A successful body as the call's result, or `None` when it is not a JSON object or
+    /// array in UTF-8.
+    pub fn success_value(bytes: &Uint8Array, url: &str) -> Option<JsValue> {
+        let text = STRICT_DECODER.with(|decoder| decoder.as_ref()?.decode(bytes).ok())?;
+        let value = parse_text(&text).ok()?;
+        if Array::is_array(&value) {
+            return Some(value);
+        }
+        if !value.is_object() {
+            return None;
+        }
+        let object = value.unchecked_ref::<Object>();
+        let key = JsValue::from_str("url");
+        if !Object::has_own(object, &key) {
+            Reflect::set(object, &key, &JsValue::from_str(url)).ok()?;
+        }
+        Some(value)
+    }
+
+    /// JSON text the core produced (valid by construction) as a JavaScript value.
+    pub fn parse(text: &str) -> JsValue {
+        js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
     }
 }
 
@@ -296,6 +340,10 @@ mod tests {
             assert_eq!(success(not_json), None, "{not_json:?}");
         }
         assert!(success_text(vec![b'"', 0xff, b'"'], url).is_err());
+        // A number beyond a double is JSON (Infinity to the engine), though not a Value.
+        for beyond in ["1e400", "[1e400]", "{\"n\":-1e400}"] {
+            assert!(success_text(beyond.into(), url).is_ok(), "{beyond}");
+        }
         // Nesting deeper than serde_json builds values for is still JSON to the engine.
         let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
         let passed = success_text(deep.clone().into_bytes(), url).unwrap();

@@ -299,6 +299,15 @@ mod web {
             }
         }
 
+        /// The body `exchange` read whole, in JavaScript memory.
+        pub fn body(&self) -> &Uint8Array {
+            &self.body
+        }
+
+        pub fn body_length(&self) -> usize {
+            self.body.length() as usize
+        }
+
         pub fn status(&self) -> u16 {
             self.response.status()
         }
@@ -320,7 +329,7 @@ mod web {
         /// [`read_body`](Self::read_body) outside an async context.
         pub fn copy_body(&self, limit: usize, buffer: &mut Vec<u8>) -> bool {
             buffer.clear();
-            let length = self.body.length() as usize;
+            let length = self.body_length();
             if length > limit {
                 return false;
             }

@@ -6,7 +6,7 @@
 //!
 //! | `type` | answer |
 //! |---|---|
-//! | `status` | `status` (500, 502, 503, 504, …) with an optional JSON `body` and `headers` |
+//! | `status` | `status` (500, 502, 503, 504, …) with an optional JSON `body` (or `bodyBytes`, the body's bytes as they are sent, 0-255 each) and `headers` |
 //! | `rateLimit` | 429 with `Retry-After: <retryAfter>` (default `1`) and `x-ratelimit-*` headers |
 //! | `hang` | nothing for `ms` milliseconds (default 60000), then 504 |
 //! | `reset` | the status line, headers and part of the body, then the connection is cut |
@@ -127,11 +127,19 @@ pub async fn answer(fault: &Value) -> Response<Body> {
         .unwrap_or_default();
     match kind {
         "status" => {
-            let body = fault
-                .get("body")
-                .cloned()
-                .unwrap_or_else(|| json!({ "ok": false, "error": "injected fault" }));
-            let mut reply = response(status_of(fault, 500), "application/json", Body::from(body.to_string()));
+            let body = match fault.get("bodyBytes").and_then(Value::as_array) {
+                Some(bytes) => bytes
+                    .iter()
+                    .filter_map(|byte| byte.as_u64().and_then(|byte| u8::try_from(byte).ok()))
+                    .collect(),
+                None => fault
+                    .get("body")
+                    .cloned()
+                    .unwrap_or_else(|| json!({ "ok": false, "error": "injected fault" }))
+                    .to_string()
+                    .into_bytes(),
+            };
+            let mut reply = response(status_of(fault, 500), "application/json", Body::from(body));
             if let Some(headers) = fault.get("headers").and_then(Value::as_object) {
                 for (name, value) in headers {
                     if let (Ok(name), Some(Ok(value))) = (

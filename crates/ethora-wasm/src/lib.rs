@@ -18,7 +18,7 @@ use std::time::Duration;
 use ethora_core::calls::{self, ApiCall};
 use ethora_core::client::{Exchange, FailedAttempt, Sleeper, Slot, Step};
 use ethora_core::logging::{LogLevel, LogSink};
-use ethora_core::response::JsonText;
+use ethora_core::response;
 use ethora_core::transport::{fetch_exchange, Incoming};
 use ethora_core::{args, functions, naming, EthoraClient, EthoraError as CoreError};
 use js_sys::{Function, Promise, Reflect, JSON};
@@ -130,7 +130,7 @@ fn to_js(value: &Value) -> JsValue {
 
 /// JSON text (a call's result, an iterator step) through the engine's `JSON.parse`.
 fn parse_json(text: &str) -> JsValue {
-    JSON::parse(text).unwrap_or(JsValue::NULL)
+    response::engine::parse(text)
 }
 
 /// The runtime's environment variables where it has them: `process.env` (Vercel Edge,
@@ -280,7 +280,7 @@ pub struct PendingCall {
     slot: Option<Slot>,
     /// An attempt that failed before it could be sent.
     unsent: Option<FailedAttempt>,
-    result: Option<JsonText>,
+    result: Option<JsValue>,
 }
 
 #[wasm_bindgen]
@@ -317,13 +317,7 @@ impl PendingCall {
         let outcome = match self.unsent.take() {
             Some(unsent) => Err(unsent),
             None => match Incoming::from_settled(settled) {
-                Ok(response) => {
-                    let mut body = Vec::new();
-                    let complete =
-                        response.copy_body(client.config().max_response_bytes, &mut body);
-                    let header = |name: &str| response.header(name);
-                    client.answer(exchange, response.status(), body, complete, &header)
-                }
+                Ok(response) => client.answer_fetched(exchange, &response),
                 Err(failure) => Err(client.transport_failure(failure, exchange)),
             },
         };
@@ -339,9 +333,7 @@ impl PendingCall {
 
     /// The call's result, once `settle` said it is ready.
     pub fn result(&mut self) -> JsValue {
-        self.result
-            .take()
-            .map_or(JsValue::NULL, |text| parse_json(text.as_str()))
+        self.result.take().unwrap_or(JsValue::NULL)
     }
 
     /// The rest of the call in the core's own loop, which waits for a connection slot.
