@@ -18,11 +18,12 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   }
   assert.equal((report.match(/^\| (1|16|64) \| (ours|@ethora\/sdk-backend) \| /gm) ?? []).length, 6, 'three concurrencies for two SDKs')
   assert.match(report, /^\| 1 \| [\d,]+ \| [\d,]+ \| [\d.]+× \|$/m, 'a round of ours against the Rust core')
-  // Against a bare undici client: three kinds x three concurrencies x three clients, and the
-  // seven goal ratios per kind.
+  // Against a bare undici client: three kinds x three concurrencies x four clients, and the
+  // seven goal ratios per kind, each also split at the transport floor.
   assert.ok(report.includes('## Ratios against a bare undici client'))
-  assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours|undici\.Pool \(bare\)|ours, WebAssembly fallback) \| [\d,]+ \| /gm) ?? []).length, 27)
+  assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours|undici\.Pool \(bare\)|transport floor \(our request, no SDK work\)|ours, WebAssembly fallback) \| [\d,]+ \| /gm) ?? []).length, 36)
   assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| [\d.]+× \| [≤≥] /gm) ?? []).length, 21)
+  assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| [≤≥] [\d.]+× \| [\d.]+× \| [\d.]+× \|$/gm) ?? []).length, 21)
   // The floor probe: the round trip to the I/O thread, and the ratio floor it sets per kind.
   assert.match(report, /That trip alone, with no request .*: p50 [\d.]+ µs, p99 [\d.]+ µs, [\d.]+ µs of CPU/)
   assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [\d,]+ \| -?[\d,.]+ \| [\d,.]+ \| (yes|no) \|$/gm) ?? []).length, 3)

@@ -210,15 +210,17 @@ async function latency() {
 // latency percentiles are over the pooled requests of all rounds.
 const FLOOR_USERS = 120
 const BARE = 'undici.Pool (bare)'
+const TRANSPORT_FLOOR = 'transport floor (our request, no SDK work)'
 
 async function floorKinds() {
   for (let i = 0; i < FLOOR_USERS; i++) await oursClient.createUser(`floor-user-${i}`, { firstName: 'Floor', lastName: 'User' })
   const chatName = `${mock.appId}_${ROOM}`
   const kinds = {
-    'getUsers (room, 10 users)': { call: (client) => client.getUsers({ chatName, limit: 10 }) },
-    'createUser (POST)': { call: (client, n) => client.createUser(`floor-${n}`, { firstName: 'Load', lastName: 'Tester' }), unique: 'floor-' },
-    'getUsers (100 users)': { call: (client) => client.getUsers({ limit: 100 }) },
+    'getUsers (room, 10 users)': { method: 'getUsers', args: () => [{ chatName, limit: 10 }] },
+    'createUser (POST)': { method: 'createUser', args: (n) => [`floor-${n}`, { firstName: 'Load', lastName: 'Tester' }], unique: 'floor-' },
+    'getUsers (100 users)': { method: 'getUsers', args: () => [{ limit: 100 }] },
   }
+  for (const kind of Object.values(kinds)) kind.call = (client, n) => client[kind.method](...kind.args(n))
   // The wire request of each kind, as ours sent it.
   for (const [name, kind] of Object.entries(kinds)) {
     await kind.call(oursClient, 'probe')
@@ -232,15 +234,34 @@ async function floorKinds() {
   return kinds
 }
 
+// The request body of call `n` as JSON text: the wire body with a fresh name per POST, as
+// ours gets (the mock refuses a repeated one).
+function wireBody(wire, unique, n) {
+  if (wire.body === undefined || wire.body === null) return undefined
+  return JSON.stringify(unique ? JSON.parse(JSON.stringify(wire.body).replaceAll(`${unique}probe`, `${unique}${n}`)) : wire.body)
+}
+
+// The transport floor: our request of this kind, built once by the addon and sent again
+// and again as built through the same transport and I/O thread (the trip there and back,
+// hyper, the body read whole, JSON.parse of it here), with none of a call's own work:
+// reading the arguments, building the request, checking the answer, adding `url`, retry
+// bookkeeping. Floor / undici is the least this design can reach; ours / floor is what the
+// SDK's own work adds.
+function transportFloorCall(kind) {
+  const floorRequest = nativeBinding().__transportFloor(oursClient, kind.method, ...kind.args('probe'))
+  const send = nativeBinding().__transportFloorSend
+  return (n) => send(floorRequest, wireBody(kind.wire, kind.unique, n))
+}
+
+function nativeBinding() {
+  return require(path.join(root, fs.readdirSync(root).find((f) => /^ethora-sdk-backend\..+\.node$/.test(f))))
+}
+
 function bareCall(pool, wire, unique) {
   const token = ours.createServerToken(mock.config)
   const headers = { authorization: `Bearer ${token}`, 'x-custom-token': token, 'content-type': 'application/json', accept: 'application/json, text/plain, */*' }
   return async (n) => {
-    let body
-    if (wire.body !== undefined && wire.body !== null) {
-      // A fresh uuid per POST, as ours gets (the mock refuses a repeated one).
-      body = JSON.stringify(unique ? JSON.parse(JSON.stringify(wire.body).replaceAll(`${unique}probe`, `${unique}${n}`)) : wire.body)
-    }
+    const body = wireBody(wire, unique, n)
     const response = await pool.request({ method: wire.method, path: wire.path, headers, body })
     const parsed = await response.body.json()
     if (response.statusCode >= 300) throw new Error(`undici ${wire.method} ${wire.path}: ${response.statusCode} ${JSON.stringify(parsed).slice(0, 200)}`)
@@ -274,6 +295,7 @@ async function floor() {
       const contenders = {
         ours: (n) => kind.call(oursClient, n),
         [BARE]: bareCall(pool, kind.wire, kind.unique),
+        [TRANSPORT_FLOOR]: transportFloorCall(kind),
         [FALLBACK]: (n) => kind.call(fallbackClient, n),
       }
       const names = Object.keys(contenders)
@@ -309,7 +331,7 @@ async function floor() {
 // thread to the SDK's I/O thread and back (the addon's floor probe does exactly that trip with
 // no request), which a client that does its I/O on the JavaScript thread does not pay.
 async function roundTrip() {
-  const binding = require(path.join(root, fs.readdirSync(root).find((f) => /^ethora-sdk-backend\..+\.node$/.test(f))))
+  const binding = nativeBinding()
   const trip = () => binding.__dispatchRoundTrip()
   const rounds = SCALE.floorRounds
   const perRound = Math.ceil(SCALE.floorRequests * 0.4)
@@ -519,6 +541,18 @@ w('| Request | undici p50 µs | ours − undici, p50 µs | the trip alone, p50 �
 w('|---|---|---|---|---|')
 for (const f of floorLimits) w(`| ${f.kindName} | ${fmt(f.bareUs)} | ${fmt(f.gapUs, 1)} | ${fmt(results.roundTrip.p50, 1)} | ${f.gapUs <= results.roundTrip.p50 ? 'yes' : 'no'} |`)
 w()
+w('### Ours against the transport alone')
+w()
+w(`The transport floor sends our request of each kind, built once, again and again as built, through the same transport on the same I/O thread: the trip there and back, the token of the second, hyper, the body read whole, \`JSON.parse\` of it in JavaScript; none of a call's own work (reading the arguments, building the request, checking the answer, adding \`url\`, retry bookkeeping). Floor ÷ undici is the least this design (Rust I/O on its own thread) can reach against the target; ours ÷ floor is what the SDK's own work adds. Same rounds as the table above.`)
+w()
+w('| Request | Figure | Target (ours ÷ undici) | floor ÷ undici | ours ÷ floor |')
+w('|---|---|---|---|---|')
+for (const [kindName, name, , target] of floorRatios) {
+  const [figure, c] = { 'requests/s at c=16': ['rps', 16], 'requests/s at c=64': ['rps', 64], 'CPU per request at c=16': ['cpuUs', 16], 'CPU per request at c=64': ['cpuUs', 64], 'p50 latency at c=1': ['p50', 1], 'p99 latency at c=1': ['p99', 1], 'CPU per request at c=1': ['cpuUs', 1] }[name]
+  const row = results.floor[kindName][c]
+  w(`| ${kindName} | ${name} | ${target} | ${fmt(row[TRANSPORT_FLOOR][figure] / row[BARE][figure], 2)}× | ${fmt(row.ours[figure] / row[TRANSPORT_FLOOR][figure], 2)}× |`)
+}
+w()
 w('## Against a bare undici client: absolute figures')
 w()
 w('| Request | Concurrency | Client | requests/s | CPU µs per request | p50 µs | p99 µs |')
@@ -651,9 +685,9 @@ const numbers = [
   ...Object.values(results.workerd.inWorkerUsPerCall),
   results.workerd.fetchAfterFixedWorkMsPerCall,
 ]
-// 42 figures before, 3 kinds x 3 concurrencies x 3 clients x 4 figures against undici, the
+// 42 figures before, 3 kinds x 3 concurrencies x 4 clients x 4 figures against undici, the
 // round trip's 3, workerd's 4 + 4 and the bulk import's 2.
-if (numbers.length !== 42 + 108 + 11 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+if (numbers.length !== 42 + 144 + 11 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

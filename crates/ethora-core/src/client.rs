@@ -369,16 +369,22 @@ impl EthoraClient {
             .logger
             .enabled(LogLevel::Error)
             .then(web_time::Instant::now);
-        let Some(auth) = self.auth_headers() else {
+        self.outgoing(exchange).ok_or_else(|| {
             let mut error = EthoraError::config("the server token could not be sent as a header");
             error.request_id = Some(exchange.request_id.clone());
-            return Err(FailedAttempt {
+            FailedAttempt {
                 error,
                 delivery: Delivery::Refused,
                 retry_after: None,
-            });
-        };
-        Ok(Outgoing {
+            }
+        })
+    }
+
+    /// An exchange's request as it goes out now; `None` when the server token cannot be a
+    /// header value.
+    fn outgoing<'e>(&self, exchange: &'e Exchange) -> Option<Outgoing<'e>> {
+        let auth = self.auth_headers()?;
+        Some(Outgoing {
             method: exchange.request.method,
             url: &exchange.url,
             headers: [
@@ -392,6 +398,48 @@ impl EthoraClient {
             body: exchange.body.clone(),
             timeout: self.config.timeout,
         })
+    }
+
+    /// The benchmark's transport floor: `exchange`'s request sent as it was built (with
+    /// `body` instead of its own when given), through this client's transport, connection
+    /// pool and slots, its body read whole and handed over as it came: none of a call's own
+    /// work (arguments, building, the answer's check and `url`, retries, logging); only a
+    /// status outside 2xx fails it. What a call costs beyond this is the SDK's; what this
+    /// costs beyond a bare HTTP client is the transport's. The body is passed on unchecked:
+    /// only for answers known to be JSON.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn send_unjudged(
+        &self,
+        exchange: &Exchange,
+        body: Option<Vec<u8>>,
+        buffer: &mut Vec<u8>,
+    ) -> Result<JsonText> {
+        let _slot = self.in_flight.acquire().await.ok();
+        let failed = |failure| self.transport_failure(failure, exchange).error;
+        let mut outgoing = self
+            .outgoing(exchange)
+            .ok_or_else(|| EthoraError::config("the server token could not be sent as a header"))?;
+        if let Some(body) = body {
+            outgoing.body = Some(bytes::Bytes::from(body));
+        }
+        let mut incoming = self.transport.send(outgoing).await.map_err(failed)?;
+        incoming
+            .read_body(self.config.max_response_bytes, buffer)
+            .await
+            .map_err(failed)?;
+        let status = incoming.status();
+        if !(200..300).contains(&status) {
+            let (method, url) = (exchange.request.method.as_str(), exchange.url.clone());
+            return Err(EthoraError::http(
+                method,
+                url,
+                status,
+                serde_json::Value::Null,
+            ));
+        }
+        let text = String::from_utf8(std::mem::take(buffer))
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        Ok(JsonText::from_trusted(text))
     }
 
     /// What an attempt's outcome means for the call: its result, its error, or a wait
