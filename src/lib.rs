@@ -142,13 +142,16 @@ pub struct EthoraSDKService {
 pub(crate) type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
 
 impl EthoraSDKService {
-    /// Sends the built request (or rejects with its validation error) on the I/O thread.
+    /// Sends the built request (or rejects with its validation error) on the I/O thread; its
+    /// exchange is made here, so the request's JSON body is serialised and freed on the
+    /// thread that built it.
     fn send<'env>(&self, env: &'env Env, request: CoreResult<ApiRequest>) -> PendingResponse<'env> {
         let client = Arc::clone(&self.client);
         let buffer = dispatch::spare_buffer();
+        let exchange = request.and_then(|request| client.exchange(request));
         let promise = dispatch::start(env, async move {
-            match request {
-                Ok(request) => client.execute_into(request, buffer).await,
+            match exchange {
+                Ok(exchange) => client.run_exchange(exchange, buffer).await,
                 Err(error) => Err(error),
             }
         })?;

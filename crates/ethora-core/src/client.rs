@@ -235,15 +235,7 @@ impl EthoraClient {
     /// Sends the request with both auth headers, retrying transient failures as the retry
     /// policy allows, and resolves as the reference does.
     pub async fn execute(&self, request: ApiRequest) -> Result<JsonText> {
-        self.execute_into(request, Vec::new()).await
-    }
-
-    /// [`execute`](Self::execute), reading the response into `buffer` (cleared first): a
-    /// binding hands back the buffers of results it has consumed, so that in a steady stream
-    /// of calls no response allocates, and none is freed on another thread than the one that
-    /// allocated it.
-    pub async fn execute_into(&self, request: ApiRequest, buffer: Vec<u8>) -> Result<JsonText> {
-        self.send(request, buffer, RateLimits::Retry).await
+        self.send(request, Vec::new(), RateLimits::Retry).await
     }
 
     /// [`execute`](Self::execute), except that a 429 is returned at once instead of waited
@@ -271,17 +263,22 @@ impl EthoraClient {
     }
 
     /// A call's exchange with the server, before its first attempt: the URL, the request
-    /// id and the serialised body, shared by every attempt.
+    /// id and the serialised body, shared by every attempt. The request's JSON body is
+    /// serialised and dropped here: a binding that sends on another thread builds the
+    /// exchange on the caller's, so that the tree built from the caller's arguments is
+    /// freed by the thread that allocated it (glibc frees across threads under a lock of the
+    /// other thread's arena).
     pub fn exchange(&self, request: ApiRequest) -> Result<Exchange> {
         self.start_exchange(request, RateLimits::Retry)
     }
 
-    fn start_exchange(&self, request: ApiRequest, rate_limits: RateLimits) -> Result<Exchange> {
+    fn start_exchange(&self, mut request: ApiRequest, rate_limits: RateLimits) -> Result<Exchange> {
         let url = self.url_for(&request);
         let request_id = self.request_ids.next();
-        let body = match &request.body {
-            // Shared, not copied, by every attempt.
-            Some(body) => Some(bytes::Bytes::from(serde_json::to_vec(body).map_err(
+        // Serialised once and shared, not copied, by every attempt; the JSON tree is
+        // dropped here.
+        let body = match request.body.take() {
+            Some(body) => Some(bytes::Bytes::from(serde_json::to_vec(&body).map_err(
                 |_| EthoraError::validation("body", "must be serialisable as JSON"),
             )?)),
             None => None,
@@ -298,7 +295,10 @@ impl EthoraClient {
     }
 
     /// Runs an exchange's (remaining) attempts: each waits for a connection slot, is sent,
-    /// its body read and judged; failures are retried as the retry policy allows.
+    /// its body read into `buffer` and judged; failures are retried as the retry policy
+    /// allows. A binding hands back the buffers of results it has consumed, so that in a
+    /// steady stream of calls no response allocates, and none is freed on another thread
+    /// than the one that allocated it.
     pub async fn run_exchange(
         &self,
         mut exchange: Exchange,
