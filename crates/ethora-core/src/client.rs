@@ -316,7 +316,7 @@ impl EthoraClient {
                     Err(failed) => Err(failed),
                 }
             };
-            match self.settle(&mut exchange, outcome) {
+            match self.settle(&exchange, outcome) {
                 Step::Done(text) => return Ok(text),
                 Step::Failed(error) => return Err(error),
                 Step::Wait(delay) => self.sleep(delay).await,
@@ -369,8 +369,7 @@ impl EthoraClient {
             .logger
             .enabled(LogLevel::Error)
             .then(web_time::Instant::now);
-        self.outgoing(exchange).ok_or_else(|| {
-            let mut error = EthoraError::config("the server token could not be sent as a header");
+        self.outgoing(exchange).map_err(|mut error| {
             error.request_id = Some(exchange.request_id.clone());
             FailedAttempt {
                 error,
@@ -380,11 +379,13 @@ impl EthoraClient {
         })
     }
 
-    /// An exchange's request as it goes out now; `None` when the server token cannot be a
+    /// An exchange's request as it goes out now; fails when the server token cannot be a
     /// header value.
-    fn outgoing<'e>(&self, exchange: &'e Exchange) -> Option<Outgoing<'e>> {
-        let auth = self.auth_headers()?;
-        Some(Outgoing {
+    fn outgoing<'e>(&self, exchange: &'e Exchange) -> Result<Outgoing<'e>> {
+        let auth = self
+            .auth_headers()
+            .ok_or_else(|| EthoraError::config("the server token could not be sent as a header"))?;
+        Ok(Outgoing {
             method: exchange.request.method,
             url: &exchange.url,
             headers: [
@@ -416,9 +417,7 @@ impl EthoraClient {
     ) -> Result<JsonText> {
         let _slot = self.in_flight.acquire().await.ok();
         let failed = |failure| self.transport_failure(failure, exchange).error;
-        let mut outgoing = self
-            .outgoing(exchange)
-            .ok_or_else(|| EthoraError::config("the server token could not be sent as a header"))?;
+        let mut outgoing = self.outgoing(exchange)?;
         if let Some(body) = body {
             outgoing.body = Some(bytes::Bytes::from(body));
         }
@@ -446,7 +445,7 @@ impl EthoraClient {
     /// before the next attempt (the retry policy's). Logs as it goes.
     pub fn settle<T>(
         &self,
-        exchange: &mut Exchange,
+        exchange: &Exchange,
         outcome: std::result::Result<T, FailedAttempt>,
     ) -> Step<T> {
         match outcome {
@@ -792,7 +791,7 @@ mod tests {
         assert_eq!(header(&X_REQUEST_ID).map(|id| id.len()), Some(36));
         let body = br#"{"ok":true}"#.to_vec();
         let outcome = client.answer(&exchange, 200, body, true, &no_headers);
-        match client.settle(&mut exchange, outcome) {
+        match client.settle(&exchange, outcome) {
             Step::Done(text) => assert_eq!(
                 text.as_str(),
                 r#"{"ok":true,"url":"http://api.test/v2/apps/app-1"}"#
@@ -811,13 +810,13 @@ mod tests {
             assert!(client.next_attempt(&mut exchange).is_ok());
             let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
             assert!(
-                matches!(client.settle(&mut exchange, outcome), Step::Wait(_)),
+                matches!(client.settle(&exchange, outcome), Step::Wait(_)),
                 "attempt {attempt} of a GET answered 503 is retried"
             );
         }
         assert!(client.next_attempt(&mut exchange).is_ok());
         let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
-        match client.settle(&mut exchange, outcome) {
+        match client.settle(&exchange, outcome) {
             Step::Failed(error) => {
                 assert_eq!(error.status, Some(503));
                 assert_eq!(error.attempts, 3);
@@ -836,7 +835,7 @@ mod tests {
             true,
             &no_headers,
         );
-        match client.settle(&mut exchange, outcome) {
+        match client.settle(&exchange, outcome) {
             Step::Failed(error) => {
                 assert_eq!((error.status, error.attempts), (Some(401), 1));
                 assert!(!error.retryable);
@@ -858,12 +857,12 @@ mod tests {
         assert!(outgoing.body.is_some());
         let failed = client.transport_failure(Failure::Broken(Delivery::NotSent), &exchange);
         assert!(matches!(
-            client.settle(&mut exchange, Err::<JsonText, _>(failed)),
+            client.settle(&exchange, Err::<JsonText, _>(failed)),
             Step::Wait(_)
         ));
         assert!(client.next_attempt(&mut exchange).is_ok());
         let failed = client.transport_failure(Failure::TimedOut(Delivery::MaybeSent), &exchange);
-        match client.settle(&mut exchange, Err::<JsonText, _>(failed)) {
+        match client.settle(&exchange, Err::<JsonText, _>(failed)) {
             Step::Failed(error) => {
                 assert_eq!(error.code_str(), "ETHORA_TIMEOUT");
                 assert_eq!(error.attempts, 2);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use ethora_core::import::{self, ImportOptions, UserSource};
 use ethora_core::jobs::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
+use ethora_core::response;
 use ethora_core::{EthoraClient, EthoraError as CoreError};
 use js_sys::{Array, Function, Promise, Reflect};
 use serde_json::Value;
@@ -14,8 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::{
-    js_result, json_argument, json_arguments, json_value, parse_json, to_js, to_js_error,
-    EthoraSdkService,
+    js_result, json_argument, json_arguments, json_value, to_js, to_js_error, EthoraSdkService,
 };
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
@@ -29,7 +29,7 @@ pub struct ListingIterator {
 }
 
 fn iterator_result(item: Option<&serde_json::value::RawValue>) -> JsValue {
-    parse_json(listing::iterator_result(item).as_str())
+    response::engine::parse(listing::iterator_result(item).as_str())
 }
 
 #[wasm_bindgen]

@@ -125,12 +125,7 @@ fn id_argument(value: &JsValue, argument: &str) -> Result<String, CoreError> {
 
 /// A JSON result as a JavaScript value.
 fn to_js(value: &Value) -> JsValue {
-    parse_json(&value.to_string())
-}
-
-/// JSON text (a call's result, an iterator step) through the engine's `JSON.parse`.
-fn parse_json(text: &str) -> JsValue {
-    response::engine::parse(text)
+    response::engine::parse(&value.to_string())
 }
 
 /// The runtime's environment variables where it has them: `process.env` (Vercel Edge,
@@ -312,7 +307,7 @@ impl PendingCall {
     /// Throws the call's error when it fails.
     pub fn settle(&mut self, settled: JsValue) -> Result<f64, JsValue> {
         self.slot = None;
-        let (client, exchange) = (&self.client, self.exchange.as_mut());
+        let (client, exchange) = (&self.client, self.exchange.as_ref());
         let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
         let outcome = match self.unsent.take() {
             Some(unsent) => Err(unsent),
@@ -322,8 +317,8 @@ impl PendingCall {
             },
         };
         match client.settle(exchange, outcome) {
-            Step::Done(text) => {
-                self.result = Some(text);
+            Step::Done(value) => {
+                self.result = Some(value);
                 Ok(-1.0)
             }
             Step::Wait(delay) => Ok(delay.as_millis() as f64),
@@ -345,7 +340,7 @@ impl PendingCall {
             client
                 .run_exchange(exchange, Vec::new())
                 .await
-                .map(|text| parse_json(text.as_str()))
+                .map(|text| response::engine::parse(text.as_str()))
                 .map_err(|error| to_js_error(&error))
         })
     }
