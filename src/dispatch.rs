@@ -92,16 +92,17 @@ impl Shared {
     }
 }
 
-/// Settles the call's promise with an interruption if its task ends without a result
-/// (a panic, or the runtime dropping it).
-struct FinishGuard {
+/// Settles a call's promise: once with its outcome, or with an interruption if its task
+/// ends without one (a panic, or the runtime dropping it).
+pub struct FinishGuard {
     shared: Arc<Shared>,
     id: u64,
     finished: bool,
 }
 
 impl FinishGuard {
-    fn finish(mut self, outcome: Outcome) {
+    /// Hands the outcome to the JavaScript thread (waking it if it is idle).
+    pub fn finish(mut self, outcome: Outcome) {
         self.finished = true;
         self.shared.finish(self.id, outcome);
     }
@@ -257,6 +258,16 @@ pub fn start(
     env: &Env,
     work: impl Future<Output = Outcome> + Send + 'static,
 ) -> Result<sys::napi_value> {
+    start_settling(env, |guard| async move { guard.finish(work.await) })
+}
+
+/// Starts the task `work` makes on the I/O thread and returns the promise that the task
+/// settles through the guard it is given (it may go on after settling).
+pub fn start_settling<W, F>(env: &Env, work: W) -> Result<sys::napi_value>
+where
+    W: FnOnce(FinishGuard) -> F,
+    F: Future<Output = ()> + Send + 'static,
+{
     let raw_env = env.raw();
     let mut deferred = ptr::null_mut();
     let mut promise = ptr::null_mut();
@@ -295,7 +306,7 @@ pub fn start(
     };
     match runtime() {
         Some(runtime) => {
-            runtime.spawn(async move { guard.finish(work.await) });
+            runtime.spawn(work(guard));
         }
         // No I/O thread: the guard settles the promise as interrupted when dropped.
         None => drop(guard),

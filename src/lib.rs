@@ -149,10 +149,15 @@ impl EthoraSDKService {
         let client = Arc::clone(&self.client);
         let buffer = dispatch::spare_buffer();
         let exchange = request.and_then(|request| client.exchange(request));
-        let promise = dispatch::start(env, async move {
+        let promise = dispatch::start_settling(env, |guard| async move {
             match exchange {
-                Ok(exchange) => client.run_exchange(exchange, buffer).await,
-                Err(error) => Err(error),
+                Ok(exchange) => {
+                    let settle = |outcome| guard.finish(outcome);
+                    client
+                        .run_exchange_delivering(exchange, buffer, settle)
+                        .await
+                }
+                Err(error) => guard.finish(Err(error)),
             }
         })?;
         Ok(PromiseRaw::new(env.raw(), promise))

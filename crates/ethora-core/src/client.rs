@@ -299,29 +299,48 @@ impl EthoraClient {
     /// allows. A binding hands back the buffers of results it has consumed, so that in a
     /// steady stream of calls no response allocates, and none is freed on another thread
     /// than the one that allocated it.
-    pub async fn run_exchange(
+    pub async fn run_exchange(&self, exchange: Exchange, buffer: Vec<u8>) -> Result<JsonText> {
+        let mut result = None;
+        self.run_exchange_delivering(exchange, buffer, |outcome| result = Some(outcome))
+            .await;
+        result.unwrap_or_else(|| Err(EthoraError::interrupted()))
+    }
+
+    /// [`run_exchange`](Self::run_exchange), handing the call's outcome to `deliver` as soon
+    /// as it is known, before the connection goes back to the pool and its slot is freed (a
+    /// binding that settles the call on another thread lets that thread start while this
+    /// one tidies up).
+    pub async fn run_exchange_delivering(
         &self,
         mut exchange: Exchange,
         mut buffer: Vec<u8>,
-    ) -> Result<JsonText> {
-        loop {
-            let outcome = {
-                // The semaphore is never closed, so acquiring only waits.
-                let _slot = self.in_flight.acquire().await.ok();
-                match self.next_attempt(&mut exchange) {
-                    Ok(outgoing) => {
-                        let sent = self.transport.send(outgoing).await;
-                        self.receive(&exchange, sent, &mut buffer).await
-                    }
-                    Err(failed) => Err(failed),
+        deliver: impl FnOnce(Result<JsonText>),
+    ) {
+        let (outcome, slot) = loop {
+            // The semaphore is never closed, so acquiring only waits.
+            let slot = self.in_flight.acquire().await.ok();
+            let outcome = match self.next_attempt(&mut exchange) {
+                Ok(outgoing) => {
+                    let sent = self.transport.send(outgoing).await;
+                    self.receive(&exchange, sent, &mut buffer).await
                 }
+                Err(failed) => Err(failed),
             };
             match self.settle(&exchange, outcome) {
-                Step::Done(text) => return Ok(text),
-                Step::Failed(error) => return Err(error),
-                Step::Wait(delay) => self.sleep(delay).await,
+                Step::Done(text) => break (Ok(text), slot),
+                Step::Failed(error) => break (Err(error), slot),
+                Step::Wait(delay) => {
+                    yield_to_pool().await;
+                    drop(slot);
+                    self.sleep(delay).await;
+                }
             }
-        }
+        };
+        deliver(outcome);
+        // The connection goes back to the pool before the slot is freed, so that a call
+        // waiting for the slot reuses it instead of dialling.
+        yield_to_pool().await;
+        drop(slot);
     }
 
     /// Reads and judges a response (or the transport's failure).
@@ -337,7 +356,6 @@ impl EthoraClient {
             .read_body(self.config.max_response_bytes, buffer)
             .await
             .map_err(failed)?;
-        yield_to_pool().await;
         let header = |name: &str| response.header(name);
         self.answer(
             exchange,
@@ -733,8 +751,8 @@ fn now_std() -> std::time::SystemTime {
             .unwrap_or_default()
 }
 
-/// Lets the connection task hand the finished connection back to the pool before the
-/// request's slot is released, so that the next request reuses it instead of dialling.
+/// Lets the connection task hand the finished connection back to the pool (one turn of the
+/// runtime, after its I/O is polled).
 #[cfg(not(target_arch = "wasm32"))]
 async fn yield_to_pool() {
     tokio::task::yield_now().await;
