@@ -31,6 +31,11 @@ use crate::errors::to_js_error;
 pub use crate::errors::EthoraError;
 pub use ethora_types::*;
 
+/// See Cargo.toml: the addon's allocator on Linux.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub(crate) type CoreResult<T> = ethora_core::Result<T>;
 
 fn process_env(name: &str) -> Option<String> {
