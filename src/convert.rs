@@ -93,3 +93,49 @@ pub unsafe fn parse_json_text(
     }
     failed("the response could not be parsed")
 }
+
+/// `value` with `url` set on it when it is an object (not an array) without an own `url`:
+/// the rule the core's text splice applies to a JSON text. `Err` holds an error if N-API
+/// refused.
+///
+/// # Safety
+/// `env` must be the live environment of the current thread's callback, `value` a value of
+/// its current scope.
+pub unsafe fn with_url(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    url: &str,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    // SAFETY: per this function's contract.
+    if unsafe { add_url(env, value, url) }.is_some() {
+        return Ok(value);
+    }
+    let error = Error::new(
+        Status::GenericFailure,
+        "could not add the result's url".to_owned(),
+    );
+    // SAFETY: per this function's contract.
+    Err(unsafe { JsError::from(error).into_value(env) })
+}
+
+/// [`with_url`]'s work; `None` if N-API refused a step.
+unsafe fn add_url(env: sys::napi_env, value: sys::napi_value, url: &str) -> Option<()> {
+    let ok = |status| (status == sys::Status::napi_ok).then_some(());
+    let mut kind = sys::ValueType::napi_undefined;
+    let mut is_array = false;
+    // SAFETY (every call below): `env` is live and `value`, `key` and the url string are
+    // values of its current scope.
+    ok(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
+    ok(unsafe { sys::napi_is_array(env, value, &mut is_array) })?;
+    if kind != sys::ValueType::napi_object || is_array {
+        return Some(());
+    }
+    let key = unsafe { js_string(env, "url") }?;
+    let mut has_url = false;
+    ok(unsafe { sys::napi_has_own_property(env, value, key, &mut has_url) })?;
+    if has_url {
+        return Some(());
+    }
+    let url = unsafe { js_string(env, url) }?;
+    ok(unsafe { sys::napi_set_property(env, value, key, url) })
+}

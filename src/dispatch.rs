@@ -9,7 +9,8 @@
 //! large part of the addon's cost per request: see bench/RESULTS.md.)
 //!
 //! A successful result crosses as the response's JSON text, parsed by the engine's own
-//! `JSON.parse`; errors become `EthoraError` objects on the JavaScript thread.
+//! `JSON.parse` (a network call's body unchecked until then: the engine's parse is its
+//! check); errors become `EthoraError` objects on the JavaScript thread.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,15 +19,22 @@ use std::future::Future;
 use std::ptr;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use ethora_core::client::UnparsedSuccess;
 use ethora_core::response::JsonText;
-use ethora_core::EthoraError as CoreError;
+use ethora_core::{EthoraClient, EthoraError as CoreError};
 use napi::bindgen_prelude::*;
 use napi::sys;
 
 use crate::errors::to_js_error;
 
-/// What a network call settles with.
-pub type Outcome = ethora_core::Result<JsonText>;
+/// What a call settles with.
+pub enum Outcome {
+    /// The result as the core judged it.
+    Judged(ethora_core::Result<JsonText>),
+    /// A successful body for the engine's `JSON.parse`, which decides (the client judges it
+    /// if the engine cannot parse it).
+    Unparsed(Arc<EthoraClient>, Box<UnparsedSuccess>),
+}
 
 /// The one tokio runtime of the process, on its own thread, driving every connection: a
 /// call crosses threads only twice (there and back), with no work stealing between
@@ -111,7 +119,8 @@ impl FinishGuard {
 impl Drop for FinishGuard {
     fn drop(&mut self) {
         if !self.finished {
-            self.shared.finish(self.id, Err(CoreError::interrupted()));
+            let interrupted = Outcome::Judged(Err(CoreError::interrupted()));
+            self.shared.finish(self.id, interrupted);
         }
     }
 }
@@ -256,9 +265,11 @@ unsafe extern "C" fn teardown(data: *mut c_void) {
 /// Starts `work` on the I/O thread and returns the promise it settles.
 pub fn start(
     env: &Env,
-    work: impl Future<Output = Outcome> + Send + 'static,
+    work: impl Future<Output = ethora_core::Result<JsonText>> + Send + 'static,
 ) -> Result<sys::napi_value> {
-    start_settling(env, |guard| async move { guard.finish(work.await) })
+    start_settling(env, |guard| async move {
+        guard.finish(Outcome::Judged(work.await))
+    })
 }
 
 /// Starts the task `work` makes on the I/O thread and returns the promise that the task
@@ -323,7 +334,7 @@ pub fn settled(env: &Env, text: JsonText) -> Result<PromiseRaw<'_, Unknown<'_>>>
     // SAFETY: `raw_env` is the live environment of the current call.
     ok(unsafe { sys::napi_create_promise(raw_env, &mut deferred, &mut promise) })?;
     // SAFETY: as above; the deferred was just made and is settled once, here.
-    unsafe { settle(raw_env, deferred, Ok(text)) };
+    unsafe { settle(raw_env, deferred, Outcome::Judged(Ok(text))) };
     Ok(PromiseRaw::new(raw_env, promise))
 }
 
@@ -365,25 +376,62 @@ unsafe fn settle(env: sys::napi_env, deferred: sys::napi_deferred, outcome: Outc
     let mut scope = ptr::null_mut();
     // SAFETY: `env` is live; the scope is closed below.
     let scoped = unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
-    let js_env = Env::from_raw(env);
-    let settled = match outcome {
-        Ok(text) => {
-            let parsed = crate::convert::parse_json_text(env, text.as_str());
-            give_back(text.into_string().into_bytes());
-            match parsed {
-                Ok(value) => unsafe { sys::napi_resolve_deferred(env, deferred, value) },
-                Err(exception) => unsafe { sys::napi_reject_deferred(env, deferred, exception) },
+    let judged = match outcome {
+        Outcome::Judged(judged) => judged,
+        Outcome::Unparsed(client, unparsed) => {
+            // SAFETY: `env` is live on this thread.
+            match unsafe { crate::convert::parse_json_text(env, unparsed.text()) } {
+                Ok(value) => {
+                    // SAFETY: as above; `value` is the parse's result in this scope.
+                    let result = unsafe { crate::convert::with_url(env, value, unparsed.url()) };
+                    client.parsed(&unparsed);
+                    give_back(unparsed.into_buffer());
+                    // SAFETY: as above; the deferred is settled once.
+                    unsafe { resolve_or_reject(env, deferred, result) };
+                    close_scope(env, scoped, scope);
+                    return;
+                }
+                // Not JSON after all: judged as the core judges every other answer.
+                Err(_) => client.judge_unparsed(unparsed),
             }
         }
-        Err(error) => {
+    };
+    let result = match judged {
+        Ok(text) => {
             // SAFETY: `env` is live on this thread.
-            let reason = unsafe { JsError::from(to_js_error(&js_env, &error)).into_value(env) };
-            unsafe { sys::napi_reject_deferred(env, deferred, reason) }
+            let parsed = unsafe { crate::convert::parse_json_text(env, text.as_str()) };
+            give_back(text.into_string().into_bytes());
+            parsed
+        }
+        Err(error) => {
+            let js_env = Env::from_raw(env);
+            // SAFETY: `env` is live on this thread.
+            Err(unsafe { JsError::from(to_js_error(&js_env, &error)).into_value(env) })
+        }
+    };
+    // SAFETY: `env` is live; the deferred is settled once.
+    unsafe { resolve_or_reject(env, deferred, result) };
+    close_scope(env, scoped, scope);
+}
+
+unsafe fn resolve_or_reject(
+    env: sys::napi_env,
+    deferred: sys::napi_deferred,
+    result: std::result::Result<sys::napi_value, sys::napi_value>,
+) {
+    // SAFETY: per the callers: `env` is live and the deferred is settled once.
+    let settled = unsafe {
+        match result {
+            Ok(value) => sys::napi_resolve_deferred(env, deferred, value),
+            Err(reason) => sys::napi_reject_deferred(env, deferred, reason),
         }
     };
     debug_assert_eq!(settled, sys::Status::napi_ok);
+}
+
+fn close_scope(env: sys::napi_env, scoped: bool, scope: sys::napi_handle_scope) {
     if scoped {
-        // SAFETY: the scope opened above.
+        // SAFETY: the scope `settle` opened, closed once.
         unsafe { sys::napi_close_handle_scope(env, scope) };
     }
 }

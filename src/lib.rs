@@ -18,6 +18,7 @@ use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
 use ethora_core::calls::{self, ApiCall};
+use ethora_core::client::{Answered, Parsing};
 use ethora_core::config::ConfigInput;
 use ethora_core::functions;
 use ethora_core::jobs::JobWaitCall;
@@ -27,6 +28,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::dispatch::Outcome;
 use crate::errors::to_js_error;
 pub use crate::errors::EthoraError;
 pub use ethora_types::*;
@@ -155,15 +157,20 @@ impl EthoraSDKService {
         let buffer = dispatch::spare_buffer();
         let exchange = request.and_then(|request| client.exchange(request));
         let promise = dispatch::start_settling(env, |guard| async move {
-            match exchange {
-                Ok(exchange) => {
-                    let settle = |outcome| guard.finish(outcome);
-                    client
-                        .run_exchange_delivering(exchange, buffer, settle)
-                        .await
-                }
-                Err(error) => guard.finish(Err(error)),
-            }
+            let exchange = match exchange {
+                Ok(exchange) => exchange,
+                Err(error) => return guard.finish(Outcome::Judged(Err(error))),
+            };
+            let answering = Arc::clone(&client);
+            let settle = |answered| {
+                guard.finish(match answered {
+                    Answered::Judged(judged) => Outcome::Judged(judged),
+                    Answered::Unparsed(unparsed) => Outcome::Unparsed(answering, unparsed),
+                })
+            };
+            client
+                .run_exchange_delivering(exchange, buffer, Parsing::Engine, settle)
+                .await
         })?;
         Ok(PromiseRaw::new(env.raw(), promise))
     }

@@ -15,7 +15,7 @@ use crate::request::ApiRequest;
 use crate::response::{self, JsonText};
 use crate::retry::{parse_retry_after, Delivery};
 use crate::token::{now_unix_seconds, TokenSigner};
-use crate::transport::{Failure, Incoming, Outgoing, Transport};
+use crate::transport::{Failure, Incoming, Outgoing, ResponseHeaders, Transport};
 
 const USER_AGENT_VALUE: &str = concat!("ethora-rs-sdk-backend/", env!("CARGO_PKG_VERSION"));
 const ACCEPT_VALUE: &str = "application/json, text/plain, */*";
@@ -301,34 +301,47 @@ impl EthoraClient {
     /// than the one that allocated it.
     pub async fn run_exchange(&self, exchange: Exchange, buffer: Vec<u8>) -> Result<JsonText> {
         let mut result = None;
-        self.run_exchange_delivering(exchange, buffer, |outcome| result = Some(outcome))
+        let deliver = |answered| result = Some(answered);
+        self.run_exchange_delivering(exchange, buffer, Parsing::Core, deliver)
             .await;
-        result.unwrap_or_else(|| Err(EthoraError::interrupted()))
+        match result {
+            Some(Answered::Judged(result)) => result,
+            Some(Answered::Unparsed(unparsed)) => self.judge_unparsed(unparsed),
+            None => Err(EthoraError::interrupted()),
+        }
     }
 
     /// [`run_exchange`](Self::run_exchange), handing the call's outcome to `deliver` as soon
     /// as it is known, before the connection goes back to the pool and its slot is freed (a
     /// binding that settles the call on another thread lets that thread start while this
-    /// one tidies up).
+    /// one tidies up). With [`Parsing::Engine`], a successful body that may be a JSON object
+    /// or array is handed over unparsed, for the binding's JavaScript engine to parse (see
+    /// [`UnparsedSuccess`]).
     pub async fn run_exchange_delivering(
         &self,
         mut exchange: Exchange,
         mut buffer: Vec<u8>,
-        deliver: impl FnOnce(Result<JsonText>),
+        parsing: Parsing,
+        deliver: impl FnOnce(Answered),
     ) {
         let (outcome, slot) = loop {
             // The semaphore is never closed, so acquiring only waits.
             let slot = self.in_flight.acquire().await.ok();
-            let outcome = match self.next_attempt(&mut exchange) {
+            let received = match self.next_attempt(&mut exchange) {
                 Ok(outgoing) => {
                     let sent = self.transport.send(outgoing).await;
-                    self.receive(&exchange, sent, &mut buffer).await
+                    self.receive(&exchange, sent, &mut buffer, parsing).await
                 }
                 Err(failed) => Err(failed),
             };
+            let outcome = match received {
+                Ok(Received::Unparsed(body)) => break (Err(body), slot),
+                Ok(Received::Judged(text)) => Ok(text),
+                Err(failed) => Err(failed),
+            };
             match self.settle(&exchange, outcome) {
-                Step::Done(text) => break (Ok(text), slot),
-                Step::Failed(error) => break (Err(error), slot),
+                Step::Done(text) => break (Ok(Ok(text)), slot),
+                Step::Failed(error) => break (Ok(Err(error)), slot),
                 Step::Wait(delay) => {
                     yield_to_pool().await;
                     drop(slot);
@@ -336,34 +349,72 @@ impl EthoraClient {
                 }
             }
         };
-        deliver(outcome);
+        deliver(match outcome {
+            Ok(judged) => Answered::Judged(judged),
+            Err(body) => Answered::Unparsed(Box::new(UnparsedSuccess { exchange, body })),
+        });
         // The connection goes back to the pool before the slot is freed, so that a call
         // waiting for the slot reuses it instead of dialling.
         yield_to_pool().await;
         drop(slot);
     }
 
-    /// Reads and judges a response (or the transport's failure).
+    /// The engine parsed an [`UnparsedSuccess`]: the call succeeded (logged as any success).
+    pub fn parsed(&self, unparsed: &UnparsedSuccess) {
+        self.log_success(&unparsed.exchange);
+    }
+
+    /// The engine could not parse an [`UnparsedSuccess`]: the answer is judged as every
+    /// other is (a body that says it is JSON and is not fails; other text is the result).
+    pub fn judge_unparsed(&self, unparsed: Box<UnparsedSuccess>) -> Result<JsonText> {
+        let UnparsedSuccess { exchange, body } = *unparsed;
+        let header = |name: &str| body.headers.get(name);
+        let answered = self.answer(
+            &exchange,
+            body.status,
+            body.text.into_bytes(),
+            true,
+            &header,
+        );
+        match answered {
+            Ok(text) => {
+                self.log_success(&exchange);
+                Ok(text)
+            }
+            Err(failure) => Err(self.fail(&exchange, failure.error)),
+        }
+    }
+
+    /// Reads and judges a response (or the transport's failure); with
+    /// [`Parsing::Engine`], a successful body that may be a JSON object or array is left
+    /// unjudged.
     async fn receive(
         &self,
         exchange: &Exchange,
         sent: std::result::Result<Incoming, Failure>,
         buffer: &mut Vec<u8>,
-    ) -> std::result::Result<JsonText, FailedAttempt> {
+        parsing: Parsing,
+    ) -> std::result::Result<Received, FailedAttempt> {
         let failed = |failure| self.transport_failure(failure, exchange);
         let mut response = sent.map_err(failed)?;
         let complete = response
             .read_body(self.config.max_response_bytes, buffer)
             .await
             .map_err(failed)?;
+        let status = response.status();
+        if parsing == Parsing::Engine && complete && (200..300).contains(&status) {
+            if let Some(text) = response::object_or_array_text(buffer) {
+                return Ok(Received::Unparsed(ReceivedBody {
+                    status,
+                    headers: response.take_headers(),
+                    text,
+                }));
+            }
+        }
         let header = |name: &str| response.header(name);
-        self.answer(
-            exchange,
-            response.status(),
-            std::mem::take(buffer),
-            complete,
-            &header,
-        )
+        let body = std::mem::take(buffer);
+        self.answer(exchange, status, body, complete, &header)
+            .map(Received::Judged)
     }
 
     /// A connection slot for one attempt, if one is free now (a binding that sends on its
@@ -538,17 +589,29 @@ impl EthoraClient {
                 });
                 Ok(delay)
             }
-            None => {
-                self.logger.log(LogLevel::Error, || {
-                    format!(
-                        "{method} {url} failed ({}{}) after {attempt} attempt(s) (request {request_id})",
-                        error.code_str(),
-                        error.status.map(|s| format!(" {s}")).unwrap_or_default()
-                    )
-                });
-                Err(error)
-            }
+            None => Err(self.fail(exchange, error)),
         }
+    }
+
+    /// The call's error, logged.
+    fn fail(&self, exchange: &Exchange, mut error: EthoraError) -> EthoraError {
+        let Exchange {
+            request,
+            url,
+            request_id,
+            attempt,
+            ..
+        } = exchange;
+        let (method, attempt) = (request.method.as_str(), *attempt);
+        error.attempts = attempt;
+        self.logger.log(LogLevel::Error, || {
+            format!(
+                "{method} {url} failed ({}{}) after {attempt} attempt(s) (request {request_id})",
+                error.code_str(),
+                error.status.map(|s| format!(" {s}")).unwrap_or_default()
+            )
+        });
+        error
     }
 
     /// The failure of an attempt that ran out of time.
@@ -715,6 +778,63 @@ pub struct Exchange {
     attempt: u32,
     rate_limits: RateLimits,
     started: Option<web_time::Instant>,
+}
+
+/// Who parses a successful JSON body: the core (checked, `url` spliced into the text), or the
+/// binding's JavaScript engine, whose `JSON.parse` checks it anyway (the Node face: one parse
+/// instead of a scan in Rust and a parse in JavaScript).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Parsing {
+    Core,
+    Engine,
+}
+
+/// What [`EthoraClient::run_exchange_delivering`] hands over.
+pub enum Answered {
+    /// The call's result, judged by the core.
+    Judged(Result<JsonText>),
+    /// A successful body for the engine to parse.
+    Unparsed(Box<UnparsedSuccess>),
+}
+
+/// A 2xx body, read whole, valid UTF-8, whose first character is `{` or `[`: the engine's
+/// `JSON.parse` decides. When it parses, the result is the value, with `url` (from
+/// [`url`](Self::url)) added to an object that has no own `url` (the rule the core's text
+/// splice and the edge build follow); the binding then calls [`EthoraClient::parsed`]. When
+/// it does not, [`EthoraClient::judge_unparsed`] gives the call's result or error, exactly
+/// as if the core had judged the body.
+pub struct UnparsedSuccess {
+    exchange: Exchange,
+    body: ReceivedBody,
+}
+
+impl UnparsedSuccess {
+    pub fn text(&self) -> &str {
+        &self.body.text
+    }
+
+    /// The request's URL, the result's `url`.
+    pub fn url(&self) -> &str {
+        &self.exchange.url
+    }
+
+    /// The body's buffer, for the next response once the engine has read it.
+    pub fn into_buffer(self: Box<Self>) -> Vec<u8> {
+        self.body.text.into_bytes()
+    }
+}
+
+/// A response left for the engine to parse.
+struct ReceivedBody {
+    status: u16,
+    headers: ResponseHeaders,
+    text: String,
+}
+
+/// A response as `receive` read it.
+enum Received {
+    Judged(JsonText),
+    Unparsed(ReceivedBody),
 }
 
 /// What comes after an attempt.

@@ -136,6 +136,26 @@ fn scan(text: &str) -> Option<TopLevel> {
     Some(top)
 }
 
+/// The body in `buffer` as text, taken out of it, if it is UTF-8 and its first character
+/// after JSON's whitespace is `{` or `[`: a body that may be a JSON object or array, for an
+/// engine's `JSON.parse` to decide (see `client::UnparsedSuccess`). A byte-order mark is not
+/// JSON's whitespace: such a body stays for the core to judge, as every other one does.
+pub fn object_or_array_text(buffer: &mut Vec<u8>) -> Option<String> {
+    let first = buffer
+        .iter()
+        .find(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))?;
+    if !matches!(first, b'{' | b'[') {
+        return None;
+    }
+    match String::from_utf8(std::mem::take(buffer)) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            *buffer = error.into_bytes();
+            None
+        }
+    }
+}
+
 /// A successful body as the call's result, without building it: JSON text passes through
 /// as it came, with `url` added to an object that does not carry one (what `interpret`
 /// does to a parsed body). `None` when the body is not JSON (or not UTF-8): the caller

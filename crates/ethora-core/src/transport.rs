@@ -33,9 +33,9 @@ pub enum Failure {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::{Incoming, Transport};
+pub use native::{Incoming, ResponseHeaders, Transport};
 #[cfg(target_arch = "wasm32")]
-pub use web::{fetch_exchange, Incoming, Transport};
+pub use web::{fetch_exchange, Incoming, ResponseHeaders, Transport};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -51,6 +51,16 @@ mod native {
 
     pub struct Incoming {
         response: reqwest::Response,
+    }
+
+    /// A response's headers, kept apart from it.
+    pub struct ResponseHeaders(http::HeaderMap);
+
+    impl ResponseHeaders {
+        pub fn get(&self, name: &str) -> Option<String> {
+            let value = self.0.get(name)?;
+            value.to_str().ok().map(str::to_owned)
+        }
     }
 
     impl Transport {
@@ -103,6 +113,12 @@ mod native {
         pub fn header(&self, name: &str) -> Option<String> {
             let value = self.response.headers().get(name)?;
             value.to_str().ok().map(str::to_owned)
+        }
+
+        /// The response's headers, moved out (for a judgment made after the response is
+        /// gone).
+        pub fn take_headers(&mut self) -> ResponseHeaders {
+            ResponseHeaders(std::mem::take(self.response.headers_mut()))
         }
 
         /// Reads the body into `buffer` (cleared first, sized from Content-Length when the
@@ -239,6 +255,15 @@ mod web {
         body: Uint8Array,
     }
 
+    /// A response's headers, kept apart from it.
+    pub struct ResponseHeaders(web_sys::Headers);
+
+    impl ResponseHeaders {
+        pub fn get(&self, name: &str) -> Option<String> {
+            self.0.get(name).ok().flatten()
+        }
+    }
+
     impl Transport {
         pub fn new(_config: &ClientConfig) -> Result<Self> {
             Ok(Transport)
@@ -314,6 +339,11 @@ mod web {
 
         pub fn header(&self, name: &str) -> Option<String> {
             self.response.headers().get(name).ok().flatten()
+        }
+
+        /// The response's headers, kept apart from it.
+        pub fn take_headers(&mut self) -> ResponseHeaders {
+            ResponseHeaders(self.response.headers())
         }
 
         /// Copies the body (read whole by `exchange`) into `buffer`; `false` when it is
