@@ -1,7 +1,9 @@
 // What a call resolves with for the bodies a 2xx answer can carry, on both builds. The
-// native addon checks a successful body in Rust and adds `url` to its text
-// (crates/ethora-core/src/response.rs: success_text); the edge build hands the fetched bytes
-// to the engine's strict UTF-8 decoder and JSON.parse and adds `url` to the object
+// native addon hands a UTF-8 body that starts with `{` or `[` to the engine's JSON.parse and
+// adds `url` to the object (src/dispatch.rs, src/convert.rs: with_url); any other body, and
+// one JSON.parse refuses, is judged in Rust (crates/ethora-core/src/client.rs:
+// judge_unparsed, response.rs: success_text). The edge build hands the fetched bytes to the
+// engine's strict UTF-8 decoder and JSON.parse and adds `url` to the object
 // (response::engine). Every body below goes through the mock byte for byte to both, and the
 // two must resolve (or fail) alike, with the values the reference's axios would give.
 import { test, before, after } from 'node:test'
@@ -47,6 +49,8 @@ const CASES = [
   ['a bare number beyond a double', bytes('1e400'), JSON_TYPE, Infinity],
   ['text that is not JSON, as text/plain', bytes('plain words'), 'text/plain', 'plain words'],
   ['text that is not JSON, said to be JSON', bytes('{"ok": tru'), JSON_TYPE, 'ETHORA_DECODE 200'],
+  ['text that starts like an object, as text/plain', bytes('{not json}'), 'text/plain', '{not json}'],
+  ['a broken array, as text/plain', bytes(' [1,]'), 'text/plain', ' [1,]'],
   ['two JSON values', bytes('{} {}'), JSON_TYPE, 'ETHORA_DECODE 200'],
   ['trailing comma', bytes('[1,]'), JSON_TYPE, 'ETHORA_DECODE 200'],
   ['a raw control character in a string', [...bytes('{"a":"'), 1, ...bytes('"}')], JSON_TYPE, 'ETHORA_DECODE 200'],
