@@ -376,42 +376,50 @@ unsafe fn settle(env: sys::napi_env, deferred: sys::napi_deferred, outcome: Outc
     let mut scope = ptr::null_mut();
     // SAFETY: `env` is live; the scope is closed below.
     let scoped = unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
-    let judged = match outcome {
-        Outcome::Judged(judged) => judged,
+    // SAFETY (the calls below): `env` is live on this thread and values made here belong to
+    // the scope opened above.
+    let result = match outcome {
+        Outcome::Judged(judged) => unsafe { judged_value(env, judged) },
         Outcome::Unparsed(client, unparsed) => {
-            // SAFETY: `env` is live on this thread.
             match unsafe { crate::convert::parse_json_text(env, unparsed.text()) } {
                 Ok(value) => {
-                    // SAFETY: as above; `value` is the parse's result in this scope.
                     let result = unsafe { crate::convert::with_url(env, value, unparsed.url()) };
                     client.parsed(&unparsed);
                     give_back(unparsed.into_buffer());
-                    // SAFETY: as above; the deferred is settled once.
-                    unsafe { resolve_or_reject(env, deferred, result) };
-                    close_scope(env, scoped, scope);
-                    return;
+                    result
                 }
                 // Not JSON after all: judged as the core judges every other answer.
-                Err(_) => client.judge_unparsed(unparsed),
+                Err(_) => unsafe { judged_value(env, client.judge_unparsed(unparsed)) },
             }
         }
     };
-    let result = match judged {
+    // SAFETY: the deferred is settled once, here.
+    unsafe { resolve_or_reject(env, deferred, result) };
+    if scoped {
+        // SAFETY: the scope opened above.
+        unsafe { sys::napi_close_handle_scope(env, scope) };
+    }
+}
+
+/// A result the core judged, as a JavaScript value (`Ok`, parsed by the engine) or reason
+/// (`Err`: an `EthoraError`, or what `JSON.parse` threw).
+unsafe fn judged_value(
+    env: sys::napi_env,
+    judged: ethora_core::Result<JsonText>,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    match judged {
         Ok(text) => {
-            // SAFETY: `env` is live on this thread.
+            // SAFETY: per the caller, `env` is live on this thread.
             let parsed = unsafe { crate::convert::parse_json_text(env, text.as_str()) };
             give_back(text.into_string().into_bytes());
             parsed
         }
         Err(error) => {
             let js_env = Env::from_raw(env);
-            // SAFETY: `env` is live on this thread.
+            // SAFETY: as above.
             Err(unsafe { JsError::from(to_js_error(&js_env, &error)).into_value(env) })
         }
-    };
-    // SAFETY: `env` is live; the deferred is settled once.
-    unsafe { resolve_or_reject(env, deferred, result) };
-    close_scope(env, scoped, scope);
+    }
 }
 
 unsafe fn resolve_or_reject(
@@ -427,11 +435,4 @@ unsafe fn resolve_or_reject(
         }
     };
     debug_assert_eq!(settled, sys::Status::napi_ok);
-}
-
-fn close_scope(env: sys::napi_env, scoped: bool, scope: sys::napi_handle_scope) {
-    if scoped {
-        // SAFETY: the scope `settle` opened, closed once.
-        unsafe { sys::napi_close_handle_scope(env, scope) };
-    }
 }
