@@ -294,6 +294,32 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn only_utf8_that_may_be_an_object_or_array_is_left_to_the_engine() {
+        let take = |bytes: &[u8]| {
+            let mut buffer = bytes.to_vec();
+            let taken = object_or_array_text(&mut buffer);
+            (taken, buffer)
+        };
+        assert_eq!(take(b"{\"a\":1}"), (Some("{\"a\":1}".into()), Vec::new()));
+        assert_eq!(
+            take(b" \r\n\t[1,]"),
+            (Some(" \r\n\t[1,]".into()), Vec::new())
+        );
+        // Anything else stays in the buffer for the core's judgment.
+        for kept in [
+            &b"\"ok\""[..],
+            b"42",
+            b"null",
+            b"",
+            b"   ",
+            b"\xef\xbb\xbf{}",
+            b"{\"a\":\"\xff\"}",
+        ] {
+            assert_eq!(take(kept), (None, kept.to_vec()), "{kept:?}");
+        }
+    }
+
+    #[test]
     fn success_adds_url_to_objects_only() {
         let v = interpret("GET", "http://h/x", 200, json!({"a": 1}), &NotFound::Fail).unwrap();
         assert_eq!(v, json!({"a": 1, "url": "http://h/x"}));
