@@ -324,7 +324,8 @@ impl EthoraClient {
         parsing: Parsing,
         deliver: impl FnOnce(Answered),
     ) {
-        let (outcome, slot) = loop {
+        // The call's last answer (or its error), with the slot of its last attempt.
+        let (finished, slot) = loop {
             // The semaphore is never closed, so acquiring only waits.
             let slot = self.in_flight.acquire().await.ok();
             let received = match self.next_attempt(&mut exchange) {
@@ -335,13 +336,13 @@ impl EthoraClient {
                 Err(failed) => Err(failed),
             };
             let outcome = match received {
-                Ok(Received::Unparsed(body)) => break (Err(body), slot),
                 Ok(Received::Judged(text)) => Ok(text),
+                Ok(unparsed) => break (Ok(unparsed), slot),
                 Err(failed) => Err(failed),
             };
             match self.settle(&exchange, outcome) {
-                Step::Done(text) => break (Ok(Ok(text)), slot),
-                Step::Failed(error) => break (Ok(Err(error)), slot),
+                Step::Done(text) => break (Ok(Received::Judged(text)), slot),
+                Step::Failed(error) => break (Err(error), slot),
                 Step::Wait(delay) => {
                     yield_to_pool().await;
                     drop(slot);
@@ -349,9 +350,12 @@ impl EthoraClient {
                 }
             }
         };
-        deliver(match outcome {
-            Ok(judged) => Answered::Judged(judged),
-            Err(body) => Answered::Unparsed(Box::new(UnparsedSuccess { exchange, body })),
+        deliver(match finished {
+            Ok(Received::Judged(text)) => Answered::Judged(Ok(text)),
+            Ok(Received::Unparsed(body)) => {
+                Answered::Unparsed(Box::new(UnparsedSuccess { exchange, body }))
+            }
+            Err(error) => Answered::Judged(Err(error)),
         });
         // The connection goes back to the pool before the slot is freed, so that a call
         // waiting for the slot reuses it instead of dialling.

@@ -58,9 +58,14 @@ mod native {
 
     impl ResponseHeaders {
         pub fn get(&self, name: &str) -> Option<String> {
-            let value = self.0.get(name)?;
-            value.to_str().ok().map(str::to_owned)
+            header_text(&self.0, name)
         }
+    }
+
+    /// A header's value as text (`None` when absent or not visible ASCII).
+    fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+        let value = headers.get(name)?;
+        value.to_str().ok().map(str::to_owned)
     }
 
     impl Transport {
@@ -111,8 +116,7 @@ mod native {
         }
 
         pub fn header(&self, name: &str) -> Option<String> {
-            let value = self.response.headers().get(name)?;
-            value.to_str().ok().map(str::to_owned)
+            header_text(self.response.headers(), name)
         }
 
         /// The response's headers, moved out (for a judgment made after the response is
