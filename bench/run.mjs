@@ -113,9 +113,9 @@ async function tokenMinting() {
 const ROOM = 'bench-room'
 const MEMBERS = Array.from({ length: 20 }, (_, i) => `bench-member-${i}`)
 
-async function prepareMockData() {
-  await oursClient.createChatRoom(ROOM)
-  for (const member of MEMBERS) await oursClient.createUser(member, { firstName: 'Bench', lastName: 'Member' })
+async function prepareMockData(client = oursClient) {
+  await client.createChatRoom(ROOM)
+  for (const member of MEMBERS) await client.createUser(member, { firstName: 'Bench', lastName: 'Member' })
 }
 
 /** The mix: createUser, grantUserAccessToChatRoom, getUsers, in turn. */
@@ -216,12 +216,9 @@ const BARE = 'undici.Pool (bare)'
 const TRANSPORT_FLOOR = 'transport floor (our request, no SDK work)'
 
 async function floorKinds(server, client) {
-  await client.createChatRoom(ROOM)
+  await prepareMockData(client)
+  for (const member of MEMBERS) await client.grantUserAccessToChatRoom(ROOM, member)
   for (let i = 0; i < FLOOR_USERS; i++) await client.createUser(`floor-user-${i}`, { firstName: 'Floor', lastName: 'User' })
-  for (const member of MEMBERS) {
-    await client.createUser(member, { firstName: 'Bench', lastName: 'Member' })
-    await client.grantUserAccessToChatRoom(ROOM, member)
-  }
   const chatName = `${server.appId}_${ROOM}`
   const kinds = {
     'getUsers (room, 10 users)': { method: 'getUsers', args: () => [{ chatName, limit: 10 }] },
