@@ -7,9 +7,11 @@
 // ours, cleared when the exchange ends: workerd counts every pending timer of a request
 // against a limit of 10,000 (an `AbortSignal.timeout` stays pending for its whole time).
 //
-// Resolves with `[response, bodyBytes]`, or with `[null, failure]` where failure is
+// Resolves with `[response, bodyBytes, url]`, or with `[null, failure]` where failure is
 // NOT_SENT (fetch rejected: it could not connect), TIMED_OUT (the time limit ended it) or
 // BROKEN (the body's reading failed); it never rejects or throws.
+import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
+
 const NOT_SENT = 0
 const TIMED_OUT = 1
 const BROKEN = 2
@@ -36,7 +38,7 @@ export function exchange(url, method, headerLines, body, timeoutMs) {
       (response) =>
         response.arrayBuffer().then((bytes) => {
           clearTimeout(timer)
-          return [response, new Uint8Array(bytes)]
+          return [response, new Uint8Array(bytes), url]
         }, () => failed(BROKEN)),
       () => failed(NOT_SENT),
     )
@@ -46,23 +48,64 @@ export function exchange(url, method, headerLines, body, timeoutMs) {
   }
 }
 
-// A network call of the edge build, driven from here rather than by Rust futures: `call` is
-// the core's exchange for it (crates/ethora-wasm: PendingCall), which builds each attempt
-// (`send`, a promise from `exchange` above), judges it (`settle`: the retry wait in ms, or
-// -1 when the result is ready; throws the call's EthoraError) and keeps the result. When
-// every connection slot is taken (`maxConnections`), `send` gives `undefined` and the rest
-// of the call waits for one in the core (`queued`). One JavaScript promise per exchange
-// and no futures queue: the cost of a call stays close to a bare fetch's.
-export async function drive(call) {
+// A successful body as the call's result, by the rule the core applies to one
+// (crates/ethora-core/src/response.rs: success_text): a JSON object or array in UTF-8 (a
+// byte-order mark is kept, so it fails the parse), an object given `url` as its last key
+// unless it has its own. `undefined` for anything else (not 2xx, empty, longer than the
+// client's limit, not UTF-8, not JSON, a bare string or number): the core judges those.
+const strictDecoder = typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : undefined
+
+function successValue(response, bytes, url, maxResponseBytes) {
+  const status = response.status
+  if (status < 200 || status >= 300 || bytes.length === 0 || bytes.length > maxResponseBytes || strictDecoder === undefined) return undefined
+  let value
+  try {
+    value = JSON.parse(strictDecoder.decode(bytes))
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  if (!Array.isArray(value) && !Object.hasOwn(value, 'url')) value.url = url
+  return value
+}
+
+// A network call of the edge build, moved on from here rather than by Rust futures: `id` is
+// the core's exchange for it in crates/ethora-wasm (PendingCall), whose first attempt
+// (`sent`, a promise from `exchange` above, with the request's url) is already out. A
+// successful JSON body becomes the result here (`pendingCallParsed` only logs and ends the
+// call); the core judges every other answer (`pendingCallSettle`: the retry wait in ms, or -1
+// when the result is ready; throws the call's EthoraError) and sends each retry
+// (`pendingCallSend`). When every connection slot is taken (`maxConnections`), `sent` is
+// `undefined` and the rest of the call waits for one in the core (`pendingCallQueued`). One
+// JavaScript promise per exchange, no futures queue and two calls into WebAssembly on the
+// way of a success: the cost of a call stays close to a bare fetch's.
+export async function drive(id, sent, maxResponseBytes) {
+  let ended = false
   try {
     for (;;) {
-      const sent = call.send()
-      if (sent === undefined) return await call.queued()
-      const wait = call.settle(await sent)
-      if (wait < 0) return call.result()
+      if (sent === undefined) {
+        ended = true
+        return await pendingCallQueued(id)
+      }
+      const settled = await sent
+      const [response, bytes, url] = settled
+      if (response !== null) {
+        const value = successValue(response, bytes, url, maxResponseBytes)
+        if (value !== undefined) {
+          ended = true
+          pendingCallParsed(id)
+          return value
+        }
+      }
+      const wait = pendingCallSettle(id, settled)
+      if (wait < 0) {
+        ended = true
+        return pendingCallResult(id)
+      }
       await new Promise((resolve) => setTimeout(resolve, wait))
+      sent = pendingCallSend(id)
     }
   } finally {
-    call.free()
+    if (!ended) pendingCallEnd(id)
   }
 }

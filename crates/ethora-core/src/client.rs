@@ -747,21 +747,15 @@ impl EthoraClient {
 
 #[cfg(target_arch = "wasm32")]
 impl EthoraClient {
-    /// [`answer`](Self::answer) for a response the runtime's `fetch` read whole: a
-    /// successful JSON object or array goes from the fetched bytes straight to the engine's
-    /// `JSON.parse` ([`response::engine`]), never copied into WebAssembly memory; every
-    /// other response takes the general way and its JSON text is parsed by the engine.
+    /// [`answer`](Self::answer) for a response the runtime's `fetch` read whole (every one
+    /// but a successful JSON object or array, which `js/fetch.js` makes the result itself);
+    /// its JSON text is parsed by the engine.
     pub fn answer_fetched(
         &self,
         exchange: &Exchange,
         incoming: &Incoming,
     ) -> std::result::Result<wasm_bindgen::JsValue, FailedAttempt> {
-        let (status, length) = (incoming.status(), incoming.body_length());
-        if (200..300).contains(&status) && length > 0 && length <= self.config.max_response_bytes {
-            if let Some(value) = response::engine::success_value(incoming.body(), &exchange.url) {
-                return Ok(value);
-            }
-        }
+        let status = incoming.status();
         let mut bytes = Vec::new();
         let complete = incoming.copy_body(self.config.max_response_bytes, &mut bytes);
         let header = |name: &str| incoming.header(name);

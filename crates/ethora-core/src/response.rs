@@ -188,60 +188,13 @@ pub fn success_text(bytes: Vec<u8>, url: &str) -> std::result::Result<JsonText, 
     }
 }
 
-/// [`success_text`]'s rule for the edge build, where the JavaScript engine parses a
-/// successful body itself: the fetched bytes go through a strict UTF-8 decoder (a byte-order
-/// mark kept, so it fails the parse as it fails `success_text`) and the engine's
-/// `JSON.parse`, and an object without its own `url` gets one, as last key (the text splice
-/// of `success_text` gives the same object). The bytes are never copied into WebAssembly
-/// memory, checked there and decoded a second time. Only an object or array is taken here;
-/// anything else (a bare string or number, text that is not JSON or not UTF-8) goes the
-/// general way, where the core decides, so both faces agree on every body (the Node test
-/// `__test__/success-bodies.test.mjs` sends the same bodies to both).
+/// The edge build's JavaScript engine. A successful JSON object or array never reaches the
+/// core there: `drive` in `js/fetch.js` parses it from the fetched bytes with the rule of
+/// [`success_text`] (strict UTF-8 with a byte-order mark kept, `JSON.parse`, `url` as last
+/// key of an object without its own), and hands every other response to the core.
 #[cfg(target_arch = "wasm32")]
 pub mod engine {
-    use js_sys::{Array, JsString, Object, Reflect, Uint8Array};
     use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen]
-    extern "C" {
-        type TextDecoder;
-        #[wasm_bindgen(constructor, catch)]
-        fn new(label: &str, options: &JsValue) -> Result<TextDecoder, JsValue>;
-        #[wasm_bindgen(method, catch)]
-        fn decode(this: &TextDecoder, bytes: &Uint8Array) -> Result<JsString, JsValue>;
-        #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-        fn parse_text(text: &JsString) -> Result<JsValue, JsValue>;
-    }
-
-    thread_local! {
-        /// `new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })`, made once; `None`
-        /// where the runtime has none (every body then goes the general way).
-        static STRICT_DECODER: Option<TextDecoder> = {
-            let options = Object::new();
-            let strict = Reflect::set(&options, &"fatal".into(), &JsValue::TRUE)
-                .and_then(|_| Reflect::set(&options, &"ignoreBOM".into(), &JsValue::TRUE));
-            strict.ok().and_then(|_| TextDecoder::new("utf-8", &options).ok())
-        };
-    }
-
-    /// A successful body as the call's result, or `None` when it is not a JSON object or
-    /// array in UTF-8.
-    pub fn success_value(bytes: &Uint8Array, url: &str) -> Option<JsValue> {
-        let text = STRICT_DECODER.with(|decoder| decoder.as_ref()?.decode(bytes).ok())?;
-        let value = parse_text(&text).ok()?;
-        if Array::is_array(&value) {
-            return Some(value);
-        }
-        if !value.is_object() {
-            return None;
-        }
-        let object = value.unchecked_ref::<Object>();
-        let key = JsValue::from_str("url");
-        if !Object::has_own(object, &key) {
-            Reflect::set(object, &key, &JsValue::from_str(url)).ok()?;
-        }
-        Some(value)
-    }
 
     /// JSON text the core produced (valid by construction) as a JavaScript value.
     pub fn parse(text: &str) -> JsValue {

@@ -238,20 +238,26 @@ impl EthoraSdkService {
         })
     }
 
-    /// A network method: its arguments go to the core's table, the exchange to `drive`
-    /// (`js/fetch.js`), which sends each attempt through `fetch` itself.
+    /// A network method: its arguments go to the core's table; its first attempt goes out
+    /// here and `drive` (`js/fetch.js`) moves the call on from there.
     fn call(&self, call: ApiCall, arguments: &[&JsValue]) -> Promise {
         let exchange = json_arguments(call.parameters(), arguments)
             .and_then(|values| calls::build_request(call, self.client.app_id(), &values))
             .and_then(|request| self.client.exchange(request));
         match exchange {
-            Ok(exchange) => drive(PendingCall {
-                client: Arc::clone(&self.client),
-                exchange: Some(exchange),
-                slot: None,
-                unsent: None,
-                result: None,
-            }),
+            Ok(exchange) => {
+                let mut pending = PendingCall {
+                    client: Arc::clone(&self.client),
+                    exchange: Some(exchange),
+                    slot: None,
+                    unsent: None,
+                    result: None,
+                };
+                let sent = pending.send();
+                let id = PENDING_CALLS.with(|calls| calls.borrow_mut().insert(pending));
+                let max_response_bytes = self.client.config().max_response_bytes as f64;
+                drive(id, sent, max_response_bytes)
+            }
             Err(error) => Promise::reject(&to_js_error(&error)),
         }
     }
@@ -259,15 +265,16 @@ impl EthoraSdkService {
 
 #[wasm_bindgen(raw_module = "./fetch.js")]
 extern "C" {
-    /// Runs a call's attempts (see `PendingCall`); resolves with its result.
-    fn drive(call: PendingCall) -> Promise;
+    /// Runs the call `id` of [`PENDING_CALLS`] from its first attempt (`sent`, as
+    /// [`PendingCall::send`] gives it); resolves with its result.
+    fn drive(id: u32, sent: JsValue, max_response_bytes: f64) -> Promise;
 }
 
-/// One network call's exchange, moved on by `drive` in `js/fetch.js`: the core builds and
-/// judges every attempt (`EthoraClient::next_attempt`, `answer`, `settle`); JavaScript only
-/// awaits the fetch and the retry waits.
-#[wasm_bindgen(skip_typescript)]
-pub struct PendingCall {
+/// One network call's exchange, moved on by `drive` in `js/fetch.js` through the
+/// `pendingCall*` functions below: the core builds and judges every attempt
+/// (`EthoraClient::next_attempt`, `answer`, `settle`); JavaScript only awaits the fetch and
+/// the retry waits, and turns a successful JSON body into the result itself.
+struct PendingCall {
     client: Arc<EthoraClient>,
     /// `None` once handed to the core's own loop (`queued`).
     exchange: Option<Exchange>,
@@ -278,38 +285,128 @@ pub struct PendingCall {
     result: Option<JsValue>,
 }
 
-#[wasm_bindgen]
+/// The calls `drive` is moving on, by id. A call is held here rather than in a JavaScript
+/// object of its own: no wrapper and no finalizer per call, and `drive` ends every call it
+/// started (its result, its error or `pendingCallEnd`).
+#[derive(Default)]
+struct PendingCalls {
+    calls: Vec<Option<PendingCall>>,
+    free_ids: Vec<u32>,
+}
+
+impl PendingCalls {
+    fn insert(&mut self, call: PendingCall) -> u32 {
+        match self.free_ids.pop() {
+            Some(id) => {
+                self.calls[id as usize] = Some(call);
+                id
+            }
+            None => {
+                self.calls.push(Some(call));
+                (self.calls.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Takes the call out and frees its id.
+    fn end(&mut self, id: u32) -> Option<PendingCall> {
+        let call = self.calls.get_mut(id as usize)?.take()?;
+        self.free_ids.push(id);
+        Some(call)
+    }
+}
+
+thread_local! {
+    static PENDING_CALLS: RefCell<PendingCalls> = RefCell::default();
+}
+
+fn call_ended() -> JsValue {
+    JsValue::from_str("the call has ended")
+}
+
+/// Runs `work` on the call `id`, which is out of the table meanwhile (`work` may call
+/// JavaScript, and JavaScript may start other calls).
+fn with_pending_call<R>(
+    id: u32,
+    work: impl FnOnce(&mut PendingCall) -> Result<R, JsValue>,
+) -> Result<R, JsValue> {
+    let taken = PENDING_CALLS.with(|calls| {
+        calls
+            .borrow_mut()
+            .calls
+            .get_mut(id as usize)
+            .and_then(Option::take)
+    });
+    let mut call = taken.ok_or_else(call_ended)?;
+    let result = work(&mut call);
+    PENDING_CALLS.with(|calls| {
+        if let Some(entry) = calls.borrow_mut().calls.get_mut(id as usize) {
+            *entry = Some(call);
+        }
+    });
+    result
+}
+
+fn end_pending_call(id: u32) -> Option<PendingCall> {
+    PENDING_CALLS.with(|calls| calls.borrow_mut().end(id))
+}
+
 impl PendingCall {
     /// The next attempt: a promise of `exchange`'s outcome, or `undefined` when every
     /// connection slot is taken.
-    pub fn send(&mut self) -> Result<JsValue, JsValue> {
-        let (client, exchange) = (&self.client, self.exchange.as_mut());
-        let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
+    fn send(&mut self) -> JsValue {
+        let Some(exchange) = self.exchange.as_mut() else {
+            return Promise::reject(&call_ended()).into();
+        };
+        let client = &self.client;
         let Some(slot) = client.try_slot() else {
-            return Ok(JsValue::UNDEFINED);
+            return JsValue::UNDEFINED;
         };
         let unsent = match client.next_attempt(exchange) {
             Ok(outgoing) => match fetch_exchange(outgoing) {
                 Ok(promise) => {
                     self.slot = Some(slot);
-                    return Ok(promise.into());
+                    return promise.into();
                 }
                 Err(failure) => client.transport_failure(failure, exchange),
             },
             Err(failed) => failed,
         };
         self.unsent = Some(unsent);
-        Ok(Promise::resolve(&JsValue::NULL).into())
+        Promise::resolve(&JsValue::NULL).into()
     }
+}
 
-    /// Judges the attempt `send` started, given what its promise resolved with: -1 when the
-    /// call's result is ready, else the wait in milliseconds before the next attempt.
-    /// Throws the call's error when it fails.
-    pub fn settle(&mut self, settled: JsValue) -> Result<f64, JsValue> {
-        self.slot = None;
-        let (client, exchange) = (&self.client, self.exchange.as_ref());
-        let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
-        let outcome = match self.unsent.take() {
+/// The next attempt of the call `id` (see [`PendingCall::send`]).
+#[wasm_bindgen(js_name = pendingCallSend, skip_typescript)]
+pub fn pending_call_send(id: u32) -> Result<JsValue, JsValue> {
+    with_pending_call(id, |call| Ok(call.send()))
+}
+
+/// `drive` made the call's result from a successful body itself: the call ends, logged
+/// as any success.
+#[wasm_bindgen(js_name = pendingCallParsed, skip_typescript)]
+pub fn pending_call_parsed(id: u32) {
+    if let Some(PendingCall {
+        client,
+        exchange: Some(exchange),
+        ..
+    }) = end_pending_call(id)
+    {
+        let _logged = client.settle(&exchange, Ok(()));
+    }
+}
+
+/// Judges the attempt `send` started, given what its promise resolved with: -1 when the
+/// call's result is ready (`pendingCallResult`), else the wait in milliseconds before the
+/// next attempt. Throws the call's error when it fails.
+#[wasm_bindgen(js_name = pendingCallSettle, skip_typescript)]
+pub fn pending_call_settle(id: u32, settled: JsValue) -> Result<f64, JsValue> {
+    with_pending_call(id, |call| {
+        call.slot = None;
+        let (client, exchange) = (&call.client, call.exchange.as_ref());
+        let exchange = exchange.ok_or_else(call_ended)?;
+        let outcome = match call.unsent.take() {
             Some(unsent) => Err(unsent),
             None => match Incoming::from_settled(settled) {
                 Ok(response) => client.answer_fetched(exchange, &response),
@@ -318,32 +415,48 @@ impl PendingCall {
         };
         match client.settle(exchange, outcome) {
             Step::Done(value) => {
-                self.result = Some(value);
+                call.result = Some(value);
                 Ok(-1.0)
             }
             Step::Wait(delay) => Ok(delay.as_millis() as f64),
             Step::Failed(error) => Err(to_js_error(&error)),
         }
-    }
+    })
+}
 
-    /// The call's result, once `settle` said it is ready.
-    pub fn result(&mut self) -> JsValue {
-        self.result.take().unwrap_or(JsValue::NULL)
-    }
+/// The call's result, once `pendingCallSettle` said it is ready; the call ends.
+#[wasm_bindgen(js_name = pendingCallResult, skip_typescript)]
+pub fn pending_call_result(id: u32) -> JsValue {
+    end_pending_call(id)
+        .and_then(|call| call.result)
+        .unwrap_or(JsValue::NULL)
+}
 
-    /// The rest of the call in the core's own loop, which waits for a connection slot.
-    pub fn queued(&mut self) -> Promise {
-        let client = Arc::clone(&self.client);
-        let exchange = self.exchange.take();
-        future_to_promise(async move {
-            let exchange = exchange.ok_or_else(|| JsValue::from_str("the call has ended"))?;
-            client
-                .run_exchange(exchange, Vec::new())
-                .await
-                .map(|text| response::engine::parse(text.as_str()))
-                .map_err(|error| to_js_error(&error))
-        })
-    }
+/// The rest of the call in the core's own loop, which waits for a connection slot; the
+/// call leaves the table.
+#[wasm_bindgen(js_name = pendingCallQueued, skip_typescript)]
+pub fn pending_call_queued(id: u32) -> Promise {
+    let Some(PendingCall {
+        client,
+        exchange: Some(exchange),
+        ..
+    }) = end_pending_call(id)
+    else {
+        return Promise::reject(&call_ended());
+    };
+    future_to_promise(async move {
+        client
+            .run_exchange(exchange, Vec::new())
+            .await
+            .map(|text| response::engine::parse(text.as_str()))
+            .map_err(|error| to_js_error(&error))
+    })
+}
+
+/// Ends the call `id` (its error was thrown, or `drive` stopped early).
+#[wasm_bindgen(js_name = pendingCallEnd, skip_typescript)]
+pub fn pending_call_end(id: u32) {
+    end_pending_call(id);
 }
 
 /// The network methods, from the core's one declaration (`ethora_core::network_methods!`),
