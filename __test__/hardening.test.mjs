@@ -153,3 +153,40 @@ test('debug logging names calls but never the secret or a token', () => {
   }
   assert.equal(run('').stderr, '', 'logging is off by default')
 })
+
+test('native: argument values are read as JSON as napi-rs reads them (numbers, bigints, inherited keys, limits)', async () => {
+  // The native face reads arguments through its own N-API reader (src/argument_json.rs),
+  // which keeps napi-rs's Value conversion rules; these are them, as the server receives them.
+  const native = require('../index.js')
+  const client = new native.EthoraSDKService(mock.config)
+  await mock.reset()
+  const inherited = Object.assign(Object.create({ fromPrototype: 'p' }), { own: 'o' })
+  const long = 'é'.repeat(127) + 'x'.repeat(300)
+  const extra = {
+    numbers: [0, -0, 1, -1, 2 ** 32 - 1, 2 ** 32, 1.5, -(2 ** 31), -(2 ** 31) - 1, 1e300, 10n, -10n, 2n ** 70n, -(2n ** 70n)],
+    inherited,
+    date: new Date(0),
+    skipped: undefined,
+    nested: { a: [{ b: null, c: true, d: long, e: 'ünï©ødé' }] },
+    7: 'numeric key',
+    '\uD800k': 'lone surrogate key, looked up by its U+FFFD copy',
+  }
+  await client.createUser('arg-reader', { firstName: 'A', extra })
+  const [request] = await mock.requests()
+  assert.deepEqual(request.body.usersList[0].extra, {
+    7: 'numeric key',
+    numbers: [0, 0, 1, -1, 4294967295, 4294967296, 1.5, -2147483648, -2147483649, 1e300, 10, -10, '1180591620717411303424', '-1180591620717411303424'],
+    inherited: { own: 'o', fromPrototype: 'p' },
+    date: {},
+    nested: { a: [{ b: null, c: true, d: long, e: 'ünï©ødé' }] },
+  })
+  assert.deepEqual(Object.keys(request.body.usersList[0].extra), ['7', 'numbers', 'inherited', 'date', 'nested'])
+
+  let deep = {}
+  const tooDeep = deep
+  for (let i = 0; i < 130; i++) deep = deep.x = {}
+  for (const bad of [{ f() {} }, { s: Symbol('x') }, { a: [1, , 3] }, { n: NaN }, { i: -Infinity }, tooDeep]) {
+    await assert.rejects(client.createUser('arg-reader-2', { firstName: 'A', extra: bad }), (e) => e.code === 'ETHORA_VALIDATION' && e.argument === 'userData')
+  }
+  assert.equal((await mock.requests()).length, 1, 'nothing more was sent')
+})

@@ -8,6 +8,7 @@
 
 #![deny(clippy::all)]
 
+mod argument_json;
 mod convert;
 mod dispatch;
 mod errors;
@@ -51,12 +52,7 @@ fn read_json(
     unreadable: impl FnOnce() -> CoreError,
 ) -> CoreResult<Option<Value>> {
     let Some(value) = value else { return Ok(None) };
-    match value.get_type() {
-        Ok(ValueType::Undefined) => Ok(None),
-        _ => Value::from_unknown(value)
-            .map(Some)
-            .map_err(|_| unreadable()),
-    }
+    argument_json::json_argument(&value).map_err(|_| unreadable())
 }
 
 /// A JavaScript argument as JSON; `undefined` is `None`.
