@@ -238,7 +238,7 @@ mod web {
 
     #[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./fetch.js")]
     extern "C" {
-        /// Resolves with `[response, bodyBytes]` or `[null, failure]`; never rejects.
+        /// Resolves with `[response, bodyBytes, url]` or `[null, failure]`; never rejects.
         fn exchange(
             url: &str,
             method: &str,
@@ -326,11 +326,6 @@ mod web {
                     _ => Failure::Broken(Delivery::NotSent),
                 }),
             }
-        }
-
-        /// The body `exchange` read whole, in JavaScript memory.
-        pub fn body(&self) -> &Uint8Array {
-            &self.body
         }
 
         pub fn body_length(&self) -> usize {
