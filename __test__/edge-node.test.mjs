@@ -84,6 +84,34 @@ test('a 503 is retried away; a 429 with Retry-After is honoured; a 401 is not re
   assert.equal(gets, 3 + 2 + 1)
 })
 
+test('a fetch that starts another call from inside it (first attempt and retry) leaves both calls whole', async () => {
+  // The edge build keeps each pending call in a table in WebAssembly and hands the runtime's
+  // fetch the attempt from inside it: a fetch wrapper (instrumentation, a test double) may
+  // start another SDK call right there, and both calls must still resolve as sent.
+  await mock.reset()
+  const client = new edge.EthoraSDKService({ ...mock.config, retryBaseDelayMs: 5 })
+  for (const id of ['outer-1', 'outer-2', 'inner-0', 'inner-1']) await client.createUser(id, { firstName: 'Re', lastName: 'Entrant' })
+  await mock.clearRequests()
+  const realFetch = globalThis.fetch
+  const inner = []
+  globalThis.fetch = (url, init) => {
+    if (String(url).includes('/users/outer-1/')) inner.push(client.getUserChats(`inner-${inner.length}`))
+    return realFetch(url, init)
+  }
+  try {
+    await mock.fault({ type: 'status', status: 503 }, { times: 1, method: 'GET', path: `/v2/apps/${mock.appId}/users/outer-1` })
+    const outer = await Promise.all([client.getUserChats('outer-1'), client.getUserChats('outer-2')])
+    assert.deepEqual(outer.map((result) => result.url.split('/').slice(-2)), [['outer-1', 'chats'], ['outer-2', 'chats']])
+    assert.equal(inner.length, 2, 'one inner call from the first attempt, one from the retry')
+    assert.deepEqual((await Promise.all(inner)).map((result) => result.url.split('/').slice(-2)), [['inner-0', 'chats'], ['inner-1', 'chats']])
+  } finally {
+    globalThis.fetch = realFetch
+  }
+  const paths = (await mock.requests()).map((r) => r.path.split('/').slice(-2)[0])
+  assert.deepEqual(paths.filter((p) => p.startsWith('outer-')).sort(), ['outer-1', 'outer-1', 'outer-2'])
+  assert.deepEqual(paths.filter((p) => p.startsWith('inner-')).sort(), ['inner-0', 'inner-1'])
+})
+
 test('secrets and tokens stay out of errors, inspect output, JSON and debug logs', async () => {
   await mock.reset()
   const secret = mock.appSecret
