@@ -65,7 +65,8 @@ function successValue(response, bytes, url, maxResponseBytes) {
     return undefined
   }
   if (typeof value !== 'object' || value === null) return undefined
-  if (!Array.isArray(value) && !Object.hasOwn(value, 'url')) value.url = url
+  // Reflect.set, not assignment: a `url` the prototype chain refuses sends the body to the core.
+  if (!Array.isArray(value) && !Object.hasOwn(value, 'url') && !Reflect.set(value, 'url', url)) return undefined
   return value
 }
 
