@@ -28,7 +28,7 @@ const MAX_DEPTH: u32 = 128;
 /// How many values napi-rs's conversion reads in all (`MAX_JSON_NODES`).
 const MAX_NODES: usize = 1_000_000;
 /// Strings up to this many UTF-8 bytes (less the NUL and a cut character) are read into
-/// the stack.
+/// the stack ([`with_string`]).
 const SHORT_STRING_BYTES: usize = 256;
 
 /// Why a value is not JSON; the caller names the argument.
@@ -132,12 +132,21 @@ fn json_number(number: f64) -> Read<Number> {
     integer.or_else(|| Number::from_f64(number)).ok_or(NotJson)
 }
 
+/// Runs `use_text` on a string. A short one is read with a single N-API call into a stack
+/// buffer (no type query, no length query, no allocation); a longer one napi-rs's way.
+/// `Err` when `value` is not a string.
+///
 /// # Safety
-/// As [`read_value`]; `value` is a string.
-unsafe fn read_string(env: sys::napi_env, value: sys::napi_value) -> Read<String> {
+/// `env` is the live environment of the current call and `value` one of its values.
+pub unsafe fn with_string<R>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    use_text: impl FnOnce(&str) -> R,
+) -> Read<R> {
     let mut buffer = [0u8; SHORT_STRING_BYTES];
     let mut length = 0usize;
-    // SAFETY: N-API writes at most `buffer.len()` bytes (NUL included) into the buffer.
+    // SAFETY: per this function's contract; N-API writes at most `buffer.len()` bytes (NUL
+    // included) into the buffer.
     ok(unsafe {
         sys::napi_get_value_string_utf8(
             env,
@@ -148,14 +157,23 @@ unsafe fn read_string(env: sys::napi_env, value: sys::napi_value) -> Read<String
         )
     })?;
     // A string that did not fit is cut at a character boundary before the NUL, so it
-    // leaves at least `buffer.len() - 4` bytes: anything shorter is the whole string.
+    // leaves at least `buffer.len() - 4` bytes (UTF-8 characters are 1-4 bytes): anything
+    // shorter is the whole string.
     if length < buffer.len() - 4 {
-        return std::str::from_utf8(&buffer[..length])
-            .map(str::to_owned)
-            .map_err(|_| NotJson);
+        if let Ok(text) = std::str::from_utf8(&buffer[..length]) {
+            return Ok(use_text(text));
+        }
     }
     // SAFETY: per this function's contract.
-    unsafe { String::from_napi_value(env, value) }.map_err(|_| NotJson)
+    let text = unsafe { String::from_napi_value(env, value) }.map_err(|_| NotJson)?;
+    Ok(use_text(&text))
+}
+
+/// # Safety
+/// As [`read_value`]; `value` is a string.
+unsafe fn read_string(env: sys::napi_env, value: sys::napi_value) -> Read<String> {
+    // SAFETY: per this function's contract.
+    unsafe { with_string(env, value, str::to_owned) }
 }
 
 /// # Safety

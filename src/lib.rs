@@ -84,37 +84,19 @@ fn with_short_id<R>(
     argument: &str,
     use_id: impl FnOnce(&str) -> R,
 ) -> CoreResult<R> {
-    let mut buffer = [0u8; 256];
-    let mut length = 0usize;
     let raw = value.value();
-    // SAFETY: `raw` is a live value of this call's environment; the buffer and the length
-    // outlive the call, and N-API writes at most `buffer.len()` bytes (NUL included).
-    let status = unsafe {
-        napi::sys::napi_get_value_string_utf8(
-            raw.env,
-            raw.value,
-            buffer.as_mut_ptr().cast(),
-            buffer.len(),
-            &mut length,
-        )
+    let use_checked_id = |id: &str| {
+        ethora_core::naming::require_id(argument, id)?;
+        Ok(use_id(id))
     };
-    if status != napi::sys::Status::napi_ok {
-        return Err(CoreError::validation(
+    // SAFETY: `raw` is a live value of this call's environment.
+    match unsafe { argument_json::with_string(raw.env, raw.value, use_checked_id) } {
+        Ok(used) => used,
+        Err(_) => Err(CoreError::validation(
             argument,
             "must be a non-empty string",
-        ));
+        )),
     }
-    // A string that did not fit is cut at a character boundary before the NUL, so it
-    // leaves at least `buffer.len() - 4` bytes (UTF-8 characters are 1-4 bytes): anything
-    // shorter is the whole string.
-    if length < buffer.len() - 4 {
-        if let Ok(id) = std::str::from_utf8(&buffer[..length]) {
-            ethora_core::naming::require_id(argument, id)?;
-            return Ok(use_id(id));
-        }
-    }
-    let id = id_arg(value, argument)?;
-    Ok(use_id(&id))
 }
 
 fn config_arg(config: Option<Unknown>) -> CoreResult<ConfigInput> {

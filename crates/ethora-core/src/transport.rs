@@ -337,7 +337,7 @@ mod web {
         }
 
         pub fn header(&self, name: &str) -> Option<String> {
-            self.response.headers().get(name).ok().flatten()
+            ResponseHeaders(self.response.headers()).get(name)
         }
 
         /// The response's headers, kept apart from it.
