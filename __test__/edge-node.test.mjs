@@ -48,6 +48,8 @@ test('the edge build sends the same requests as the native build for the same ca
 test('bad arguments are refused before any request, naming the argument', async () => {
   await mock.reset()
   const client = new edge.EthoraSDKService(mock.config)
+  const cyclic = {}
+  cyclic.self = cyclic
   const cases = [
     [() => client.createUser(''), 'userId'],
     [() => client.getUsers({ limit: '10' }), 'params.limit'],
@@ -55,6 +57,11 @@ test('bad arguments are refused before any request, naming the argument', async 
     [() => client.updateUsers([]), 'users'],
     [() => client.getApp('..'), 'appId'],
     [() => client.createUser('u', { callback() {} , n: 10n }), 'userData'],
+    // Values JSON cannot hold at all, as whole arguments: each crosses as empty text.
+    [() => client.getUsers({ limit: 1n }), 'params'],
+    [() => client.deleteChatRoom(Symbol('room')), 'chatId'],
+    [() => client.createUser(() => 'u'), 'userId'],
+    [() => client.getUsers(cyclic), 'params'],
   ]
   for (const [call, argument] of cases) {
     await assert.rejects(call(), (error) => {
@@ -67,6 +74,10 @@ test('bad arguments are refused before any request, naming the argument', async 
   }
   assert.throws(() => client.createChatUserJwtToken(5), (error) => error.code === 'ETHORA_VALIDATION')
   assert.deepEqual(await mock.requests(), [])
+  // The methods that take their arguments as JSON text keep their names and arity.
+  assert.equal(client.getUsers.name, 'getUsers')
+  assert.equal(client.getUsers.length, 1)
+  assert.equal(client.createChatRoomInApp.length, 3)
 })
 
 test('a 503 is retried away; a 429 with Retry-After is honoured; a 401 is not retried', async () => {

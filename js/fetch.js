@@ -1,16 +1,52 @@
-// One HTTP exchange of the edge build (the web transport in crates/ethora-core/src/transport.rs):
-// the request through the runtime's `fetch`, the body read whole, under one time limit, in a
-// single promise, so a call crosses between WebAssembly and JavaScript once per exchange.
+// A network call of the edge build, on the JavaScript side (crates/ethora-wasm drives it
+// with the core; crates/ethora-core/src/transport.rs has the web transport):
+//  - installJsonArguments (at instantiation): each argument of a network method becomes JSON
+//    text before the call enters WebAssembly;
+//  - exchange: one HTTP exchange through the runtime's `fetch`, the body read whole, under one
+//    time limit, in a single promise;
+//  - drive / driveExchange: the call from its first attempt to its result.
+// Calls between WebAssembly and JavaScript are few on purpose: with the network in the loop
+// each one costs a Worker several microseconds, far more than in a warm loop.
 //
 // `headerLines` is `name\nvalue\n...` (header names and values cannot hold a line feed): one
-// string out of WebAssembly memory instead of two per header. The time limit is a timer of
-// ours, cleared when the exchange ends: workerd counts every pending timer of a request
-// against a limit of 10,000 (an `AbortSignal.timeout` stays pending for its whole time).
+// string out of WebAssembly memory instead of two per header; the body comes as text (the
+// core sends JSON). The time limit is a timer of ours, cleared when the exchange ends: workerd
+// counts every pending timer of a request against a limit of 10,000 (an
+// `AbortSignal.timeout` stays pending for its whole time).
 //
-// Resolves with `[response, bodyBytes, url]`, or with `[null, failure]` where failure is
-// NOT_SENT (fetch rejected: it could not connect), TIMED_OUT (the time limit ended it) or
-// BROKEN (the body's reading failed); it never rejects or throws.
-import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
+// `exchange` resolves with `[response, bodyBytes, url]`, or with `[null, failure]` where
+// failure is NOT_SENT (fetch rejected: it could not connect), TIMED_OUT (the time limit ended
+// it) or BROKEN (the body's reading failed); it never rejects or throws.
+import { EthoraSDKService, pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
+
+// The network methods take their arguments as JSON text, made here (`JSON.stringify`, as axios
+// serialises a request body): `undefined` stays absent, and a value JSON cannot hold (a
+// function, a symbol, a bigint, a cycle) becomes empty text, which the core refuses with the
+// parameter's error. Reading them from inside WebAssembly took three calls out per argument.
+function jsonText(value) {
+  if (value === undefined) return undefined
+  try {
+    return JSON.stringify(value) ?? ''
+  } catch {
+    return ''
+  }
+}
+
+/** Wraps each method `methodNames` lists (one per line) to give it its arguments as JSON text. */
+export function installJsonArguments(methodNames) {
+  const prototype = EthoraSDKService.prototype
+  for (const name of methodNames.split('\n')) {
+    const method = prototype[name]
+    const wrapped = {
+      [name](...args) {
+        for (let i = 0; i < args.length; i++) args[i] = jsonText(args[i])
+        return method.apply(this, args)
+      },
+    }[name]
+    Object.defineProperty(wrapped, 'length', { value: method.length })
+    Object.defineProperty(prototype, name, { value: wrapped, writable: true, configurable: true })
+  }
+}
 
 const NOT_SENT = 0
 const TIMED_OUT = 1
@@ -109,4 +145,9 @@ export async function drive(id, sent, maxResponseBytes) {
   } finally {
     if (!ended) pendingCallEnd(id)
   }
+}
+
+/** `drive` with the call's first attempt sent here. */
+export function driveExchange(id, maxResponseBytes, url, method, headerLines, body, timeoutMs) {
+  return drive(id, exchange(url, method, headerLines, body, timeoutMs), maxResponseBytes)
 }

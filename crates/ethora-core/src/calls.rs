@@ -288,6 +288,119 @@ pub fn build_request(call: ApiCall, app_id: &str, values: &[Option<Value>]) -> R
     }
 }
 
+/// [`build_request`] from each argument as JSON text (`None`: absent), the form the edge
+/// build receives them in. The listing methods' ids and query object are read straight into
+/// their typed form (no [`Value`] tree, no hashed map: on wasm the cheapest way from text);
+/// when anything does not read cleanly that way, every argument goes the [`Value`] way,
+/// whose rules decide the result and name what is wrong. Both ways give the same request or
+/// error (tested below).
+pub fn build_request_from_text(
+    call: ApiCall,
+    app_id: &str,
+    texts: &[Option<&str>],
+) -> Result<ApiRequest> {
+    if let Some(request) = typed_listing_request(call, app_id, texts) {
+        return request;
+    }
+    let values = call
+        .parameters()
+        .iter()
+        .zip(texts.iter().chain(std::iter::repeat(&None)))
+        .map(|(parameter, text)| match text {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(text)
+                .map(Some)
+                .map_err(|_| parameter.unreadable()),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    build_request(call, app_id, &values)
+}
+
+/// The keys of every listing query, read in one go from JSON text: one reader for the three
+/// query types keeps the WebAssembly module small. A key of another call's query with a value
+/// of the wrong type fails the reading, and the `Value` way then reads the arguments (which
+/// ignores that key, as it ignores any unknown one).
+#[derive(Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ListingQuery {
+    chat_name: Option<String>,
+    xmpp_username: Option<String>,
+    user_id: Option<String>,
+    limit: Option<f64>,
+    offset: Option<f64>,
+    include_members: Option<bool>,
+    order: Option<String>,
+    order_by: Option<String>,
+}
+
+impl ListingQuery {
+    fn users(self) -> operations::UsersQuery {
+        operations::UsersQuery {
+            chat_name: self.chat_name,
+            xmpp_username: self.xmpp_username,
+            user_id: self.user_id,
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
+
+    fn chats(self) -> operations::ChatsQuery {
+        operations::ChatsQuery {
+            limit: self.limit,
+            offset: self.offset,
+            include_members: self.include_members,
+        }
+    }
+
+    fn apps(self) -> operations::AppsQuery {
+        operations::AppsQuery {
+            limit: self.limit,
+            offset: self.offset,
+            order: self.order,
+            order_by: self.order_by,
+        }
+    }
+}
+
+/// A listing call's request from the typed readings of its ids and query object; `None`
+/// when the call is not one of them or an argument does not read as its type.
+fn typed_listing_request(
+    call: ApiCall,
+    app_id: &str,
+    texts: &[Option<&str>],
+) -> Option<Result<ApiRequest>> {
+    use ApiCall::*;
+    let text = |index: usize| texts.get(index).copied().flatten();
+    // A JSON string; checked as `args::id` checks one once every argument has read.
+    let id = |index: usize| serde_json::from_str::<String>(text(index)?).ok();
+    let checked = |index: usize, id: &str| {
+        crate::naming::require_id(call.parameters()[index].name, id).map(|_| ())
+    };
+    let query = |index: usize| match text(index) {
+        None => Some(ListingQuery::default()),
+        Some(text) => serde_json::from_str::<ListingQuery>(text).ok(),
+    };
+    Some(match call {
+        GetUsers => operations::get_users(&query(0)?.users()),
+        ListApps => operations::list_apps(&query(0)?.apps()),
+        GetUserChats => {
+            let (user, query) = (id(0)?, query(1)?.chats());
+            checked(0, &user).and_then(|()| operations::get_user_chats(app_id, &user, &query))
+        }
+        ListChatsInApp => {
+            let (app, query) = (id(0)?, query(1)?.chats());
+            checked(0, &app).and_then(|()| operations::list_chats_in_app(&app, &query))
+        }
+        GetUserChatsInApp => {
+            let (app, user, query) = (id(0)?, id(1)?, query(2)?.chats());
+            checked(0, &app)
+                .and_then(|()| checked(1, &user))
+                .and_then(|()| operations::get_user_chats(&app, &user, &query))
+        }
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +471,113 @@ mod tests {
         assert_eq!(list.unwrap_err().argument.as_deref(), Some("userIds"));
         let unreadable = ApiCall::UpdateUsers.parameters()[0].unreadable();
         assert_eq!(unreadable.argument.as_deref(), Some("users"));
+    }
+
+    /// The typed reading of the listing calls gives what the `Value` way gives, for well
+    /// formed arguments and for every kind of wrong one, and is taken for the usual ones.
+    #[test]
+    fn listing_calls_read_from_text_as_from_values() {
+        const APP: &str = "app123";
+        let ids: &[Option<&str>] = &[
+            Some(r#""u1""#),
+            Some(r#""a/b é""#),
+            Some(r#""\u00e9x""#),
+            Some(r#""  ""#),
+            Some(r#""""#),
+            Some(r#"".""#),
+            Some("5"),
+            Some("null"),
+            Some(r#"["a"]"#),
+            Some("not json"),
+            None,
+        ];
+        let queries: &[Option<&str>] = &[
+            None,
+            Some("null"),
+            Some("{}"),
+            Some(r#"{"chatName":"app_r 1","limit":10,"offset":0}"#),
+            Some(r#"{"xmppUsername":"x+y","userId":"\u00e9","extra":[1,{"a":2}]}"#),
+            Some(r#"{"limit":10.5}"#),
+            Some(r#"{"limit":"10"}"#),
+            Some(r#"{"limit":0}"#),
+            Some(r#"{"limit":-0,"offset":9007199254740993}"#),
+            Some(r#"{"limit":null,"chatName":null,"order":null}"#),
+            Some(r#"{"chatName":"a","chatName":"b"}"#),
+            Some(r#"{"chatName":""}"#),
+            Some(r#"{"includeMembers":true,"limit":5}"#),
+            Some(r#"{"includeMembers":"yes"}"#),
+            Some(r#"{"order":"desc","orderBy":"createdAt","limit":3}"#),
+            Some(r#"{"order":"up"}"#),
+            Some(r#"{"orderBy":7}"#),
+            Some("[]"),
+            Some(r#""text""#),
+            Some("1e400"),
+        ];
+        let value_way = |call: ApiCall, texts: &[Option<&str>]| {
+            let values: Result<Vec<Option<Value>>> = call
+                .parameters()
+                .iter()
+                .zip(texts)
+                .map(|(parameter, text)| match text {
+                    None => Ok(None),
+                    Some(text) => serde_json::from_str(text)
+                        .map(Some)
+                        .map_err(|_| parameter.unreadable()),
+                })
+                .collect();
+            values.and_then(|values| build_request(call, APP, &values))
+        };
+        let mut typed = 0;
+        for call in [
+            ApiCall::GetUsers,
+            ApiCall::ListApps,
+            ApiCall::GetUserChats,
+            ApiCall::ListChatsInApp,
+            ApiCall::GetUserChatsInApp,
+        ] {
+            let id_count = call.parameters().len() - 1;
+            let id_lists: Vec<Vec<Option<&str>>> = match id_count {
+                0 => vec![vec![]],
+                1 => ids.iter().map(|id| vec![*id]).collect(),
+                _ => ids
+                    .iter()
+                    .flat_map(|first| ids.iter().map(move |second| vec![*first, *second]))
+                    .collect(),
+            };
+            for id_list in &id_lists {
+                for query in queries {
+                    let mut texts = id_list.clone();
+                    texts.push(*query);
+                    let expected = format!("{:?}", value_way(call, &texts));
+                    assert_eq!(
+                        format!("{:?}", build_request_from_text(call, APP, &texts)),
+                        expected,
+                        "{call:?} {texts:?}"
+                    );
+                    if let Some(request) = typed_listing_request(call, APP, &texts) {
+                        typed += 1;
+                        assert_eq!(format!("{request:?}"), expected, "{call:?} {texts:?}");
+                    }
+                }
+            }
+        }
+        // The usual arguments took the typed way (and it was compared above).
+        for (call, texts) in [
+            (
+                ApiCall::GetUsers,
+                vec![Some(r#"{"chatName":"app_r","limit":10}"#)],
+            ),
+            (ApiCall::ListApps, vec![None]),
+            (
+                ApiCall::GetUserChatsInApp,
+                vec![Some(r#""a""#), Some(r#""u""#), Some("{}")],
+            ),
+        ] {
+            assert!(
+                typed_listing_request(call, APP, &texts).is_some(),
+                "{call:?}"
+            );
+        }
+        assert!(typed > 500, "{typed}");
     }
 }

@@ -46,19 +46,49 @@ const FORM_URLENCODED: &AsciiSet = &NON_ALPHANUMERIC
 /// One path segment: everything that could end the segment or change the route is encoded.
 /// `.` and `..` must be refused before this (URL parsers resolve them even when encoded).
 pub fn path_segment(value: &str) -> String {
-    utf8_percent_encode(value, PATH_SEGMENT).to_string()
+    let mut encoded = String::with_capacity(value.len());
+    push_encoded(&mut encoded, value, PATH_SEGMENT);
+    encoded
 }
 
 /// JavaScript `encodeURIComponent`.
 pub fn uri_component(value: &str) -> String {
-    utf8_percent_encode(value, URI_COMPONENT).to_string()
+    let mut encoded = String::with_capacity(value.len());
+    push_uri_component(&mut encoded, value);
+    encoded
+}
+
+/// [`uri_component`], appended to `out`.
+pub fn push_uri_component(out: &mut String, value: &str) {
+    push_encoded(out, value, URI_COMPONENT);
 }
 
 /// One `URLSearchParams` value or key.
 pub fn form_component(value: &str) -> String {
-    utf8_percent_encode(value, FORM_URLENCODED)
-        .to_string()
-        .replace(' ', "+")
+    let mut encoded = String::with_capacity(value.len());
+    push_form_component(&mut encoded, value);
+    encoded
+}
+
+/// [`form_component`], appended to `out`.
+pub fn push_form_component(out: &mut String, value: &str) {
+    for piece in utf8_percent_encode(value, FORM_URLENCODED) {
+        // A space is the only character the set leaves that the form encoding changes.
+        for (index, part) in piece.split(' ').enumerate() {
+            if index > 0 {
+                out.push('+');
+            }
+            out.push_str(part);
+        }
+    }
+}
+
+/// Appends the encoding piece by piece (the encoder yields literal runs and `%XX` triples),
+/// without the formatting machinery `to_string` goes through.
+fn push_encoded(out: &mut String, value: &str, set: &'static AsciiSet) {
+    for piece in utf8_percent_encode(value, set) {
+        out.push_str(piece);
+    }
 }
 
 #[cfg(test)]

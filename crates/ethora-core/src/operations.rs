@@ -4,6 +4,8 @@
 //! byte for byte for plain ids; the deliberate differences (encoded path segments, validation,
 //! no double prefixes, no dropped lone `lastName`) are listed in the README.
 
+use std::fmt::Write as _;
+
 use serde_json::{json, Map, Value};
 
 use crate::encode;
@@ -77,16 +79,41 @@ fn string_field<'a>(
 
 /// JavaScript's `String(number)` for the numbers a query can carry.
 fn js_number(value: f64) -> String {
-    // Integers of JavaScript's safe range, the common case (limits, offsets), through the
-    // integer formatter: `{:.0}` formats an f64 exactly, with big-number arithmetic, and
-    // spells minus zero "-0" where JavaScript writes "0".
+    let mut text = String::new();
+    push_js_number(&mut text, value);
+    text
+}
+
+/// [`js_number`], appended to `out`.
+fn push_js_number(out: &mut String, value: f64) {
+    // Integers of JavaScript's safe range, the common case (limits, offsets), digit by digit:
+    // `{:.0}` formats an f64 exactly, with big-number arithmetic, and spells minus zero "-0"
+    // where JavaScript writes "0".
     if value.fract() == 0.0 && value.abs() <= 9_007_199_254_740_991.0 {
-        (value as i64).to_string()
+        push_integer(out, value as i64);
     } else if value.fract() == 0.0 && value.abs() < 1e21 {
-        format!("{value:.0}")
+        let _ = write!(out, "{value:.0}");
     } else {
-        value.to_string()
+        let _ = write!(out, "{value}");
     }
+}
+
+fn push_integer(out: &mut String, value: i64) {
+    if value < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = value.unsigned_abs();
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
 }
 
 fn check_limit(argument: &str, limit: Option<f64>, max: f64) -> Result<()> {
@@ -108,12 +135,49 @@ fn check_offset(argument: &str, offset: Option<f64>) -> Result<()> {
     }
 }
 
-/// `?a=1&b=2`, or nothing when there are no pairs.
-fn query_string(pairs: Vec<String>) -> String {
-    if pairs.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", pairs.join("&"))
+/// A query string built in place: `?` before the first pair, `&` between the others,
+/// nothing when no pair is added.
+#[derive(Default)]
+struct Query(String);
+
+impl Query {
+    fn separator(&mut self) {
+        self.0.push(if self.0.is_empty() { '?' } else { '&' });
+    }
+
+    fn key(&mut self, key: &str) {
+        self.separator();
+        self.0.push_str(key);
+        self.0.push('=');
+    }
+
+    /// `key=value`, the value as `encodeURIComponent` spells it (axios `params`).
+    fn text(&mut self, key: &str, value: &str) {
+        self.key(key);
+        encode::push_uri_component(&mut self.0, value);
+    }
+
+    /// `key=value`, the number as JavaScript's `String` spells it.
+    fn number(&mut self, key: &str, value: f64) {
+        self.key(key);
+        push_js_number(&mut self.0, value);
+    }
+
+    fn boolean(&mut self, key: &str, value: bool) {
+        self.key(key);
+        self.0.push_str(if value { "true" } else { "false" });
+    }
+
+    /// `key=value` as `URLSearchParams` spells both.
+    fn form(&mut self, key: &str, value: &str) {
+        self.separator();
+        encode::push_form_component(&mut self.0, key);
+        self.0.push('=');
+        encode::push_form_component(&mut self.0, value);
+    }
+
+    fn finish(self) -> String {
+        self.0
     }
 }
 
@@ -384,22 +448,22 @@ pub fn update_users(app_id: &str, users: &Value) -> Result<ApiRequest> {
 pub fn get_users(params: &UsersQuery) -> Result<ApiRequest> {
     check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
     check_offset("params.offset", params.offset)?;
-    let mut pairs = Vec::new();
+    let mut query = Query::default();
     for (key, value) in [
         ("chatName", &params.chat_name),
         ("xmppUsername", &params.xmpp_username),
         ("userId", &params.user_id),
     ] {
         if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
-            pairs.push(format!("{key}={}", encode::uri_component(value)));
+            query.text(key, value);
         }
     }
     for (key, value) in [("limit", params.limit), ("offset", params.offset)] {
         if let Some(value) = value {
-            pairs.push(format!("{key}={}", js_number(value)));
+            query.number(key, value);
         }
     }
-    Ok(ApiRequest::new(HttpMethod::Get, "/v2/chats/users".into()).with_query(query_string(pairs)))
+    Ok(ApiRequest::new(HttpMethod::Get, "/v2/chats/users".into()).with_query(query.finish()))
 }
 
 /// GET /v2/apps/{appId}/users/{userId}/chats.
@@ -410,17 +474,17 @@ pub fn get_user_chats(app_id: &str, user_id: &str, params: &ChatsQuery) -> Resul
         app_id,
         &format!("/users/{}/chats", id_segment("userId", user_id)?),
     )?;
-    let mut pairs = Vec::new();
+    let mut query = Query::default();
     if let Some(limit) = params.limit {
-        pairs.push(format!("limit={}", js_number(limit)));
+        query.number("limit", limit);
     }
     if let Some(offset) = params.offset {
-        pairs.push(format!("offset={}", js_number(offset)));
+        query.number("offset", offset);
     }
     if let Some(include) = params.include_members {
-        pairs.push(format!("includeMembers={include}"));
+        query.boolean("includeMembers", include);
     }
-    Ok(ApiRequest::new(HttpMethod::Get, path).with_query(query_string(pairs)))
+    Ok(ApiRequest::new(HttpMethod::Get, path).with_query(query.finish()))
 }
 
 /// PATCH /v2/apps/{appId}/chats/{chatName}; the body is `updateData` as given.
@@ -437,19 +501,13 @@ pub fn update_chat_room(app_id: &str, chat_id: &str, update_data: &Value) -> Res
 
 /// `URLSearchParams` over the given pairs, in order, skipping absent values.
 fn search_params(pairs: &[(&str, Option<String>)]) -> String {
-    let encoded = pairs
-        .iter()
-        .filter_map(|(key, value)| {
-            value.as_ref().map(|v| {
-                format!(
-                    "{}={}",
-                    encode::form_component(key),
-                    encode::form_component(v)
-                )
-            })
-        })
-        .collect();
-    query_string(encoded)
+    let mut query = Query::default();
+    for (key, value) in pairs {
+        if let Some(value) = value {
+            query.form(key, value);
+        }
+    }
+    query.finish()
 }
 
 /// GET /v2/apps.
@@ -729,6 +787,7 @@ mod tests {
             (0.0, "0"),
             (-0.0, "0"),
             (-3.0, "-3"),
+            (-9_007_199_254_740_991.0, "-9007199254740991"),
             (9_007_199_254_740_991.0, "9007199254740991"),
             (1e20, "100000000000000000000"),
             (2.5, "2.5"),

@@ -35,7 +35,7 @@ pub enum Failure {
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{Incoming, ResponseHeaders, Transport};
 #[cfg(target_arch = "wasm32")]
-pub use web::{fetch_exchange, Incoming, ResponseHeaders, Transport};
+pub use web::{fetch_exchange, FetchRequest, Incoming, ResponseHeaders, Transport};
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
@@ -243,7 +243,7 @@ mod web {
             url: &str,
             method: &str,
             header_lines: &str,
-            body: JsValue,
+            body: Option<&str>,
             timeout_ms: f64,
         ) -> Promise;
     }
@@ -282,29 +282,52 @@ mod web {
         }
     }
 
+    /// An attempt as `exchange` takes it, in forms that cross into JavaScript without a
+    /// call of their own: the headers as `name\nvalue\n...` (one string instead of two per
+    /// header) and the body as text (the core's bodies are serialised JSON, so UTF-8).
+    pub struct FetchRequest<'a> {
+        pub url: &'a str,
+        pub method: &'static str,
+        pub header_lines: String,
+        pub body: Option<&'a str>,
+        pub timeout_ms: f64,
+    }
+
+    impl<'a> FetchRequest<'a> {
+        pub fn new(outgoing: &'a Outgoing<'_>) -> std::result::Result<Self, Failure> {
+            let not_sent = || Failure::Broken(Delivery::NotSent);
+            let mut header_lines = String::with_capacity(512);
+            for (name, value) in &outgoing.headers {
+                let value = value.to_str().map_err(|_| not_sent())?;
+                header_lines.push_str(name.as_str());
+                header_lines.push('\n');
+                header_lines.push_str(value);
+                header_lines.push('\n');
+            }
+            let body = match &outgoing.body {
+                Some(body) => Some(std::str::from_utf8(body).map_err(|_| not_sent())?),
+                None => None,
+            };
+            Ok(FetchRequest {
+                url: outgoing.url,
+                method: outgoing.method.as_str(),
+                header_lines,
+                body,
+                timeout_ms: outgoing.timeout.as_millis() as f64,
+            })
+        }
+    }
+
     /// Starts the exchange through `fetch`: a promise of what [`Incoming::from_settled`]
     /// reads (a binding that drives the exchange from JavaScript awaits it there).
     pub fn fetch_exchange(outgoing: Outgoing<'_>) -> std::result::Result<Promise, Failure> {
-        let mut header_lines = String::with_capacity(512);
-        for (name, value) in &outgoing.headers {
-            let value = value
-                .to_str()
-                .map_err(|_| Failure::Broken(Delivery::NotSent))?;
-            header_lines.push_str(name.as_str());
-            header_lines.push('\n');
-            header_lines.push_str(value);
-            header_lines.push('\n');
-        }
-        let body = match &outgoing.body {
-            Some(body) => Uint8Array::from(body.as_ref()).into(),
-            None => JsValue::UNDEFINED,
-        };
+        let request = FetchRequest::new(&outgoing)?;
         Ok(exchange(
-            outgoing.url,
-            outgoing.method.as_str(),
-            &header_lines,
-            body,
-            outgoing.timeout.as_millis() as f64,
+            request.url,
+            request.method,
+            &request.header_lines,
+            request.body,
+            request.timeout_ms,
         ))
     }
 

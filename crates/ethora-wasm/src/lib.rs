@@ -19,7 +19,7 @@ use ethora_core::calls::{self, ApiCall};
 use ethora_core::client::{Exchange, FailedAttempt, Sleeper, Slot, Step};
 use ethora_core::logging::{LogLevel, LogSink};
 use ethora_core::response;
-use ethora_core::transport::{fetch_exchange, Incoming};
+use ethora_core::transport::{fetch_exchange, Failure, FetchRequest, Incoming, Outgoing};
 use ethora_core::{args, functions, naming, EthoraClient, EthoraError as CoreError};
 use js_sys::{Function, Promise, Reflect, JSON};
 use serde_json::Value;
@@ -239,10 +239,13 @@ impl EthoraSdkService {
     }
 
     /// A network method: its arguments go to the core's table; its first attempt goes out
-    /// here and `drive` (`js/fetch.js`) moves the call on from there.
-    fn call(&self, call: ApiCall, arguments: &[&JsValue]) -> Promise {
-        let exchange = json_arguments(call.parameters(), arguments)
-            .and_then(|values| calls::build_request(call, self.client.app_id(), &values))
+    /// through `driveExchange` (`js/fetch.js`), which moves the call on from there.
+    /// Each argument comes as the JSON text `installJsonArguments` (`js/fetch.js`) made of
+    /// it before the call entered WebAssembly (`None`: `undefined`; empty text: a value JSON
+    /// cannot hold, which the core refuses with the parameter's error).
+    fn call(&self, call: ApiCall, arguments: &[Option<String>]) -> Promise {
+        let texts: Vec<Option<&str>> = arguments.iter().map(Option::as_deref).collect();
+        let exchange = calls::build_request_from_text(call, self.client.app_id(), &texts)
             .and_then(|request| self.client.exchange(request));
         match exchange {
             Ok(exchange) => {
@@ -253,10 +256,17 @@ impl EthoraSdkService {
                     unsent: None,
                     result: None,
                 };
-                let sent = pending.send();
-                let id = PENDING_CALLS.with(|calls| calls.borrow_mut().insert(pending));
+                // The call's id is reserved and the call enters the table once its first
+                // attempt is out: JavaScript (a fetch wrapper) may start other calls
+                // meanwhile.
                 let max_response_bytes = self.client.config().max_response_bytes as f64;
-                drive(id, sent, max_response_bytes)
+                let id = PENDING_CALLS.with(|calls| calls.borrow_mut().reserve());
+                let start = pending.start(id, max_response_bytes);
+                PENDING_CALLS.with(|calls| calls.borrow_mut().fill(id, pending));
+                match start {
+                    Start::Driven(driven) => driven,
+                    Start::Drive(sent) => drive(id, sent, max_response_bytes),
+                }
             }
             Err(error) => Promise::reject(&to_js_error(&error)),
         }
@@ -265,9 +275,37 @@ impl EthoraSdkService {
 
 #[wasm_bindgen(raw_module = "./fetch.js")]
 extern "C" {
+    /// Wraps the named methods so that they receive their arguments as JSON text.
+    #[wasm_bindgen(js_name = installJsonArguments)]
+    fn install_json_arguments(method_names: &str);
+}
+
+/// At instantiation: the network methods, one name per line, get their arguments as JSON
+/// text (see `EthoraSdkService::call`).
+#[wasm_bindgen(start)]
+fn start() {
+    let names: Vec<&str> = ApiCall::ALL.iter().map(|call| call.js_name()).collect();
+    install_json_arguments(&names.join("\n"));
+}
+
+#[wasm_bindgen(raw_module = "./fetch.js")]
+extern "C" {
     /// Runs the call `id` of [`PENDING_CALLS`] from its first attempt (`sent`, as
     /// [`PendingCall::send`] gives it); resolves with its result.
     fn drive(id: u32, sent: JsValue, max_response_bytes: f64) -> Promise;
+
+    /// `drive` with the first attempt sent from JavaScript (`exchange` there), so a call
+    /// calls out of WebAssembly once on its way out.
+    #[wasm_bindgen(js_name = driveExchange)]
+    fn drive_exchange(
+        id: u32,
+        max_response_bytes: f64,
+        url: &str,
+        method: &str,
+        header_lines: &str,
+        body: Option<&str>,
+        timeout_ms: f64,
+    ) -> Promise;
 }
 
 /// One network call's exchange, moved on by `drive` in `js/fetch.js` through the
@@ -295,16 +333,17 @@ struct PendingCalls {
 }
 
 impl PendingCalls {
-    fn insert(&mut self, call: PendingCall) -> u32 {
-        match self.free_ids.pop() {
-            Some(id) => {
-                self.calls[id as usize] = Some(call);
-                id
-            }
-            None => {
-                self.calls.push(Some(call));
-                (self.calls.len() - 1) as u32
-            }
+    /// An id for a call that is yet to be [filled in](Self::fill).
+    fn reserve(&mut self) -> u32 {
+        self.free_ids.pop().unwrap_or_else(|| {
+            self.calls.push(None);
+            (self.calls.len() - 1) as u32
+        })
+    }
+
+    fn fill(&mut self, id: u32, call: PendingCall) {
+        if let Some(entry) = self.calls.get_mut(id as usize) {
+            *entry = Some(call);
         }
     }
 
@@ -351,30 +390,83 @@ fn end_pending_call(id: u32) -> Option<PendingCall> {
     PENDING_CALLS.with(|calls| calls.borrow_mut().end(id))
 }
 
+/// How a call's next attempt went out.
+enum Attempt<T> {
+    /// Handed to JavaScript.
+    Sent(T),
+    /// Every connection slot is taken; the call waits for one in the core.
+    NoSlot,
+    /// Failed before it could be sent (`unsent`, judged by the next settle).
+    Unsent,
+    /// The call has ended.
+    Ended,
+}
+
 impl PendingCall {
-    /// The next attempt: a promise of `exchange`'s outcome, or `undefined` when every
-    /// connection slot is taken.
-    fn send(&mut self) -> JsValue {
+    /// Takes a connection slot and hands the next attempt to `send`.
+    fn attempt<T>(&mut self, send: impl FnOnce(Outgoing<'_>) -> Result<T, Failure>) -> Attempt<T> {
         let Some(exchange) = self.exchange.as_mut() else {
-            return Promise::reject(&call_ended()).into();
+            return Attempt::Ended;
         };
         let client = &self.client;
         let Some(slot) = client.try_slot() else {
-            return JsValue::UNDEFINED;
+            return Attempt::NoSlot;
         };
         let unsent = match client.next_attempt(exchange) {
-            Ok(outgoing) => match fetch_exchange(outgoing) {
-                Ok(promise) => {
+            Ok(outgoing) => match send(outgoing) {
+                Ok(sent) => {
                     self.slot = Some(slot);
-                    return promise.into();
+                    return Attempt::Sent(sent);
                 }
                 Err(failure) => client.transport_failure(failure, exchange),
             },
             Err(failed) => failed,
         };
         self.unsent = Some(unsent);
-        Promise::resolve(&JsValue::NULL).into()
+        Attempt::Unsent
     }
+
+    /// The next attempt: a promise of `exchange`'s outcome, or `undefined` when every
+    /// connection slot is taken.
+    fn send(&mut self) -> JsValue {
+        match self.attempt(fetch_exchange) {
+            Attempt::Sent(promise) => promise.into(),
+            Attempt::NoSlot => JsValue::UNDEFINED,
+            Attempt::Unsent => Promise::resolve(&JsValue::NULL).into(),
+            Attempt::Ended => Promise::reject(&call_ended()).into(),
+        }
+    }
+
+    /// The first attempt. When it goes out, `driveExchange` sends it and is already
+    /// driving the call: its promise is the call's (`drive` awaits the exchange before it
+    /// reaches for the call). Otherwise what `drive` starts from, once the call is in the
+    /// table (it asks for a queued call at once).
+    fn start(&mut self, id: u32, max_response_bytes: f64) -> Start {
+        let sent = self.attempt(|outgoing| {
+            let request = FetchRequest::new(&outgoing)?;
+            Ok(drive_exchange(
+                id,
+                max_response_bytes,
+                request.url,
+                request.method,
+                &request.header_lines,
+                request.body,
+                request.timeout_ms,
+            ))
+        });
+        match sent {
+            Attempt::Sent(driven) => Start::Driven(driven),
+            Attempt::NoSlot => Start::Drive(JsValue::UNDEFINED),
+            Attempt::Unsent => Start::Drive(Promise::resolve(&JsValue::NULL).into()),
+            Attempt::Ended => Start::Drive(Promise::reject(&call_ended()).into()),
+        }
+    }
+}
+
+/// How a call goes on from its first attempt (see [`PendingCall::start`]).
+enum Start {
+    Driven(Promise),
+    Drive(JsValue),
 }
 
 /// The next attempt of the call `id` (see [`PendingCall::send`]).
@@ -476,10 +568,10 @@ macro_rules! wasm_network_methods {
                 #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
                 pub fn $rust_name(
                     &self,
-                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: JsValue,)*
-                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: JsValue,)*)?
+                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
+                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: Option<String>,)*)?
                 ) -> Promise {
-                    self.call(ApiCall::$variant, &[$(&$required,)* $($(&$optional,)*)?])
+                    self.call(ApiCall::$variant, &[$($required,)* $($($optional,)*)?])
                 }
             )*
         }
