@@ -92,10 +92,13 @@ impl RequestIds {
         for (byte, counted) in bytes[10..].iter_mut().zip(count) {
             *byte ^= counted;
         }
+        // Encoded into a buffer rather than through `Display`: no formatting machinery.
+        let mut text = uuid::Uuid::encode_buffer();
         uuid::Builder::from_random_bytes(bytes)
             .into_uuid()
             .hyphenated()
-            .to_string()
+            .encode_lower(&mut text)
+            .to_owned()
     }
 }
 

@@ -298,7 +298,9 @@ mod web {
             let not_sent = || Failure::Broken(Delivery::NotSent);
             let mut header_lines = String::with_capacity(512);
             for (name, value) in &outgoing.headers {
-                let value = value.to_str().map_err(|_| not_sent())?;
+                // The core's header values are ASCII (a header value holds no line feed);
+                // `from_utf8` checks that a word at a time, `to_str` a byte at a time.
+                let value = std::str::from_utf8(value.as_bytes()).map_err(|_| not_sent())?;
                 header_lines.push_str(name.as_str());
                 header_lines.push('\n');
                 header_lines.push_str(value);
