@@ -2,8 +2,13 @@
 // the same request (same URL and the same six headers, a fresh request id each time, the
 // body parsed), and against the same fetch under a time limit as the SDK sets one
 // (AbortController + setTimeout, cleared at the end), and against fetch after a fixed amount
-// of JavaScript work, in alternating rounds; then the same with fetch answered inside the
-// Worker, to show each one's own cost per call.
+// of JavaScript work; then the same with fetch answered inside the Worker, to show each one's
+// own cost per call.
+//
+// Many short rounds, each running every caller once in its own shuffled order (a fixed seed,
+// so every run shuffles alike): a caller's ratio to fetch is taken within each round and the
+// median of those is the figure; drifts of the machine's speed over the run and a slow round
+// then move it far less than they move the means, which are reported beside it.
 import * as sdk from '@ethora-rs/sdk-backend'
 
 async function timed(call, calls) {
@@ -14,7 +19,7 @@ async function timed(call, calls) {
 
 export default {
   async fetch(request) {
-    const { config, params, url, userAgent, timeoutMs, calls, rounds } = await request.json()
+    const { config, params, url, userAgent, timeoutMs, calls, rounds, inWorkerCalls, inWorkerRounds } = await request.json()
     const client = new sdk.EthoraSDKService(config)
     const token = sdk.createServerToken(config)
     const headers = () => ({
@@ -59,12 +64,33 @@ export default {
     }
     const names = Object.keys(contenders)
     const taken = Object.fromEntries(names.map((name) => [name, []]))
-    for (const call of Object.values(contenders)) await timed(call, Math.ceil(calls / 4))
+    const ratios = Object.fromEntries(names.map((name) => [name, []]))
+    let seed = 12345
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    const shuffled = (list) => {
+      const order = [...list]
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1))
+        ;[order[i], order[j]] = [order[j], order[i]]
+      }
+      return order
+    }
+    for (const call of Object.values(contenders)) await timed(call, calls)
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 ? [...names].reverse() : names
-      for (const name of order) taken[name].push(await timed(contenders[name], calls))
+      const times = {}
+      for (const name of shuffled(names)) times[name] = await timed(contenders[name], calls)
+      for (const name of names) {
+        taken[name].push(times[name])
+        ratios[name].push(times[name] / times.fetch)
+      }
     }
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length
+    const median = (values) => {
+      const sorted = [...values].sort((a, b) => a - b)
+      const middle = Math.floor(sorted.length / 2)
+      return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+    const oursToTimeLimited = taken.ours.map((ours, round) => ours / taken.fetchWithTimeLimit[round])
 
     // The same calls with fetch answered inside the Worker (the same body, no network): what
     // each caller costs on its own. workerd's clock moves only at I/O, so each run is framed
@@ -89,19 +115,27 @@ export default {
       return ((ended - started - oneRequest) * 1000) / count
     }
     const inWorker = Object.fromEntries(names.map((name) => [name, []]))
-    for (let round = 0; round < rounds; round++) {
+    for (let round = 0; round < inWorkerRounds; round++) {
       const order = round % 2 ? [...names].reverse() : names
-      for (const name of order) inWorker[name].push(await timedInWorker(contenders[name], Math.max(calls * 5, 2000)))
+      for (const name of order) inWorker[name].push(await timedInWorker(contenders[name], inWorkerCalls))
     }
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
     return Response.json({
       calls,
       rounds,
+      inWorkerCalls,
+      inWorkerRounds,
       oursMsPerCall: mean(taken.ours),
       fetchMsPerCall: mean(taken.fetch),
       fetchWithTimeLimitMsPerCall: mean(taken.fetchWithTimeLimit),
       fetchAfterFixedWorkMsPerCall: mean(taken.fetchAfterFixedWork),
+      // Medians of the per-round ratios.
+      medianRatioToFetch: {
+        ours: median(ratios.ours),
+        fetchWithTimeLimit: median(ratios.fetchWithTimeLimit),
+        fetchAfterFixedWork: median(ratios.fetchAfterFixedWork),
+      },
+      medianRatioOursToTimeLimited: median(oursToTimeLimited),
       inWorkerUsPerCall: Object.fromEntries(names.map((name) => [name, median(inWorker[name])])),
     })
   },
