@@ -5,8 +5,8 @@
 //  - exchange: one HTTP exchange through the runtime's `fetch`, the body read whole, under one
 //    time limit, in a single promise;
 //  - drive / driveExchange: the call from its first attempt to its result.
-// Calls between WebAssembly and JavaScript are few on purpose: with the network in the loop
-// each one costs a Worker several microseconds, far more than in a warm loop.
+// A successful call enters WebAssembly twice (the method, `pendingCallParsed`) and calls out
+// of it twice (the clock for the server token, `driveExchange`).
 //
 // `headerLines` is `name\nvalue\n...` (header names and values cannot hold a line feed): one
 // string out of WebAssembly memory instead of two per header; the body comes as text (the
