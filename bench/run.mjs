@@ -497,6 +497,7 @@ const ratios = [
   ['Edge build in workerd: time per getUsers call vs a plain fetch of the same request (median of the paired rounds)', results.workerd.medianRatioToFetch.ours, '≤ 1.1×', (r) => r <= 1.1],
   ['Edge build in workerd: the same, as the ratio of the mean times', results.workerd.oursMsPerCall / results.workerd.fetchMsPerCall, '(for information)', null],
   ['Edge build in workerd: time per getUsers call vs that fetch under a time limit (as the SDK sets one; median of the paired rounds)', results.workerd.medianRatioOursToTimeLimited, '(no target; for information)', null],
+  ['Edge build in workerd: time per getUsers call vs that fetch with the checks ours makes in JavaScript (what is left is the core in WebAssembly; median of the paired rounds)', results.workerd.medianRatioOursToChecked, '(no target; for information)', null],
   ['WebAssembly fallback: sequential latency (p50) vs the native addon', lat[FALLBACK].p50 / lat.ours.p50, '(no target; the cost of the fallback per call)', null],
   ['WebAssembly fallback: token minting vs the native addon', m[FALLBACK].opsPerSec / m.ours.opsPerSec, '(no target; the cost of the fallback per call)', null],
 ]
@@ -590,6 +591,7 @@ w('|---|---|---|')
 w(`| ours, edge build | ${fmt(results.workerd.oursMsPerCall, 3)} | ${fmt(results.workerd.medianRatioToFetch.ours, 2)}× |`)
 w(`| fetch() with the same request, \`response.json()\` | ${fmt(results.workerd.fetchMsPerCall, 3)} | 1× |`)
 w(`| the same fetch() under a time limit (AbortController + setTimeout, cleared after the body) | ${fmt(results.workerd.fetchWithTimeLimitMsPerCall, 3)} | ${fmt(results.workerd.medianRatioToFetch.fetchWithTimeLimit, 2)}× |`)
+w(`| the same, and the answer checked as ours checks it in JavaScript (bytes, strict UTF-8, \`JSON.parse\`, \`url\`) | ${fmt(results.workerd.fetchCheckedMsPerCall, 3)} | ${fmt(results.workerd.medianRatioToFetch.fetchChecked, 2)}× |`)
 w(`| the same fetch() after a fixed JavaScript loop (20,000 integer steps) | ${fmt(results.workerd.fetchAfterFixedWorkMsPerCall, 3)} | ${fmt(results.workerd.medianRatioToFetch.fetchAfterFixedWork, 2)}× |`)
 w()
 w(`Each caller's own cost, with \`fetch\` answered inside the Worker (the same body, no network; median of ${fmt(results.workerd.inWorkerRounds)} rounds, ${fmt(results.workerd.inWorkerCalls)} calls each):`)
@@ -599,6 +601,7 @@ w('|---|---|')
 w(`| ours, edge build | ${fmt(results.workerd.inWorkerUsPerCall.ours, 1)} |`)
 w(`| fetch() + \`response.json()\` | ${fmt(results.workerd.inWorkerUsPerCall.fetch, 1)} |`)
 w(`| the same under a time limit | ${fmt(results.workerd.inWorkerUsPerCall.fetchWithTimeLimit, 1)} |`)
+w(`| the same, the answer checked as ours checks it | ${fmt(results.workerd.inWorkerUsPerCall.fetchChecked, 1)} |`)
 w(`| the same after the fixed loop | ${fmt(results.workerd.inWorkerUsPerCall.fetchAfterFixedWork, 1)} |`)
 {
   const wd = results.workerd
@@ -697,11 +700,13 @@ const numbers = [
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
   results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall, results.workerd.fetchWithTimeLimitMsPerCall,
   ...Object.values(results.workerd.inWorkerUsPerCall),
-  results.workerd.fetchAfterFixedWorkMsPerCall,
+  results.workerd.fetchAfterFixedWorkMsPerCall, results.workerd.fetchCheckedMsPerCall,
+  ...Object.values(results.workerd.medianRatioToFetch),
+  results.workerd.medianRatioOursToTimeLimited, results.workerd.medianRatioOursToChecked,
 ]
 // 42 figures before, 3 kinds x 3 concurrencies x 4 clients x 4 figures against undici, the
-// round trip's 3, workerd's 4 + 4 and the bulk import's 2.
-if (numbers.length !== 42 + 144 + 11 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// round trip's 3, workerd's 5 times, 5 own costs and 6 median ratios, and the bulk import's 2.
+if (numbers.length !== 42 + 144 + 3 + 16 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }

@@ -1,8 +1,8 @@
 // `npm run bench`: the edge build's cost per call inside workerd against a plain fetch() of
 // the same request (same URL and the same six headers, a fresh request id each time, the
 // body parsed), and against the same fetch under a time limit as the SDK sets one
-// (AbortController + setTimeout, cleared at the end), and against fetch after a fixed amount
-// of JavaScript work; then the same with fetch answered inside the Worker, to show each one's
+// (AbortController + setTimeout, cleared at the end), against that with the checks ours makes
+// on the answer in JavaScript, and against fetch after a fixed amount of JavaScript work; then the same with fetch answered inside the Worker, to show each one's
 // own cost per call.
 //
 // Many short rounds, each running every caller once in its own shuffled order (a fixed seed,
@@ -43,6 +43,7 @@ export default {
       for (let i = 0; i < 20_000; i++) x = (x * 31 + i) | 0
       spun = x
     }
+    const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
     // The same request as ours through the global fetch (which the second phase replaces).
     const plainFetch = async (init) => check(await fetch(url, { headers: headers(), ...init })).json()
     const contenders = {
@@ -57,6 +58,21 @@ export default {
         const timer = setTimeout(() => controller.abort(), timeoutMs)
         try {
           return await plainFetch({ signal: controller.signal })
+        } finally {
+          clearTimeout(timer)
+        }
+      },
+      // The same under the time limit, with the checks ours makes on the answer in JavaScript
+      // (js/fetch.js): the body read whole as bytes, strict UTF-8, JSON.parse, `url` added.
+      // What is left between it and ours is the core's work in WebAssembly.
+      fetchChecked: async () => {
+        const controller = new AbortController()
+        const timer = setTimeout(() => controller.abort(), timeoutMs)
+        try {
+          const response = check(await fetch(url, { headers: headers(), signal: controller.signal }))
+          const value = JSON.parse(strictUtf8.decode(new Uint8Array(await response.arrayBuffer())))
+          if (!Object.hasOwn(value, 'url')) value.url = url
+          return value
         } finally {
           clearTimeout(timer)
         }
@@ -129,13 +145,16 @@ export default {
       fetchMsPerCall: mean(taken.fetch),
       fetchWithTimeLimitMsPerCall: mean(taken.fetchWithTimeLimit),
       fetchAfterFixedWorkMsPerCall: mean(taken.fetchAfterFixedWork),
+      fetchCheckedMsPerCall: mean(taken.fetchChecked),
       // Medians of the per-round ratios.
       medianRatioToFetch: {
         ours: median(ratios.ours),
         fetchWithTimeLimit: median(ratios.fetchWithTimeLimit),
         fetchAfterFixedWork: median(ratios.fetchAfterFixedWork),
+        fetchChecked: median(ratios.fetchChecked),
       },
       medianRatioOursToTimeLimited: median(oursToTimeLimited),
+      medianRatioOursToChecked: median(taken.ours.map((ours, round) => ours / taken.fetchChecked[round])),
       inWorkerUsPerCall: Object.fromEntries(names.map((name) => [name, median(inWorker[name])])),
     })
   },
