@@ -23,7 +23,8 @@ import { EthoraSDKService, pendingCallEnd, pendingCallParsed, pendingCallQueued,
 // serialises a request body): `undefined` stays absent, and a value JSON cannot hold (a
 // function, a symbol, a bigint, a cycle) becomes empty text, which the core refuses with the
 // parameter's error. Reading them from inside WebAssembly took three calls out per argument.
-function jsonText(value) {
+// The module reads its other arguments (options, configs, listing queries) through this too.
+export function jsonText(value) {
   if (value === undefined) return undefined
   try {
     return JSON.stringify(value) ?? ''

@@ -306,14 +306,24 @@ pub fn build_request_from_text(
         .parameters()
         .iter()
         .zip(texts.iter().chain(std::iter::repeat(&None)))
-        .map(|(parameter, text)| match text {
-            None => Ok(None),
-            Some(text) => serde_json::from_str(text)
-                .map(Some)
-                .map_err(|_| parameter.unreadable()),
-        })
+        .map(|(parameter, text)| json_from_text(*text, || parameter.unreadable()))
         .collect::<Result<Vec<_>>>()?;
     build_request(call, app_id, &values)
+}
+
+/// An argument's JSON text (the edge build's `jsonText`: `JSON.stringify`, `None` for
+/// `undefined`, empty text for a value JSON cannot hold) as a value; text that is not JSON
+/// fails with `unreadable`.
+pub fn json_from_text(
+    text: Option<&str>,
+    unreadable: impl FnOnce() -> EthoraError,
+) -> Result<Option<Value>> {
+    match text {
+        None => Ok(None),
+        Some(text) => serde_json::from_str(text)
+            .map(Some)
+            .map_err(|_| unreadable()),
+    }
 }
 
 /// The keys of every listing query, read in one go from JSON text: one reader for the three

@@ -21,7 +21,7 @@ use ethora_core::logging::{LogLevel, LogSink};
 use ethora_core::response;
 use ethora_core::transport::{fetch_exchange, Failure, FetchRequest, Incoming, Outgoing};
 use ethora_core::{args, functions, naming, EthoraClient, EthoraError as CoreError};
-use js_sys::{Function, Promise, Reflect, JSON};
+use js_sys::{Function, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -77,22 +77,21 @@ fn to_js_error(error: &CoreError) -> JsValue {
     create_ethora_error(&error.message, &error.js_fields().to_string())
 }
 
-/// A JavaScript value as JSON; `undefined` (or a missing argument) is `None`.
+#[wasm_bindgen(raw_module = "./fetch.js")]
+extern "C" {
+    /// `JSON.stringify(value)`; `None` for `undefined`, empty text for a value JSON cannot
+    /// hold (a function, a symbol, a bigint, a cycle).
+    #[wasm_bindgen(js_name = jsonText)]
+    fn json_text(value: &JsValue) -> Option<String>;
+}
+
+/// A JavaScript value as JSON by the rule the network methods' arguments follow
+/// (`jsonText` in `js/fetch.js`); `undefined` (or a missing argument) is `None`.
 fn json_value(
     value: &JsValue,
     unreadable: impl FnOnce() -> CoreError,
 ) -> Result<Option<Value>, CoreError> {
-    if value.is_undefined() {
-        return Ok(None);
-    }
-    // `JSON.stringify` gives `undefined` (not a string) for functions and symbols and throws
-    // for bigints and cycles; the text it does give is JSON.
-    JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .map(Some)
-        .ok_or_else(unreadable)
+    calls::json_from_text(json_text(value).as_deref(), unreadable)
 }
 
 /// A method's arguments as JSON, each read under its parameter's name (network methods,
