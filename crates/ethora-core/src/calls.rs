@@ -528,12 +528,7 @@ mod tests {
                 .parameters()
                 .iter()
                 .zip(texts)
-                .map(|(parameter, text)| match text {
-                    None => Ok(None),
-                    Some(text) => serde_json::from_str(text)
-                        .map(Some)
-                        .map_err(|_| parameter.unreadable()),
-                })
+                .map(|(parameter, text)| json_from_text(*text, || parameter.unreadable()))
                 .collect();
             values.and_then(|values| build_request(call, APP, &values))
         };

@@ -1,8 +1,10 @@
 //! Edge face of the Ethora SDK (Cloudflare Workers, Vercel Edge, Deno): wasm-bindgen over
-//! `ethora-core`, HTTP through the runtime's `fetch` (reqwest's wasm backend).
+//! `ethora-core`, HTTP through the runtime's `fetch` (`js/fetch.js`, which also drives each
+//! network call over the core's attempt state machine).
 //!
 //! Like the Node face it only converts values: JavaScript arguments cross as JSON text
-//! (`JSON.stringify`, the same serialisation axios applies to request bodies), the core's
+//! (`jsonText` in `js/fetch.js`: `JSON.stringify`, the same serialisation axios applies to
+//! request bodies), the core's
 //! tables build and send the request, and results come back through `JSON.parse`. Errors
 //! are the shared `EthoraError` class (`js/shared.js`) with the core's fields.
 //!
