@@ -302,13 +302,21 @@ pub fn build_request_from_text(
     if let Some(request) = typed_listing_request(call, app_id, texts) {
         return request;
     }
-    let values = call
-        .parameters()
+    build_request(call, app_id, &values_from_text(call.parameters(), texts)?)
+}
+
+/// Each parameter's argument from its JSON text (missing texts are absent), read by
+/// [`json_from_text`] under the parameter's error: the `Value` way of
+/// [`build_request_from_text`].
+fn values_from_text(
+    parameters: &[Parameter],
+    texts: &[Option<&str>],
+) -> Result<Vec<Option<Value>>> {
+    parameters
         .iter()
         .zip(texts.iter().chain(std::iter::repeat(&None)))
         .map(|(parameter, text)| json_from_text(*text, || parameter.unreadable()))
-        .collect::<Result<Vec<_>>>()?;
-    build_request(call, app_id, &values)
+        .collect()
 }
 
 /// An argument's JSON text (the edge build's `jsonText`: `JSON.stringify`, `None` for
@@ -524,13 +532,8 @@ mod tests {
             Some("1e400"),
         ];
         let value_way = |call: ApiCall, texts: &[Option<&str>]| {
-            let values: Result<Vec<Option<Value>>> = call
-                .parameters()
-                .iter()
-                .zip(texts)
-                .map(|(parameter, text)| json_from_text(*text, || parameter.unreadable()))
-                .collect();
-            values.and_then(|values| build_request(call, APP, &values))
+            values_from_text(call.parameters(), texts)
+                .and_then(|values| build_request(call, APP, &values))
         };
         let mut typed = 0;
         for call in [
