@@ -262,11 +262,11 @@ impl EthoraSdkService {
                 // meanwhile.
                 let max_response_bytes = self.client.config().max_response_bytes as f64;
                 let id = PENDING_CALLS.with(|calls| calls.borrow_mut().reserve());
-                let start = pending.start(id, max_response_bytes);
+                let first = pending.start(id, max_response_bytes);
                 PENDING_CALLS.with(|calls| calls.borrow_mut().fill(id, pending));
-                match start {
-                    Start::Driven(driven) => driven,
-                    Start::Drive(sent) => drive(id, sent, max_response_bytes),
+                match first {
+                    Attempt::Sent(driven) => driven,
+                    Attempt::NotSent(next) => drive(id, next, max_response_bytes),
                 }
             }
             Err(error) => Promise::reject(&to_js_error(&error)),
@@ -391,27 +391,26 @@ fn end_pending_call(id: u32) -> Option<PendingCall> {
     PENDING_CALLS.with(|calls| calls.borrow_mut().end(id))
 }
 
-/// How a call's next attempt went out.
+/// How a call's next attempt went.
 enum Attempt<T> {
     /// Handed to JavaScript.
     Sent(T),
-    /// Every connection slot is taken; the call waits for one in the core.
-    NoSlot,
-    /// Failed before it could be sent (`unsent`, judged by the next settle).
-    Unsent,
-    /// The call has ended.
-    Ended,
+    /// Not sent; what `drive` goes on from instead: `undefined` when every connection slot
+    /// is taken (the call waits for one in the core), a promise of `null` when the attempt
+    /// failed before it could be sent (`unsent`, judged by the next settle), a rejected
+    /// promise when the call has ended.
+    NotSent(JsValue),
 }
 
 impl PendingCall {
     /// Takes a connection slot and hands the next attempt to `send`.
     fn attempt<T>(&mut self, send: impl FnOnce(Outgoing<'_>) -> Result<T, Failure>) -> Attempt<T> {
         let Some(exchange) = self.exchange.as_mut() else {
-            return Attempt::Ended;
+            return Attempt::NotSent(Promise::reject(&call_ended()).into());
         };
         let client = &self.client;
         let Some(slot) = client.try_slot() else {
-            return Attempt::NoSlot;
+            return Attempt::NotSent(JsValue::UNDEFINED);
         };
         let unsent = match client.next_attempt(exchange) {
             Ok(outgoing) => match send(outgoing) {
@@ -424,7 +423,7 @@ impl PendingCall {
             Err(failed) => failed,
         };
         self.unsent = Some(unsent);
-        Attempt::Unsent
+        Attempt::NotSent(Promise::resolve(&JsValue::NULL).into())
     }
 
     /// The next attempt: a promise of `exchange`'s outcome, or `undefined` when every
@@ -432,9 +431,7 @@ impl PendingCall {
     fn send(&mut self) -> JsValue {
         match self.attempt(fetch_exchange) {
             Attempt::Sent(promise) => promise.into(),
-            Attempt::NoSlot => JsValue::UNDEFINED,
-            Attempt::Unsent => Promise::resolve(&JsValue::NULL).into(),
-            Attempt::Ended => Promise::reject(&call_ended()).into(),
+            Attempt::NotSent(next) => next,
         }
     }
 
@@ -442,8 +439,8 @@ impl PendingCall {
     /// driving the call: its promise is the call's (`drive` awaits the exchange before it
     /// reaches for the call). Otherwise what `drive` starts from, once the call is in the
     /// table (it asks for a queued call at once).
-    fn start(&mut self, id: u32, max_response_bytes: f64) -> Start {
-        let sent = self.attempt(|outgoing| {
+    fn start(&mut self, id: u32, max_response_bytes: f64) -> Attempt<Promise> {
+        self.attempt(|outgoing| {
             let request = FetchRequest::new(&outgoing)?;
             Ok(drive_exchange(
                 id,
@@ -454,20 +451,8 @@ impl PendingCall {
                 request.body,
                 request.timeout_ms,
             ))
-        });
-        match sent {
-            Attempt::Sent(driven) => Start::Driven(driven),
-            Attempt::NoSlot => Start::Drive(JsValue::UNDEFINED),
-            Attempt::Unsent => Start::Drive(Promise::resolve(&JsValue::NULL).into()),
-            Attempt::Ended => Start::Drive(Promise::reject(&call_ended()).into()),
-        }
+        })
     }
-}
-
-/// How a call goes on from its first attempt (see [`PendingCall::start`]).
-enum Start {
-    Driven(Promise),
-    Drive(JsValue),
 }
 
 /// The next attempt of the call `id` (see [`PendingCall::send`]).
