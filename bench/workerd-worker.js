@@ -80,7 +80,6 @@ export default {
     }
     const names = Object.keys(contenders)
     const taken = Object.fromEntries(names.map((name) => [name, []]))
-    const ratios = Object.fromEntries(names.map((name) => [name, []]))
     let seed = 12345
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
     const shuffled = (list) => {
@@ -93,12 +92,7 @@ export default {
     }
     for (const call of Object.values(contenders)) await timed(call, calls)
     for (let round = 0; round < rounds; round++) {
-      const times = {}
-      for (const name of shuffled(names)) times[name] = await timed(contenders[name], calls)
-      for (const name of names) {
-        taken[name].push(times[name])
-        ratios[name].push(times[name] / times.fetch)
-      }
+      for (const name of shuffled(names)) taken[name].push(await timed(contenders[name], calls))
     }
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length
     const median = (values) => {
@@ -106,7 +100,8 @@ export default {
       const middle = Math.floor(sorted.length / 2)
       return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
-    const oursToTimeLimited = taken.ours.map((ours, round) => ours / taken.fetchWithTimeLimit[round])
+    // One caller's time over another's, taken within each round; the median of the rounds.
+    const medianRatio = (name, to) => median(taken[name].map((time, round) => time / taken[to][round]))
 
     // The same calls with fetch answered inside the Worker (the same body, no network): what
     // each caller costs on its own. workerd's clock moves only at I/O, so each run is framed
@@ -148,13 +143,13 @@ export default {
       fetchCheckedMsPerCall: mean(taken.fetchChecked),
       // Medians of the per-round ratios.
       medianRatioToFetch: {
-        ours: median(ratios.ours),
-        fetchWithTimeLimit: median(ratios.fetchWithTimeLimit),
-        fetchAfterFixedWork: median(ratios.fetchAfterFixedWork),
-        fetchChecked: median(ratios.fetchChecked),
+        ours: medianRatio('ours', 'fetch'),
+        fetchWithTimeLimit: medianRatio('fetchWithTimeLimit', 'fetch'),
+        fetchAfterFixedWork: medianRatio('fetchAfterFixedWork', 'fetch'),
+        fetchChecked: medianRatio('fetchChecked', 'fetch'),
       },
-      medianRatioOursToTimeLimited: median(oursToTimeLimited),
-      medianRatioOursToChecked: median(taken.ours.map((ours, round) => ours / taken.fetchChecked[round])),
+      medianRatioOursToTimeLimited: medianRatio('ours', 'fetchWithTimeLimit'),
+      medianRatioOursToChecked: medianRatio('ours', 'fetchChecked'),
       inWorkerUsPerCall: Object.fromEntries(names.map((name) => [name, median(inWorker[name])])),
     })
   },
