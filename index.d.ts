@@ -149,7 +149,7 @@ export declare class EthoraSDKService {
    * `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
    * conference domain. Already-prefixed ids and JIDs are not prefixed again.
    */
-  createChatName(chatId: UUID, full?: boolean | undefined | null): string
+  createChatName(chatId: UUID, full?: boolean): string
   /**
    * A client JWT for the user (what the front end logs in with); with
    * `options.expiresIn` it expires that many seconds from now.
@@ -284,6 +284,19 @@ export declare const ETHORA_JID_DOMAIN: string
  * time). With a config: a new instance, not cached.
  */
 export declare function getEthoraSDKService(config?: EthoraSDKConfig): EthoraSDKService
+
+/**
+ * The official SDK's `getSecrets`: the same as `getSecretsSync` (synchronous there too),
+ * read anew on every call.
+ */
+export declare function getSecrets(overrides?: Partial<Secrets>): Secrets
+
+/**
+ * The official SDK's `getSecretsSync`: `{ chatApiUrl, chatAppId, chatAppSecret }` from the
+ * `ETHORA_CHAT_*` variables, the truthy values of `overrides` winning; throws an
+ * `ETHORA_CONFIG` error with the official message when one is missing.
+ */
+export declare function getSecretsSync(overrides?: Partial<Secrets>): Secrets
 
 /**
  * Verifies a server or client token with its scoped key and returns its claims. With
@@ -603,6 +616,16 @@ export interface ProvisionRoomRequest {
 /** Body of `rotateAppToken`. */
 export interface RotateAppTokenRequest {
   label?: string
+}
+
+/** What `getSecrets` / `getSecretsSync` return: the official SDK's `Secrets`. */
+export interface Secrets {
+  /** Base URL for the Ethora chat API. */
+  chatApiUrl: string
+  /** Application ID for the Ethora chat service. */
+  chatAppId: string
+  /** Secret key for JWT token generation. */
+  chatAppSecret: string
 }
 
 /** The `data` claim of a server token. */

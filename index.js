@@ -843,4 +843,6 @@ module.exports.createClientToken = nativeBinding.createClientToken
 module.exports.createServerToken = nativeBinding.createServerToken
 module.exports.ETHORA_JID_DOMAIN = nativeBinding.ETHORA_JID_DOMAIN
 module.exports.getEthoraSDKService = nativeBinding.getEthoraSDKService
+module.exports.getSecrets = nativeBinding.getSecrets
+module.exports.getSecretsSync = nativeBinding.getSecretsSync
 module.exports.verifyJwtToken = nativeBinding.verifyJwtToken

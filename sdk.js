@@ -84,5 +84,7 @@ module.exports.createClientToken = binding.createClientToken
 module.exports.createServerToken = binding.createServerToken
 module.exports.ETHORA_JID_DOMAIN = binding.ETHORA_JID_DOMAIN
 module.exports.getEthoraSDKService = binding.getEthoraSDKService
+module.exports.getSecrets = binding.getSecrets
+module.exports.getSecretsSync = binding.getSecretsSync
 module.exports.ListingIterator = binding.ListingIterator
 module.exports.verifyJwtToken = binding.verifyJwtToken

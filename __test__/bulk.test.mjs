@@ -130,7 +130,7 @@ for (const [face, sdk] of FACES) {
       [() => chat.iterateApps({ pageSize: 201 }), 'params.pageSize'],
       [() => chat.iterateUsers({ offset: -1 }), 'params.offset'],
       [() => chat.iterateChatsInApp(''), 'appId'],
-      [() => chat.iterateUserChatsInApp('app', 42), 'userId'],
+      [() => chat.iterateUserChatsInApp('app', true), 'userId'],
     ]) {
       assert.throws(call, (error) => error instanceof sdk.EthoraError && error.code === 'ETHORA_VALIDATION' && error.argument === argument)
     }

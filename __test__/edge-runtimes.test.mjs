@@ -52,6 +52,8 @@ async function checkScenario(report, runId) {
     'createClientToken',
     'createServerToken',
     'getEthoraSDKService',
+    'getSecrets',
+    'getSecretsSync',
     'verifyJwtToken',
   ])
   assert.equal(report.jidDomain, nativeSdk.ETHORA_JID_DOMAIN)

@@ -12,4 +12,6 @@ export {
   createServerToken,
   verifyJwtToken,
   configFromEnv,
+  getSecrets,
+  getSecretsSync,
 } from './pkg/ethora_wasm.js'

@@ -1,7 +1,6 @@
 // A network call of the edge build, on the JavaScript side (crates/ethora-wasm drives it
-// with the core; crates/ethora-core/src/transport.rs has the web transport):
-//  - installJsonArguments (at instantiation): each argument of a network method becomes JSON
-//    text before the call enters WebAssembly;
+// with the core; crates/ethora-core/src/transport.rs has the web transport; its arguments
+// were read by the facade in edge/api.js before the call entered WebAssembly):
 //  - exchange: one HTTP exchange through the runtime's `fetch`, the body read whole, under one
 //    time limit, in a single promise;
 //  - drive / driveExchange: the call from its first attempt to its result.
@@ -17,37 +16,7 @@
 // `exchange` resolves with `[response, bodyBytes, url]`, or with `[null, failure]` where
 // failure is NOT_SENT (fetch rejected: it could not connect), TIMED_OUT (the time limit ended
 // it) or BROKEN (the body's reading failed); it never rejects or throws.
-import { EthoraSDKService, pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
-
-// The network methods take their arguments as JSON text, made here (`JSON.stringify`, as axios
-// serialises a request body): `undefined` stays absent, and a value JSON cannot hold (a
-// function, a symbol, a bigint, a cycle) becomes empty text, which the core refuses with the
-// parameter's error. Reading them from inside WebAssembly took three calls out per argument.
-// The module reads its other arguments (options, configs, listing queries) through this too.
-export function jsonText(value) {
-  if (value === undefined) return undefined
-  try {
-    return JSON.stringify(value) ?? ''
-  } catch {
-    return ''
-  }
-}
-
-/** Wraps each method `methodNames` lists (one per line) to give it its arguments as JSON text. */
-export function installJsonArguments(methodNames) {
-  const prototype = EthoraSDKService.prototype
-  for (const name of methodNames.split('\n')) {
-    const method = prototype[name]
-    const wrapped = {
-      [name](...args) {
-        for (let i = 0; i < args.length; i++) args[i] = jsonText(args[i])
-        return method.apply(this, args)
-      },
-    }[name]
-    Object.defineProperty(wrapped, 'length', { value: method.length })
-    Object.defineProperty(prototype, name, { value: wrapped, writable: true, configurable: true })
-  }
-}
+import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
 
 const NOT_SENT = 0
 const TIMED_OUT = 1

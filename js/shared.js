@@ -1,10 +1,10 @@
 // The JavaScript both faces share: the Node addon evaluates this file's text when it loads
-// (src/errors.rs) and the edge build imports it as a module (crates/ethora-wasm).
+// (src/errors.rs) and the edge build imports it as a module (crates/ethora-wasm, edge/api.js).
 //  - EthoraError: a genuine Error subclass carrying the fields the Rust core sets
 //    (ethora_core::EthoraError::js_fields).
+//  - readArgument, readOptions, listenForAbort, userPuller: the JavaScript half of the
+//    boundary, where every argument is read (see the section below).
 //  - installAsyncIterator: makes the listing iterators' class work with `for await`.
-//  - userPuller: reads an iterable or async iterable of users a chunk at a time for
-//    importUsers (the import itself runs in the Rust core).
 //  - reportCallbackError: what an onProgress callback threw becomes an uncaught exception,
 //    as an event listener's does (the Node addon's threadsafe calls do the same).
 export class EthoraError extends Error {
@@ -29,30 +29,299 @@ export function installAsyncIterator(prototype) {
   Object.defineProperty(prototype, Symbol.asyncIterator, { value: returnThis, writable: true, configurable: true })
 }
 
-/**
- * `pull(n)` resolves with the next users of `users` (at most n; an empty array at the end),
- * or `null` when `users` is neither iterable nor async iterable.
- */
-export function userPuller(users) {
-  if (users === null || users === undefined) return null
-  const iterate = users[Symbol.asyncIterator] || users[Symbol.iterator]
-  if (typeof iterate !== 'function' || typeof users === 'string') return null
-  const iterator = iterate.call(users)
-  let finished = false
-  return async function pull(count) {
-    const chunk = []
-    while (!finished && chunk.length < count) {
-      const step = await iterator.next()
-      if (step.done) finished = true
-      else chunk.push(step.value)
-    }
-    return chunk
-  }
-}
-
 /** Rethrows `error` outside the caller, as an uncaught exception. */
 export function reportCallbackError(error) {
   queueMicrotask(() => {
     throw error
   })
+}
+
+// ---- Reading arguments: the JavaScript half of the boundary ----------------------------------
+// Every argument of every call is read here, on both builds: the native addon calls
+// readArgument for any argument that is not a plain string, the edge build for every one. It
+// reads the value the way the official SDK does (JSON.stringify for what becomes a body,
+// String() for what becomes text in a URL), under the limits below, and catches whatever the
+// value throws. The core (crates/ethora-core/src/boundary.rs) reads what it returns and
+// decides what each parameter accepts:
+//   undefined     the argument is undefined (or was not passed)
+//   's' + text    a string
+//   'j' + json    JSON text
+//   'x' + json    refused: JSON of [code, path, detail]
+// Modes: 'id' (an id or an array of ids), 'query' (an object of query parameters), 'json'
+// (anything sent as JSON), 'flag' (JavaScript truthiness), 'env' (an environment object).
+
+// The limits of one argument (the same numbers as boundary.rs, which a test compares).
+const MAX_DEPTH = 64
+const MAX_VALUES = 1000000
+const MAX_TEXT = 16777216
+
+const refusals = new WeakSet()
+function refusal(code, path = '') {
+  const thrown = { code, path }
+  refusals.add(thrown)
+  return thrown
+}
+const DEPTH = refusal('depth')
+const VALUES = refusal('values')
+const TEXT = refusal('text')
+const SURROGATE = refusal('surrogate')
+const BIGINT = refusal('bigint')
+const TYPE = refusal('type')
+
+const isWellFormed =
+  typeof String.prototype.isWellFormed === 'function' ? (text) => text.isWellFormed() : (text) => !/\p{Cs}/u.test(text)
+
+function refusedText(error) {
+  if (refusals.has(error)) return 'x' + JSON.stringify([error.code, error.path, ''])
+  let detail = ''
+  try {
+    const message = error !== null && typeof error === 'object' ? error.message : undefined
+    if (typeof message === 'string') detail = message.slice(0, 300)
+  } catch {
+    // A thrown value whose message cannot be read: no detail.
+  }
+  return 'x' + JSON.stringify(['threw', '', detail])
+}
+
+function checkedString(text) {
+  if (text.length > MAX_TEXT) throw TEXT
+  if (!isWellFormed(text)) throw SURROGATE
+  return text
+}
+
+function jsonText(value) {
+  const text = JSON.stringify(value)
+  if (text.length > MAX_TEXT) throw TEXT
+  return 'j' + text
+}
+
+/** A value as JSON.stringify writes it (what axios sends), counting values and depth. */
+function readJson(value) {
+  if (typeof value === 'string') return 's' + checkedString(value)
+  const ancestors = []
+  let values = 0
+  const text = JSON.stringify(value, function (key, item) {
+    // `this` holds `key`: the ancestors not on its path are done with.
+    if (ancestors.length === 0) ancestors.push(this)
+    else while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop()
+    if (++values > MAX_VALUES) throw VALUES
+    if (!isWellFormed(key)) throw SURROGATE
+    switch (typeof item) {
+      case 'string':
+        if (!isWellFormed(item)) throw SURROGATE
+        break
+      case 'bigint':
+        throw BIGINT
+      case 'object':
+        if (item !== null) {
+          if (ancestors.length > MAX_DEPTH) throw DEPTH
+          ancestors.push(item)
+        }
+        break
+    }
+    return item
+  })
+  if (text === undefined) throw TYPE
+  if (text.length > MAX_TEXT) throw TEXT
+  return 'j' + text
+}
+
+// An id position holding anything but a string, a finite number, a boolean or null: the core
+// refuses it (its String(), which the official SDK would send, is never a real id).
+const NOT_AN_ID = {}
+
+function idValue(item) {
+  switch (typeof item) {
+    case 'string':
+      return checkedString(item)
+    case 'number':
+      return Number.isFinite(item) ? item : NOT_AN_ID
+    case 'boolean':
+      return item
+    case 'object':
+      return item === null ? null : NOT_AN_ID
+    default:
+      return NOT_AN_ID
+  }
+}
+
+/** An id, or an array of ids, each by its type alone (no method of an id is ever called). */
+function readId(value) {
+  if (typeof value === 'string') return 's' + checkedString(value)
+  if (!Array.isArray(value)) return jsonText(idValue(value))
+  const length = value.length
+  if (!(length <= MAX_VALUES)) throw VALUES
+  const ids = []
+  for (let index = 0; index < length; index++) ids.push(idValue(value[index]))
+  return jsonText(ids)
+}
+
+// Array.prototype.join's text of an array in a query (String() of it), under the limits.
+function joinedText(array, depth, budget) {
+  if (depth > MAX_DEPTH) throw DEPTH
+  const length = array.length
+  if (!(length <= MAX_VALUES - budget.values)) throw VALUES
+  budget.values += length
+  let text = ''
+  for (let index = 0; index < length; index++) {
+    if (index > 0) text += ','
+    const item = array[index]
+    if (item === undefined || item === null) continue
+    if (typeof item === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string')
+    text += Array.isArray(item) ? joinedText(item, depth + 1, budget) : String(item)
+    if (text.length > MAX_TEXT) throw TEXT
+  }
+  return text
+}
+
+// A query value: strings, finite numbers and booleans as they are; what JSON cannot carry as
+// one object with one key, so that its JavaScript truthiness and String() text survive.
+function queryValue(item, budget) {
+  switch (typeof item) {
+    case 'string':
+      return checkedString(item)
+    case 'number':
+      return Number.isFinite(item) ? item : { '\u0000number': String(item) }
+    case 'boolean':
+    case 'undefined':
+      return item
+    case 'bigint':
+      return { '\u0000bigint': String(item) }
+    case 'object':
+      if (item === null) return null
+      if (Array.isArray(item)) return { '\u0000text': checkedString(joinedText(item, 1, budget)) }
+      return { '\u0000text': checkedString(String(item)) }
+    default:
+      return { '\u0000text': checkedString(String(item)) }
+  }
+}
+
+/** An object of query parameters: its own enumerable keys, each value as String() sees it. */
+function readQuery(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return readJson(value)
+  const keys = Object.keys(value)
+  if (keys.length > MAX_VALUES) throw VALUES
+  const budget = { values: keys.length }
+  const query = Object.create(null)
+  for (const key of keys) query[checkedString(key)] = queryValue(value[key], budget)
+  return jsonText(query)
+}
+
+/** The `ETHORA_*` string values of an environment object (a Workers `env`, process.env). */
+function readEnv(value) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return readJson(value)
+  const keys = Object.keys(value)
+  if (keys.length > MAX_VALUES) throw VALUES
+  const variables = Object.create(null)
+  for (const key of keys) {
+    if (!key.startsWith('ETHORA_')) continue
+    const item = value[key]
+    if (typeof item === 'string') variables[key] = checkedString(item)
+  }
+  return jsonText(variables)
+}
+
+/** One argument, read in `mode` (see above); never throws. */
+export function readArgument(value, mode) {
+  if (value === undefined) return undefined
+  try {
+    switch (mode) {
+      case 'flag':
+        return value ? 'jtrue' : 'jfalse'
+      case 'id':
+        return readId(value)
+      case 'query':
+        return readQuery(value)
+      case 'env':
+        return readEnv(value)
+      default:
+        return readJson(value)
+    }
+  } catch (error) {
+    return refusedText(error)
+  }
+}
+
+/**
+ * An options object that may carry an `onProgress` function and an AbortSignal:
+ * `[json, onProgress, signal]`, the JSON part read as readArgument reads it (functions drop
+ * out of it; the signal is `{}` there). Never throws.
+ */
+export function readOptions(options) {
+  if (options === null || typeof options !== 'object') return [readArgument(options, 'json'), undefined, undefined]
+  try {
+    const onProgress = options.onProgress
+    const signal = options.signal
+    return [readArgument(options, 'json'), onProgress, signal]
+  } catch (error) {
+    return [refusedText(error), undefined, undefined]
+  }
+}
+
+/**
+ * Calls `onAbort` once when `signal` aborts: 'none' without a signal, 'aborted' when it
+ * already is, 'listening', or 'invalid' when it is not an AbortSignal. Never throws.
+ */
+export function listenForAbort(signal, onAbort) {
+  if (signal === undefined || signal === null) return 'none'
+  try {
+    if (typeof signal !== 'object') return 'invalid'
+    const aborted = signal.aborted
+    if (aborted === true) return 'aborted'
+    if (aborted !== false || typeof signal.addEventListener !== 'function') return 'invalid'
+    signal.addEventListener('abort', () => onAbort(), { once: true })
+    return 'listening'
+  } catch {
+    return 'invalid'
+  }
+}
+
+const nextTurn =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : () => new Promise((resolve) => setTimeout(resolve, 0))
+
+/**
+ * Reads the users of importUsers a chunk at a time: an array (by index, at most MAX_VALUES
+ * users), an iterable or an async iterable. Returns `pull(count)`, which resolves with the
+ * next users (at most count; none at the end) read as readArgument reads JSON, or the
+ * refusal text when `users` is none of those. Between chunks it lets the event loop turn, so
+ * that users that are all refused before sending cannot starve timers and abort signals.
+ * Never throws; `pull` rejects with what the iterator threw.
+ */
+export function userPuller(users) {
+  try {
+    let next
+    if (Array.isArray(users)) {
+      const length = users.length
+      if (!(length <= MAX_VALUES)) return refusedText(VALUES)
+      let index = 0
+      next = () => (index < length ? { done: false, value: users[index++] } : { done: true })
+    } else {
+      if (users === null || (typeof users !== 'object' && typeof users !== 'function')) return refusedText(TYPE)
+      const iterate = users[Symbol.asyncIterator] ?? users[Symbol.iterator]
+      if (typeof iterate !== 'function') return refusedText(TYPE)
+      const iterator = iterate.call(users)
+      if (iterator === null || typeof iterator !== 'object') return refusedText(TYPE)
+      const nextMethod = iterator.next
+      if (typeof nextMethod !== 'function') return refusedText(TYPE)
+      next = () => nextMethod.call(iterator)
+    }
+    let finished = false
+    let pulled = false
+    return async function pull(count) {
+      if (pulled) await nextTurn()
+      pulled = true
+      const chunk = []
+      while (!finished && chunk.length < count) {
+        const step = await next()
+        if (step === null || typeof step !== 'object') throw new TypeError(`Iterator result ${String(step)} is not an object`)
+        if (step.done) finished = true
+        else chunk.push(step.value)
+      }
+      return readArgument(chunk, 'json')
+    }
+  } catch (error) {
+    return refusedText(error)
+  }
 }

@@ -23,7 +23,7 @@ const SHARED_MODULE: &str = include_str!("../js/shared.js");
 
 fn shared_script() -> String {
     format!(
-        "(() => {{\n{}\nreturn {{ EthoraError, installAsyncIterator, userPuller }}\n}})()",
+        "(() => {{\n{}\nreturn {{ EthoraError, installAsyncIterator, readArgument, readOptions, listenForAbort, userPuller }}\n}})()",
         SHARED_MODULE
             .replace("export class", "class")
             .replace("export function", "function")
@@ -41,7 +41,8 @@ thread_local! {
     static SHARED: RefCell<Option<ManuallyDrop<ObjectRef>>> = const { RefCell::new(None) };
 }
 
-/// The shared script's exports (`{ EthoraError, installAsyncIterator, userPuller }`).
+/// The shared script's exports (`{ EthoraError, installAsyncIterator, readArgument,
+/// readOptions, listenForAbort, userPuller }`).
 pub fn shared_script_exports(env: &Env) -> Result<Object<'_>> {
     SHARED.with(|slot| match slot.borrow().as_ref() {
         Some(reference) => reference.get_value(env),
@@ -64,6 +65,7 @@ pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
     exports.set("EthoraError", class)?;
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
     crate::iterate::install(&exports, &shared)?;
+    crate::arguments::install(&shared)?;
     let shared_reference = shared.create_ref()?;
     SHARED.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(shared_reference)));
     crate::fast::install(&exports, &env)?;

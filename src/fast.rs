@@ -5,8 +5,9 @@
 //! with `perf`: `native_borrow::*` and `check_class_identity`), on top of the signing it
 //! wraps (about 0.6 µs). This entry does the minimum N-API work safely instead: one
 //! `napi_get_cb_info`, the class's type-tag check (the receiver is refused unless napi-rs
-//! created it as an `EthoraSDKService`), `napi_unwrap`, one string read into a stack buffer,
-//! and the token handed over as Latin-1. It replaces the generated method on the prototype
+//! created it as an `EthoraSDKService`), `napi_unwrap`, one string read into a stack buffer
+//! (any other id goes through the shared reader, as everywhere), and the token handed over as
+//! Latin-1. It replaces the generated method on the prototype
 //! when the addon loads; the generated one stays the declaration (and works the same way,
 //! through the same `mint_client_token`).
 
@@ -25,9 +26,10 @@ pub fn mint_client_token(
     user_id: Unknown,
     options: Option<Unknown>,
 ) -> ethora_core::Result<String> {
-    let options = crate::json_arg(options, "options")?;
+    let parameters = ethora_core::functions::CREATE_CHAT_USER_JWT_TOKEN;
+    let options = crate::arguments::value(options, &parameters[1])?;
     let expires_in = ethora_core::functions::client_token_expiry(options.as_ref())?;
-    crate::with_short_id(user_id, "userId", |id| {
+    crate::with_id(user_id, &parameters[0], |id| {
         service.client.expiring_client_token(id, expires_in)
     })
 }
@@ -81,7 +83,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     // SAFETY: N-API filled the second slot (with `undefined` when the call had no options).
     let options = (argc > 1).then(|| unsafe { Unknown::from_napi_value(env, argv[1]) });
     let minted = user_id
-        .map_err(|_| ethora_core::EthoraError::validation("userId", "must be a non-empty string"))
+        .map_err(|_| ethora_core::EthoraError::validation("userId", ethora_core::calls::ID_RULE))
         .and_then(|user_id| {
             let options = options.transpose().map_err(|_| {
                 ethora_core::EthoraError::validation("options", "must be an object")

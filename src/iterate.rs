@@ -4,18 +4,21 @@
 
 use std::sync::Arc;
 
-use ethora_core::calls;
+use ethora_core::boundary::Argument;
+use ethora_core::calls::Parameter;
+use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, PullUsers, UserSource};
 use ethora_core::jobs::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::response::JsonText;
-use ethora_core::{EthoraClient, EthoraError as CoreError};
+use ethora_core::EthoraClient;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::arguments::call_shared;
 use crate::errors::to_js_error;
-use crate::{dispatch, json_arguments, CoreResult, EthoraSDKService, PendingResponse};
+use crate::{arguments, dispatch, CoreResult, EthoraSDKService, PendingResponse};
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
 /// iterable iterator over one listing. `next()` hands out a buffered item without leaving
@@ -89,7 +92,7 @@ impl EthoraSDKService {
         call: ListingCall,
         arguments: Vec<Option<Unknown>>,
     ) -> Result<ListingIterator> {
-        let listing = json_arguments(call.parameters(), arguments)
+        let listing = arguments::values(call.parameters(), arguments)
             .and_then(|values| Listing::new(call, self.client.app_id(), &values))
             .map_err(|error| to_js_error(env, &error))?;
         Ok(ListingIterator {
@@ -125,14 +128,14 @@ impl EthoraSDKService {
         options: Option<Unknown>,
     ) -> PendingResponse<'env> {
         let prepared = (|| {
-            let mut values = json_arguments(
+            let mut values = arguments::values(
                 call.read_call().parameters(),
                 arguments.into_iter().map(Some),
             )?;
-            let (json, _, signal) = split_options(options, false)?;
-            values.push(json);
+            let options = read_options(env, options, &call.options_parameter())?;
+            values.push(options.json);
             let (request, wait) = jobs::job_wait_request(call, self.client.app_id(), &values)?;
-            let abort = signal.map(abort_on).transpose()?;
+            let abort = abort_on(env, options.signal)?;
             Ok((request, wait, abort))
         })();
         self.run(env, prepared, |client, (request, wait, abort)| async move {
@@ -143,149 +146,157 @@ impl EthoraSDKService {
     }
 }
 
-/// An options object's JSON part (without `onProgress` and `signal`), its `onProgress` (when
-/// `progress` is taken) and its `signal`.
-type SplitOptions<'env> = (
-    Option<Value>,
-    Option<Function<'env, Value, ()>>,
-    Option<Object<'env>>,
-);
-
-fn split_options<'env>(
-    options: Option<Unknown<'env>>,
-    with_progress: bool,
-) -> CoreResult<SplitOptions<'env>> {
-    let invalid = |key: &str, rule: &str| CoreError::validation(format!("options.{key}"), rule);
-    let Some(options) = options else {
-        return Ok((None, None, None));
-    };
-    match options.get_type() {
-        Ok(ValueType::Undefined | ValueType::Null) => return Ok((None, None, None)),
-        Ok(ValueType::Object) => {}
-        _ => return Err(CoreError::validation("options", "must be an object")),
-    }
-    let object = Object::from_unknown(options).map_err(|_| calls::not_json("options"))?;
-    let mut json = serde_json::Map::new();
-    let mut progress = None;
-    let mut signal = None;
-    let keys = object
-        .get_property_names()
-        .and_then(|names| Vec::<String>::from_unknown(names.to_unknown()))
-        .map_err(|_| calls::not_json("options"))?;
-    for key in keys {
-        let value: Unknown = object
-            .get_named_property(&key)
-            .map_err(|_| calls::not_json("options"))?;
-        let kind = value.get_type().unwrap_or(ValueType::Unknown);
-        match (key.as_str(), kind) {
-            (_, ValueType::Undefined) => {}
-            ("onProgress", ValueType::Function) if with_progress => {
-                progress = Some(
-                    Function::from_unknown(value)
-                        .map_err(|_| invalid(&key, "must be a function"))?,
-                );
-            }
-            ("onProgress", _) if with_progress => return Err(invalid(&key, "must be a function")),
-            ("signal", ValueType::Object) => {
-                let object = Object::from_unknown(value)
-                    .map_err(|_| invalid(&key, "must be an AbortSignal"))?;
-                if !object.has_named_property("aborted").unwrap_or(false) {
-                    return Err(invalid(&key, "must be an AbortSignal"));
-                }
-                signal = Some(object);
-            }
-            ("signal", _) => return Err(invalid(&key, "must be an AbortSignal")),
-            _ => {
-                let value = Value::from_unknown(value).map_err(|_| calls::not_json("options"))?;
-                json.insert(key, value);
-            }
-        }
-    }
-    Ok((Some(Value::Object(json)), progress, signal))
+/// An options object as the shared `readOptions` reads it: its JSON part (functions drop out
+/// of it), its `onProgress` and its `signal`.
+#[derive(Default)]
+struct Options<'env> {
+    json: Option<Value>,
+    on_progress: Option<Function<'env, Value, ()>>,
+    signal: Option<sys::napi_value>,
 }
 
-/// `signal.addEventListener(type, listener)`.
-type AddEventListener<'env> = Function<'env, FnArgs<(&'env str, Function<'env, (), ()>)>, ()>;
+/// Element `index` of a JavaScript array made by the shared script; `None` for `undefined`
+/// or `null`.
+///
+/// # Safety
+/// `env` is the live environment of the current call and `array` one of its arrays.
+unsafe fn element(
+    env: sys::napi_env,
+    array: sys::napi_value,
+    index: u32,
+) -> Option<sys::napi_value> {
+    let mut item = std::ptr::null_mut();
+    let mut kind = sys::ValueType::napi_undefined;
+    // SAFETY: per this function's contract.
+    let read = unsafe {
+        sys::napi_get_element(env, array, index, &mut item) == sys::Status::napi_ok
+            && sys::napi_typeof(env, item, &mut kind) == sys::Status::napi_ok
+    };
+    (read && kind != sys::ValueType::napi_undefined && kind != sys::ValueType::napi_null)
+        .then_some(item)
+}
 
-/// An `Abort` the signal sets: at once if it is already aborted, else from its `abort`
-/// event.
-fn abort_on(signal: Object) -> CoreResult<Arc<Abort>> {
-    let unreadable = |_| CoreError::validation("options.signal", "must be an AbortSignal");
-    let abort = Arc::new(Abort::new());
-    let aborted: bool = signal.get_named_property("aborted").map_err(unreadable)?;
-    if aborted {
-        abort.abort();
-        return Ok(abort);
+/// What the shared script handed back as reader text (`None`: not a string).
+///
+/// # Safety
+/// `env` is the live environment of the current call and `value` one of its values.
+unsafe fn reader_text(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
+    // SAFETY: per this function's contract.
+    unsafe { String::from_napi_value(env, value) }.ok()
+}
+
+fn read_options<'env>(
+    env: &'env Env,
+    options: Option<Unknown>,
+    parameter: &Parameter,
+) -> CoreResult<Options<'env>> {
+    let Some(options) = options else {
+        return Ok(Options::default());
+    };
+    let raw = env.raw();
+    // SAFETY: `options` is a live value of this call's environment; the shared script's
+    // `readOptions` returns an array of three.
+    unsafe {
+        let read = call_shared(raw, c"readOptions", &[options.raw()])
+            .ok_or_else(|| parameter.unreadable())?;
+        let text = element(raw, read, 0).and_then(|text| reader_text(raw, text));
+        let json = Argument::read(text.as_deref()).value(parameter)?;
+        let on_progress = match element(raw, read, 1) {
+            None => None,
+            Some(callback) => {
+                let mut kind = sys::ValueType::napi_undefined;
+                sys::napi_typeof(raw, callback, &mut kind);
+                if kind != sys::ValueType::napi_function {
+                    return Err(import::invalid_on_progress());
+                }
+                Some(
+                    Function::from_napi_value(raw, callback)
+                        .map_err(|_| import::invalid_on_progress())?,
+                )
+            }
+        };
+        Ok(Options {
+            json,
+            on_progress,
+            signal: element(raw, read, 2),
+        })
     }
+}
+
+/// An `Abort` the signal sets (through the shared `listenForAbort`): at once if it is
+/// already aborted, else from its `abort` event. `None` without a signal.
+fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc<Abort>>> {
+    let Some(signal) = signal else {
+        return Ok(None);
+    };
+    let abort = Arc::new(Abort::new());
     let flag = Arc::clone(&abort);
-    let env = Env::from_raw(signal.value().env);
     let listener = env
         .create_function_from_closure::<(), (), _>("ethoraAbort", move |_| {
             flag.abort();
             Ok(())
         })
-        .map_err(unreadable)?;
-    let add: AddEventListener = signal
-        .get_named_property("addEventListener")
-        .map_err(unreadable)?;
-    add.apply(signal, FnArgs::from(("abort", listener)))
-        .map_err(unreadable)?;
-    Ok(abort)
-}
-
-/// An array of users as JSON, through the engine's `JSON.stringify` and one parse: for a
-/// large import far cheaper than reading each value through N-API.
-fn json_list(env: &Env, users: Unknown) -> CoreResult<Vec<Value>> {
-    let unreadable = || calls::not_json("users");
-    let stringify = env
-        .get_global()
-        .and_then(|global| global.get_named_property::<Object>("JSON"))
-        .and_then(|json| json.get_named_property::<Function<Unknown, Unknown>>("stringify"))
-        .map_err(|_| unreadable())?;
-    let text = stringify.call(users).map_err(|_| unreadable())?;
-    let text = String::from_unknown(text).map_err(|_| unreadable())?;
-    serde_json::from_str(&text).map_err(|_| unreadable())
-}
-
-/// Users pulled from a JavaScript (async) iterable through the shared script's adapter, on
-/// the JavaScript thread, a chunk at a time.
-fn pull_from(shared: &Object, users: Unknown) -> CoreResult<PullUsers> {
-    let not_iterable = || {
-        CoreError::validation(
-            "users",
-            "must be an array or an iterable or async iterable of users",
-        )
+        .map_err(|_| jobs::invalid_signal())?;
+    // SAFETY: `signal` and `listener` are live values of this call's environment.
+    let state = unsafe {
+        call_shared(env.raw(), c"listenForAbort", &[signal, listener.raw()])
+            .and_then(|state| reader_text(env.raw(), state))
     };
-    let adapter: Function<Unknown, Unknown> = shared
-        .get_named_property("userPuller")
-        .map_err(|_| not_iterable())?;
-    let pull = adapter.call(users).map_err(|_| not_iterable())?;
-    if pull.get_type().ok() != Some(ValueType::Function) {
-        return Err(not_iterable());
+    match state.as_deref() {
+        Some("none") => Ok(None),
+        Some("aborted") => {
+            abort.abort();
+            Ok(Some(abort))
+        }
+        Some("listening") => Ok(Some(abort)),
+        _ => Err(jobs::invalid_signal()),
     }
-    let pull: Function<u32, Promise<Value>> =
-        Function::from_unknown(pull).map_err(|_| not_iterable())?;
+}
+
+/// Users pulled through the shared script's `userPuller` (an array by index, an iterable or
+/// an async iterable), on the JavaScript thread, a chunk at a time; each chunk is read by the
+/// shared reader as JSON.
+fn pull_from(env: &Env, users: Unknown) -> CoreResult<PullUsers> {
+    let parameter = &IMPORT_USERS[0];
+    let raw = env.raw();
+    // SAFETY: `users` is a live value of this call's environment.
+    let puller = unsafe { call_shared(raw, c"userPuller", &[users.raw()]) }
+        .ok_or_else(|| parameter.unreadable())?;
+    let mut kind = sys::ValueType::napi_undefined;
+    // SAFETY: `puller` is a live value of this call's environment.
+    unsafe { sys::napi_typeof(raw, puller, &mut kind) };
+    if kind != sys::ValueType::napi_function {
+        // SAFETY: as above; anything but a function is the reader's refusal text.
+        let refusal = unsafe { reader_text(raw, puller) };
+        return Err(match Argument::read(refusal.as_deref()).value(parameter) {
+            Err(error) => error,
+            Ok(_) => parameter.unreadable(),
+        });
+    }
+    // SAFETY: `puller` is a function of this call's environment.
+    let pull: Function<u32, Promise<String>> =
+        unsafe { Function::from_napi_value(raw, puller) }.map_err(|_| parameter.unreadable())?;
     let pull = pull
         .build_threadsafe_function::<u32>()
         .callee_handled::<false>()
         .weak::<true>()
         .build()
-        .map_err(|_| not_iterable())?;
+        .map_err(|_| parameter.unreadable())?;
     let pull = Arc::new(pull);
     Ok(Box::new(move |count| {
         let pull = Arc::clone(&pull);
         Box::pin(async move {
-            let unreadable = |reason: String| {
-                CoreError::validation("users", format!("could not be read: {reason}"))
-            };
+            let unreadable = |reason: String| import::unreadable_users(&reason);
             let promise = pull
                 .call_async(count as u32)
                 .await
                 .map_err(|error| unreadable(error.reason.clone()))?;
-            match promise.await {
-                Ok(Value::Array(users)) => Ok(users),
-                Ok(_) => Err(unreadable("the adapter did not yield a list".into())),
-                Err(error) => Err(unreadable(error.reason.clone())),
+            let chunk = promise
+                .await
+                .map_err(|error| unreadable(error.reason.clone()))?;
+            match Argument::Read(&chunk).value(parameter)? {
+                Some(Value::Array(users)) => Ok(users),
+                _ => Err(unreadable("the adapter did not yield a list".into())),
             }
         })
     }))
@@ -300,16 +311,11 @@ impl EthoraSDKService {
         options: Option<Unknown>,
     ) -> PendingResponse<'env> {
         let prepared = (|| {
-            let (json, on_progress, signal) = split_options(options, true)?;
-            let options = ImportOptions::read(json.as_ref(), self.client.app_id())?;
-            let source = if users.is_array().unwrap_or(false) {
-                UserSource::list(json_list(env, users)?)
-            } else {
-                let shared = crate::errors::shared_script_exports(env)
-                    .map_err(|_| CoreError::validation("users", "could not be read"))?;
-                UserSource::pull(pull_from(&shared, users)?)
-            };
-            let progress = on_progress
+            let read = read_options(env, options, &IMPORT_USERS[1])?;
+            let options = ImportOptions::read(read.json.as_ref(), self.client.app_id())?;
+            let source = UserSource::pull(pull_from(env, users)?);
+            let progress = read
+                .on_progress
                 .map(|callback| {
                     callback
                         .build_threadsafe_function::<Value>()
@@ -318,7 +324,7 @@ impl EthoraSDKService {
                         .build()
                 })
                 .transpose()
-                .map_err(|_| CoreError::validation("options.onProgress", "must be a function"))?
+                .map_err(|_| import::invalid_on_progress())?
                 .map(|callback| -> import::ProgressSink {
                     let callback = Arc::new(callback);
                     Box::new(move |report| {
@@ -331,7 +337,7 @@ impl EthoraSDKService {
                         })
                     })
                 });
-            let abort = signal.map(abort_on).transpose()?;
+            let abort = abort_on(env, read.signal)?;
             Ok((source, options, progress, abort))
         })();
         self.run(

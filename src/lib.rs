@@ -1,14 +1,15 @@
-//! Node.js face of the Ethora SDK: converts JavaScript values and calls `ethora-core`.
+//! Node.js face of the Ethora SDK: hands JavaScript values to `ethora-core` and back.
 //!
-//! Every argument arrives as a plain JavaScript value and is checked by the core's argument
-//! readers, so a wrong type is an `EthoraError` with `code: 'ETHORA_VALIDATION'` that names
-//! the argument (a rejected promise for network methods), never a bare conversion error.
+//! Every argument is read as `ethora_core::boundary` describes (plain strings directly,
+//! anything else through the shared reader in js/shared.js) and checked by the core's rules,
+//! so a wrong value is an `EthoraError` with `code: 'ETHORA_VALIDATION'` that names the
+//! argument (a rejected promise for network methods), never a bare conversion error.
 //! Network methods build their request with a pure core operation, send it on the tokio
 //! runtime through the client's shared connection pool, and return a promise.
 
 #![deny(clippy::all)]
 
-mod argument_json;
+mod arguments;
 mod convert;
 mod dispatch;
 mod errors;
@@ -18,13 +19,13 @@ mod iterate;
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
 
-use ethora_core::calls::{self, ApiCall};
+use ethora_core::boundary::Argument;
+use ethora_core::calls::{self, ApiCall, Parameter};
 use ethora_core::client::{Answered, Parsing};
-use ethora_core::config::ConfigInput;
 use ethora_core::functions;
 use ethora_core::jobs::JobWaitCall;
 use ethora_core::listing::ListingCall;
-use ethora_core::{args, ApiRequest, EthoraClient, EthoraError as CoreError};
+use ethora_core::{args, ApiRequest, EthoraClient};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -45,75 +46,32 @@ fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
-/// A JavaScript value as JSON; `undefined` (or a missing argument) is `None`, a value that
-/// is not JSON fails with `unreadable`.
-fn read_json(
-    value: Option<Unknown>,
-    unreadable: impl FnOnce() -> CoreError,
-) -> CoreResult<Option<Value>> {
-    let Some(value) = value else { return Ok(None) };
-    argument_json::json_argument(&value).map_err(|_| unreadable())
-}
-
-/// A JavaScript argument as JSON; `undefined` is `None`.
-fn json_arg(value: Option<Unknown>, argument: &str) -> CoreResult<Option<Value>> {
-    read_json(value, || calls::not_json(argument))
-}
-
-/// An id argument: a non-blank string.
-fn id_arg(value: Unknown, argument: &str) -> CoreResult<String> {
-    let id = match value.get_type() {
-        Ok(ValueType::String) => String::from_unknown(value)
-            .map_err(|_| CoreError::validation(argument, "must be a string"))?,
-        _ => {
-            return Err(CoreError::validation(
-                argument,
-                "must be a non-empty string",
-            ))
-        }
-    };
-    ethora_core::naming::require_id(argument, &id)?;
-    Ok(id)
-}
-
-/// Runs `use_id` on an id argument read with a single N-API call into a stack buffer (the
-/// hot path of `createChatUserJwtToken`: no type query, no length query, no allocation).
-/// An id that may not have fit takes the general path.
-fn with_short_id<R>(
+/// Runs `use_id` on an id argument: a short plain string without running any JavaScript
+/// (the hot path of `createChatUserJwtToken`), anything else as the core reads it.
+fn with_id<R>(
     value: Unknown,
-    argument: &str,
+    parameter: &Parameter,
     use_id: impl FnOnce(&str) -> R,
 ) -> CoreResult<R> {
-    let raw = value.value();
-    let use_checked_id = |id: &str| {
-        ethora_core::naming::require_id(argument, id)?;
-        Ok(use_id(id))
-    };
-    // SAFETY: `raw` is a live value of this call's environment.
-    match unsafe { argument_json::with_string(raw.env, raw.value, use_checked_id) } {
-        Ok(used) => used,
-        Err(_) => Err(CoreError::validation(
-            argument,
-            "must be a non-empty string",
-        )),
-    }
+    arguments::with_argument(Some(value), parameter, |argument| match argument {
+        Argument::String(id) => {
+            ethora_core::naming::require_id(parameter.name, id)?;
+            Ok(use_id(id))
+        }
+        other => {
+            let value = other.value(parameter)?;
+            Ok(use_id(args::id(value.as_ref(), parameter.name)?))
+        }
+    })
 }
 
-fn config_arg(config: Option<Unknown>) -> CoreResult<ConfigInput> {
-    args::config_input(json_arg(config, "config")?.as_ref(), "config")
-}
-
-/// A method's arguments as JSON, each read under its parameter's name (network methods,
-/// listing iterators and job waits alike).
-pub(crate) fn json_arguments<'a>(
-    parameters: &[calls::Parameter],
+/// The function arguments of a table (`ethora_core::functions`), each read under its
+/// parameter.
+fn function_values<'a>(
+    parameters: &[Parameter],
     arguments: impl IntoIterator<Item = Option<Unknown<'a>>>,
 ) -> CoreResult<Vec<Option<Value>>> {
-    arguments
-        .into_iter()
-        .zip(parameters)
-        .map(|(value, parameter)| read_json(value, || parameter.unreadable()))
-        .collect()
+    arguments::values(parameters, arguments)
 }
 
 /// The Ethora chat service client: the same class, methods and requests as
@@ -127,6 +85,15 @@ pub struct EthoraSDKService {
 pub(crate) type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
 
 impl EthoraSDKService {
+    /// A client for the config as the core read it (`None`: from the environment only).
+    fn from_config(config: Option<&Value>) -> CoreResult<EthoraSDKService> {
+        let input = args::config_input(config, "config")?;
+        let client = EthoraClient::from_input(input, process_env)?;
+        Ok(EthoraSDKService {
+            client: Arc::new(client),
+        })
+    }
+
     /// Sends the built request (or rejects with its validation error) on the I/O thread; its
     /// exchange is made here, so the request's JSON body is serialised and freed on the
     /// thread that built it.
@@ -160,7 +127,7 @@ impl EthoraSDKService {
         call: ApiCall,
         arguments: [Option<Unknown>; N],
     ) -> PendingResponse<'env> {
-        let request = json_arguments(call.parameters(), arguments)
+        let request = arguments::values(call.parameters(), arguments)
             .and_then(|values| calls::build_request(call, self.app_id(), &values));
         self.send(env, request)
     }
@@ -178,12 +145,9 @@ impl EthoraSDKService {
         env: Env,
         #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
     ) -> Result<Self> {
-        let client = config_arg(config)
-            .and_then(|input| EthoraClient::from_input(input, process_env))
-            .map_err(|error| to_js_error(&env, &error))?;
-        Ok(EthoraSDKService {
-            client: Arc::new(client),
-        })
+        arguments::value(config, &functions::SERVICE_CONFIG[0])
+            .and_then(|config| EthoraSDKService::from_config(config.as_ref()))
+            .map_err(|error| to_js_error(&env, &error))
     }
 
     /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
@@ -193,14 +157,11 @@ impl EthoraSDKService {
         &self,
         env: Env,
         #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        full: Option<bool>,
+        #[napi(ts_arg_type = "boolean")] full: Option<Unknown>,
     ) -> Result<String> {
-        let chat_id = id_arg(chat_id, "chatId").map_err(|e| to_js_error(&env, &e))?;
-        Ok(ethora_core::naming::chat_name(
-            self.app_id(),
-            &chat_id,
-            full.unwrap_or(true),
-        ))
+        function_values(functions::CREATE_CHAT_NAME, [Some(chat_id), full])
+            .and_then(|values| functions::chat_name(self.app_id(), &values))
+            .map_err(|e| to_js_error(&env, &e))
     }
 
     /// A client JWT for the user (what the front end logs in with); with
@@ -360,12 +321,13 @@ pub fn get_ethora_sdk_service(
     env: Env,
     #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
 ) -> Result<Reference<EthoraSDKService>> {
-    let has_config = match &config {
-        Some(value) => value.get_type()? != ValueType::Undefined,
-        None => false,
+    let config = arguments::value(config, &functions::SERVICE_CONFIG[0])
+        .map_err(|error| to_js_error(&env, &error))?;
+    let construct = |config: Option<&Value>| {
+        EthoraSDKService::from_config(config).map_err(|error| to_js_error(&env, &error))
     };
-    if has_config {
-        return EthoraSDKService::new(env, config)?.into_reference(env);
+    if !functions::wants_shared_instance(config.as_ref()) {
+        return construct(config.as_ref())?.into_reference(env);
     }
     let existing = DEFAULT_SERVICE.with(|slot| {
         slot.borrow()
@@ -376,7 +338,7 @@ pub fn get_ethora_sdk_service(
     if let Some(reference) = existing {
         return Ok(reference);
     }
-    let reference = EthoraSDKService::new(env, None)?.into_reference(env)?;
+    let reference = construct(None)?.into_reference(env)?;
     let shared = reference.clone(env)?;
     DEFAULT_SERVICE.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(shared)));
     Ok(reference)
@@ -391,17 +353,13 @@ pub fn create_client_token(
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     #[napi(ts_arg_type = "ClientTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
-    (|| {
-        let user_id = json_arg(Some(user_id), "userId")?;
-        let secrets = json_arg(custom_secrets, "customSecrets")?;
-        let options = json_arg(options, "options")?;
-        functions::create_client_token(
-            user_id.as_ref(),
-            secrets.as_ref(),
-            options.as_ref(),
-            process_env,
-        )
-    })()
+    function_values(
+        functions::CREATE_CLIENT_TOKEN,
+        [Some(user_id), custom_secrets, options],
+    )
+    .and_then(|v| {
+        functions::create_client_token(v[0].as_ref(), v[1].as_ref(), v[2].as_ref(), process_env)
+    })
     .map_err(|e| to_js_error(&env, &e))
 }
 
@@ -412,12 +370,9 @@ pub fn create_server_token(
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     #[napi(ts_arg_type = "ServerTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
-    (|| {
-        let secrets = json_arg(custom_secrets, "customSecrets")?;
-        let options = json_arg(options, "options")?;
-        functions::create_server_token(secrets.as_ref(), options.as_ref(), process_env)
-    })()
-    .map_err(|e| to_js_error(&env, &e))
+    function_values(functions::CREATE_SERVER_TOKEN, [custom_secrets, options])
+        .and_then(|v| functions::create_server_token(v[0].as_ref(), v[1].as_ref(), process_env))
+        .map_err(|e| to_js_error(&env, &e))
 }
 
 /// Verifies a server or client token with its scoped key and returns its claims. With
@@ -432,20 +387,20 @@ pub fn verify_jwt_token(
     #[napi(ts_arg_type = "'server' | 'client'")] expected_type: Option<Unknown>,
     #[napi(ts_arg_type = "VerifyTokenOptions")] options: Option<Unknown>,
 ) -> Result<Value> {
-    (|| {
-        let token = json_arg(Some(token), "token")?;
-        let secrets = json_arg(custom_secrets, "customSecrets")?;
-        let expected = json_arg(expected_type, "expectedType")?;
-        let options = json_arg(options, "options")?;
+    function_values(
+        functions::VERIFY_JWT_TOKEN,
+        [Some(token), custom_secrets, expected_type, options],
+    )
+    .and_then(|v| {
         functions::verify_jwt_token(
-            token.as_ref(),
-            secrets.as_ref(),
-            expected.as_ref(),
-            options.as_ref(),
+            v[0].as_ref(),
+            v[1].as_ref(),
+            v[2].as_ref(),
+            v[3].as_ref(),
             process_env,
         )
-        .map(Value::Object)
-    })()
+    })
+    .map(Value::Object)
     .map_err(|e| to_js_error(&env, &e))
 }
 
@@ -456,32 +411,43 @@ pub fn config_from_env(
     js_env: Env,
     #[napi(ts_arg_type = "Record<string, unknown>")] env: Option<Unknown>,
 ) -> Result<Value> {
-    let kind = match &env {
-        Some(value) => value.get_type()?,
-        None => ValueType::Undefined,
-    };
-    let config = match (env, kind) {
-        (_, ValueType::Undefined | ValueType::Null) | (None, _) => {
-            functions::config_from_env(process_env)
-        }
-        // A Workers-style env also holds bindings that are not JSON: only the variables
-        // are read, by name.
-        (Some(value), ValueType::Object) => {
-            let variables = Object::from_unknown(value)?;
-            functions::config_from_env(|name| {
-                let value = variables.get::<Unknown>(name).ok().flatten()?;
-                match value.get_type() {
-                    Ok(ValueType::String) => String::from_unknown(value).ok(),
-                    _ => None,
-                }
-            })
-        }
-        _ => {
-            let error = CoreError::validation("env", "must be an object");
-            return Err(to_js_error(&js_env, &error));
+    let variables = function_values(functions::CONFIG_FROM_ENV, [env])
+        .and_then(|values| match &values[0] {
+            None => Ok(None),
+            Some(value) => functions::env_variables(Some(value)).map(Some),
+        })
+        .map_err(|error| to_js_error(&js_env, &error))?;
+    let config = match variables {
+        None => functions::config_from_env(process_env),
+        Some(variables) => {
+            functions::config_from_env(|name| variables.get(name)?.as_str().map(str::to_owned))
         }
     };
     Ok(Value::Object(config))
+}
+
+/// The official SDK's `getSecretsSync`: `{ chatApiUrl, chatAppId, chatAppSecret }` from the
+/// `ETHORA_CHAT_*` variables, the truthy values of `overrides` winning; throws an
+/// `ETHORA_CONFIG` error with the official message when one is missing.
+#[napi(ts_return_type = "Secrets")]
+pub fn get_secrets_sync(
+    env: Env,
+    #[napi(ts_arg_type = "Partial<Secrets>")] overrides: Option<Unknown>,
+) -> Result<Value> {
+    function_values(functions::GET_SECRETS, [overrides])
+        .and_then(|v| functions::get_secrets(v[0].as_ref(), process_env))
+        .map(Value::Object)
+        .map_err(|e| to_js_error(&env, &e))
+}
+
+/// The official SDK's `getSecrets`: the same as `getSecretsSync` (synchronous there too),
+/// read anew on every call.
+#[napi(ts_return_type = "Secrets")]
+pub fn get_secrets(
+    env: Env,
+    #[napi(ts_arg_type = "Partial<Secrets>")] overrides: Option<Unknown>,
+) -> Result<Value> {
+    get_secrets_sync(env, overrides)
 }
 
 /// The benchmark's floor probe: the trip every network call makes from JavaScript to the
@@ -519,7 +485,7 @@ pub fn transport_floor(
         .find(|call| call.js_name() == method)
         .ok_or_else(|| Error::from_reason("not a network method"))?;
     let client = Arc::clone(&service.client);
-    let exchange = json_arguments(call.parameters(), [first, second])
+    let exchange = arguments::values(call.parameters(), [first, second])
         .and_then(|values| calls::build_request(call, client.app_id(), &values))
         .and_then(|request| client.exchange(request))
         .map_err(|error| to_js_error(&env, &error))?;

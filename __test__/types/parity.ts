@@ -8,7 +8,10 @@ import {
   createServerToken,
   verifyJwtToken,
   ETHORA_JID_DOMAIN,
+  getSecrets,
+  getSecretsSync,
 } from '@ethora-rs/sdk-backend'
+import * as reference_ from '@ethora/sdk-backend'
 import type * as Ours from '@ethora-rs/sdk-backend'
 import type * as Ref from '@ethora/sdk-backend'
 
@@ -38,6 +41,10 @@ same<Ours.ClientTokenPayload, Ref.ClientTokenPayload>(true)
 same<Ours.DeleteChatRoomRequest, Ref.DeleteChatRoomRequest>(true)
 same<Ours.GrantAccessRequest, Ref.GrantAccessRequest>(true)
 same<Ours.UpdateUsersRequest, Ref.UpdateUsersRequest>(true)
+same<Ours.Secrets, Ref.Secrets>(true)
+same<typeof getSecrets, typeof reference_.getSecrets>(true)
+same<typeof getSecretsSync, typeof reference_.getSecretsSync>(true)
+const secrets: Ref.Secrets = getSecretsSync({ chatAppId: 'child' })
 const jidDomain: string = ETHORA_JID_DOMAIN
 
 // CreateUserData as the reference README documents it (the reference does not export it).

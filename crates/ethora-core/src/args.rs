@@ -1,19 +1,35 @@
-//! Reading loosely typed arguments (JSON from JavaScript) into the operations' inputs, with
-//! errors that name the argument and the rule. Both bindings use these.
+//! Reading the arguments (values from JavaScript, see [`crate::boundary`]) into the
+//! operations' inputs, with errors that name the argument and the rule. Both bindings use
+//! these. Where the official SDK writes a value as text (ids in paths and names, query
+//! values), the text is JavaScript's `String()` of it, as there.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::boundary::QueryValue;
+use crate::calls::ID_RULE;
 use crate::error::{EthoraError, Result};
-use crate::operations::{AppsQuery, ChatsQuery, UsersQuery};
+use crate::operations::{ChatsQuery, FormQuery, UsersQuery, MAX_APPS_PAGE_SIZE, MAX_PAGE_SIZE};
 
-/// A required id: a non-blank string.
+/// An id's text: a string, or a finite number as JavaScript writes it.
+pub fn id_text(value: &Value) -> Option<Cow<'_, str>> {
+    match value {
+        Value::String(id) => Some(Cow::Borrowed(id)),
+        Value::Number(number) => number
+            .as_f64()
+            .filter(|n| n.is_finite())
+            .map(|n| Cow::Owned(crate::encode::js_number(n))),
+        _ => None,
+    }
+}
+
+/// A required id: a non-blank string (numbers arrive as their text, see
+/// [`crate::boundary::Argument::value`]).
 pub fn id<'a>(value: Option<&'a Value>, argument: &str) -> Result<&'a str> {
     match value {
         Some(Value::String(id)) => crate::naming::require_id(argument, id),
-        _ => Err(EthoraError::validation(
-            argument,
-            "must be a non-empty string",
-        )),
+        _ => Err(EthoraError::validation(argument, ID_RULE)),
     }
 }
 
@@ -55,67 +71,136 @@ fn number(map: Option<&Map<String, Value>>, argument: &str, key: &str) -> Result
     }
 }
 
-fn boolean(map: Option<&Map<String, Value>>, argument: &str, key: &str) -> Result<Option<bool>> {
-    match field(map, key) {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(EthoraError::validation(
-            format!("{argument}.{key}"),
-            "must be a boolean",
-        )),
-    }
+/// A query object (`null` or absent: empty).
+fn query_object<'a>(
+    value: Option<&'a Value>,
+    argument: &str,
+) -> Result<Option<&'a Map<String, Value>>> {
+    optional_object(value, argument)
 }
 
-/// `GetUsersQueryParams`.
-pub fn users_query(value: Option<&Value>, argument: &str) -> Result<UsersQuery> {
-    let map = optional_object(value, argument)?;
-    Ok(UsersQuery {
-        chat_name: string(map, argument, "chatName")?,
-        xmpp_username: string(map, argument, "xmppUsername")?,
-        user_id: string(map, argument, "userId")?,
-        limit: number(map, argument, "limit")?,
-        offset: number(map, argument, "offset")?,
-    })
+/// A query value that is not `null` (JSON the reader never gives counts as not given).
+fn query_value<'a>(map: Option<&'a Map<String, Value>>, key: &str) -> Option<QueryValue<'a>> {
+    map.and_then(|m| m.get(key)).and_then(QueryValue::of)
 }
 
-/// `GetUserChatsQueryParams` / `ListAppChatsQueryParams`.
-pub fn chats_query(value: Option<&Value>, argument: &str) -> Result<ChatsQuery> {
-    let map = optional_object(value, argument)?;
-    Ok(ChatsQuery {
-        limit: number(map, argument, "limit")?,
-        offset: number(map, argument, "offset")?,
-        include_members: boolean(map, argument, "includeMembers")?,
-    })
-}
-
-/// `ListAppsQueryParams`.
-pub fn apps_query(value: Option<&Value>, argument: &str) -> Result<AppsQuery> {
-    let map = optional_object(value, argument)?;
-    Ok(AppsQuery {
-        limit: number(map, argument, "limit")?,
-        offset: number(map, argument, "offset")?,
-        order: string(map, argument, "order")?,
-        order_by: string(map, argument, "orderBy")?,
-    })
-}
-
-/// `{ label? }` of `createAppToken` / `rotateAppToken`.
-pub fn token_label(value: Option<&Value>, argument: &str) -> Result<Option<String>> {
-    string(optional_object(value, argument)?, argument, "label")
-}
-
-/// `{ title?, description? }` of `updateChatRoom`: only those two keys, as strings.
-pub fn chat_update(value: Option<&Value>, argument: &str) -> Result<Value> {
-    let map = optional_object(value, argument)?
-        .ok_or_else(|| EthoraError::validation(argument, "is required and must be an object"))?;
-    let mut body = Map::new();
-    for key in ["title", "description"] {
-        if let Some(text) = string(Some(map), argument, key)? {
-            body.insert(key.into(), Value::String(text));
+/// `limit` / `offset`: a whole number in range, given as a number or as a string of digits
+/// (as `req.query` holds it); sent as written. Validated before sending (the official SDK
+/// sends any value).
+fn paging_number(
+    value: Option<QueryValue<'_>>,
+    argument: &str,
+    key: &str,
+    range: std::ops::RangeInclusive<f64>,
+) -> Result<Option<String>> {
+    let rule = || {
+        let rule = if *range.end() >= 9e15 {
+            "must be an integer of at least 0".to_owned()
+        } else {
+            format!(
+                "must be an integer from {} to {}",
+                range.start(),
+                range.end()
+            )
+        };
+        EthoraError::validation(format!("{argument}.{key}"), rule)
+    };
+    let (number, text) = match value {
+        None => return Ok(None),
+        Some(QueryValue::Number(number)) => (number, crate::encode::js_number(number)),
+        Some(QueryValue::Text(text))
+            if !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (
+                text.parse::<u64>().map_err(|_| rule())? as f64,
+                text.to_owned(),
+            )
         }
+        Some(_) => return Err(rule()),
+    };
+    if number.fract() != 0.0 || !range.contains(&number) {
+        return Err(rule());
     }
-    Ok(Value::Object(body))
+    Ok(Some(text))
 }
+
+/// Largest offset a query takes (JavaScript's largest safe integer).
+const MAX_OFFSET: f64 = 9_007_199_254_740_991.0;
+
+/// `GetUsersQueryParams`, read as the official `getUsers` reads it: `chatName`,
+/// `xmppUsername` and `userId` when truthy (as their `String()`), `limit` and `offset`;
+/// other keys are not sent.
+pub fn users_query(value: Option<&Value>, argument: &str) -> Result<UsersQuery> {
+    let map = query_object(value, argument)?;
+    let text = |key| {
+        query_value(map, key)
+            .filter(|value| value.truthy())
+            .map(|value| value.text().into_owned())
+    };
+    Ok(UsersQuery {
+        chat_name: text("chatName"),
+        xmpp_username: text("xmppUsername"),
+        user_id: text("userId"),
+        limit: paging_number(
+            query_value(map, "limit"),
+            argument,
+            "limit",
+            1.0..=MAX_PAGE_SIZE,
+        )?,
+        offset: paging_number(
+            query_value(map, "offset"),
+            argument,
+            "offset",
+            0.0..=MAX_OFFSET,
+        )?,
+    })
+}
+
+/// `GetUserChatsQueryParams`, read as the official `getUserChats` reads it: `limit`,
+/// `offset` and `includeMembers` (any value, as its `String()`); other keys are not sent.
+pub fn chats_query(value: Option<&Value>, argument: &str) -> Result<ChatsQuery> {
+    let map = query_object(value, argument)?;
+    Ok(ChatsQuery {
+        limit: paging_number(
+            query_value(map, "limit"),
+            argument,
+            "limit",
+            1.0..=MAX_PAGE_SIZE,
+        )?,
+        offset: paging_number(
+            query_value(map, "offset"),
+            argument,
+            "offset",
+            0.0..=MAX_OFFSET,
+        )?,
+        include_members: query_value(map, "includeMembers").map(|v| v.text().into_owned()),
+    })
+}
+
+/// The query of `listApps` / `listChatsInApp` (`URLSearchParams` over the object, as the
+/// official SDK builds it): every key whose value is not `null`, in the object's order, as
+/// its `String()`; `limit` and `offset` checked. `max_limit` is the listing's largest page.
+pub fn form_query(value: Option<&Value>, argument: &str, max_limit: f64) -> Result<FormQuery> {
+    let map = query_object(value, argument)?;
+    let mut pairs = Vec::new();
+    for (key, value) in map.into_iter().flatten() {
+        let Some(value) = QueryValue::of(value) else {
+            continue;
+        };
+        let text = match key.as_str() {
+            "limit" => paging_number(Some(value), argument, "limit", 1.0..=max_limit)?,
+            "offset" => paging_number(Some(value), argument, "offset", 0.0..=MAX_OFFSET)?,
+            _ => Some(value.text().into_owned()),
+        };
+        pairs.extend(text.map(|text| (key.clone(), text)));
+    }
+    Ok(FormQuery(pairs))
+}
+
+/// The largest page of `listApps`, for [`form_query`].
+pub const APPS_PAGE_LIMIT: f64 = MAX_APPS_PAGE_SIZE;
+/// The largest page of `listChatsInApp`, for [`form_query`].
+pub const CHATS_PAGE_LIMIT: f64 = MAX_PAGE_SIZE;
 
 /// One id or a list of ids (`UUID | UUID[]`).
 pub fn one_or_many_ids(value: Option<&Value>, argument: &str) -> Result<Vec<String>> {
@@ -124,27 +209,30 @@ pub fn one_or_many_ids(value: Option<&Value>, argument: &str) -> Result<Vec<Stri
         Some(Value::Array(_)) => id_list(value, argument),
         _ => Err(EthoraError::validation(
             argument,
-            "must be a string or an array of strings",
+            "must be an id (a non-empty string or a finite number) or an array of ids",
         )),
     }
 }
 
-/// A list of ids (`UUID[]`).
+/// A list of ids (`UUID[]`): strings, or numbers as their text.
 pub fn id_list(value: Option<&Value>, argument: &str) -> Result<Vec<String>> {
     match value {
         Some(Value::Array(items)) => items
             .iter()
-            .map(|item| match item {
-                Value::String(id) => Ok(id.clone()),
-                _ => Err(EthoraError::validation(
+            .enumerate()
+            .map(|(index, item)| match id_text(item) {
+                Some(id) => Ok(id.into_owned()),
+                None => Err(EthoraError::validation(
                     argument,
-                    "must contain only strings",
+                    format!(
+                        "must contain only ids (non-empty strings or finite numbers); entry {index} is not one"
+                    ),
                 )),
             })
             .collect(),
         _ => Err(EthoraError::validation(
             argument,
-            "must be an array of strings",
+            "must be an array of ids (non-empty strings or finite numbers)",
         )),
     }
 }
@@ -212,20 +300,67 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn typed_fields_and_named_errors() {
+    fn queries_are_read_as_the_official_sdk_reads_them() {
         let q = users_query(
-            Some(&json!({"chatName": "a", "limit": 5, "offset": null})),
+            Some(&json!({"chatName": "a", "limit": 5, "offset": null, "xmppUsername": 0, "userId": 42, "other": 1})),
             "params",
         )
         .unwrap();
         assert_eq!(q.chat_name.as_deref(), Some("a"));
-        assert_eq!(q.limit, Some(5.0));
+        assert_eq!(q.xmpp_username, None);
+        assert_eq!(q.user_id.as_deref(), Some("42"));
+        assert_eq!(q.limit.as_deref(), Some("5"));
         assert_eq!(q.offset, None);
-        let err = users_query(Some(&json!({"limit": "10"})), "params").unwrap_err();
-        assert_eq!(err.argument.as_deref(), Some("params.limit"));
-        assert!(chats_query(Some(&json!({"includeMembers": "yes"})), "params").is_err());
-        assert!(apps_query(Some(&json!(5)), "params").is_err());
+        // A limit as `req.query` holds it.
+        assert_eq!(
+            users_query(Some(&json!({"limit": "10"})), "params")
+                .unwrap()
+                .limit
+                .as_deref(),
+            Some("10")
+        );
+        for bad in [
+            json!({"limit": "ten"}),
+            json!({"limit": 0}),
+            json!({"limit": 10.5}),
+            json!({"offset": -1}),
+            json!({"limit": true}),
+        ] {
+            let err = users_query(Some(&bad), "params").unwrap_err();
+            assert!(
+                err.argument.as_deref().unwrap().starts_with("params."),
+                "{bad}"
+            );
+        }
+        let chats = chats_query(
+            Some(&json!({"includeMembers": "yes", "limit": 3})),
+            "params",
+        )
+        .unwrap();
+        assert_eq!(chats.include_members.as_deref(), Some("yes"));
+        assert!(form_query(Some(&json!(5)), "params", APPS_PAGE_LIMIT).is_err());
         assert_eq!(users_query(None, "params").unwrap(), UsersQuery::default());
+    }
+
+    #[test]
+    fn form_queries_forward_every_key_in_order() {
+        let query = form_query(
+            Some(&json!({"search": "x y", "limit": 5, "order": "DESC", "skip": null, "n": {"\u{0}text": "a,b"}})),
+            "params",
+            APPS_PAGE_LIMIT,
+        )
+        .unwrap();
+        assert_eq!(
+            query.0,
+            [
+                ("search", "x y"),
+                ("limit", "5"),
+                ("order", "DESC"),
+                ("n", "a,b")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert!(form_query(Some(&json!({"limit": 201})), "params", APPS_PAGE_LIMIT).is_err());
     }
 
     #[test]
@@ -262,22 +397,19 @@ mod tests {
     }
 
     #[test]
-    fn ids_and_updates() {
+    fn ids_and_id_lists() {
         assert_eq!(
             one_or_many_ids(Some(&json!("u1")), "userId").unwrap(),
             ["u1"]
         );
         assert_eq!(
-            one_or_many_ids(Some(&json!(["a", "b"])), "userId").unwrap(),
-            ["a", "b"]
+            one_or_many_ids(Some(&json!(["a", "b", 7])), "userId").unwrap(),
+            ["a", "b", "7"]
         );
-        assert!(one_or_many_ids(Some(&json!(5)), "userId").is_err());
-        assert!(id_list(Some(&json!(["a", 1])), "userIds").is_err());
-        assert_eq!(
-            chat_update(Some(&json!({"title": "T", "other": 1})), "updateData").unwrap(),
-            json!({"title": "T"})
-        );
-        assert!(chat_update(None, "updateData").is_err());
-        assert!(chat_update(Some(&json!({"title": 5})), "updateData").is_err());
+        assert!(one_or_many_ids(Some(&json!(true)), "userId").is_err());
+        assert!(id_list(Some(&json!(["a", {}])), "userIds").is_err());
+        assert!(id_list(Some(&json!(["a", null])), "userIds").is_err());
+        assert_eq!(id_text(&json!(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(id_text(&json!(true)), None);
     }
 }

@@ -76,6 +76,97 @@ pub fn push_form_component(out: &mut String, value: &str) {
     }
 }
 
+/// JavaScript's `String(number)` (ECMAScript Number::toString), for the numbers an id or a
+/// query value can be: the same shortest digits, the same switch to exponent form.
+pub fn js_number(value: f64) -> String {
+    let mut text = String::new();
+    push_js_number(&mut text, value);
+    text
+}
+
+/// [`js_number`], appended to `out`.
+pub fn push_js_number(out: &mut String, value: f64) {
+    if value.is_nan() {
+        return out.push_str("NaN");
+    }
+    if value == 0.0 {
+        return out.push('0');
+    }
+    if value.is_infinite() {
+        return out.push_str(if value < 0.0 { "-Infinity" } else { "Infinity" });
+    }
+    if value < 0.0 {
+        out.push('-');
+    }
+    let magnitude = value.abs();
+    // Whole numbers of the safe range, the common case (limits, offsets, numeric ids).
+    if magnitude.fract() == 0.0 && magnitude <= 9_007_199_254_740_991.0 {
+        return push_integer(out, magnitude as u64);
+    }
+    let Some((digits, n)) = shortest_digits(magnitude) else {
+        return out.push_str("NaN");
+    };
+    let k = digits.len() as i32;
+    if k <= n && n <= 21 {
+        out.push_str(&digits);
+        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+    } else if 0 < n && n <= 21 {
+        out.push_str(&digits[..n as usize]);
+        out.push('.');
+        out.push_str(&digits[n as usize..]);
+    } else if -6 < n && n <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-n) as usize));
+        out.push_str(&digits);
+    } else {
+        out.push_str(&digits[..1]);
+        if k > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if n > 0 { '+' } else { '-' });
+        push_integer(out, (n - 1).unsigned_abs() as u64);
+    }
+}
+
+/// The shortest decimal digits that read back as `magnitude` (positive, finite), without
+/// leading or trailing zeros, and `n` such that the number is `0.digits × 10^n` (ECMAScript's
+/// Number::toString terms). The digits come from serde_json's float writer, which the build
+/// links anyway.
+fn shortest_digits(magnitude: f64) -> Option<(String, i32)> {
+    let text = serde_json::Number::from_f64(magnitude)?.to_string();
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),
+        None => (text.as_str(), 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: String = whole.chars().chain(fraction.chars()).collect();
+    let mut n = whole.len() as i32 + exponent;
+    let leading = digits.bytes().take_while(|&digit| digit == b'0').count();
+    digits.drain(..leading);
+    n -= leading as i32;
+    while digits.ends_with('0') {
+        digits.pop();
+    }
+    (!digits.is_empty()).then_some((digits, n))
+}
+
+fn push_integer(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut rest = value;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
+}
+
 /// Appends the encoding piece by piece (the encoder yields literal runs and `%XX` triples),
 /// without the formatting machinery `to_string` goes through.
 fn push_encoded(out: &mut String, value: &str, set: &'static AsciiSet) {
@@ -87,6 +178,35 @@ fn push_encoded(out: &mut String, value: &str, set: &'static AsciiSet) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        for (value, text) in [
+            (10.0, "10"),
+            (0.0, "0"),
+            (-0.0, "0"),
+            (-3.0, "-3"),
+            (-9_007_199_254_740_991.0, "-9007199254740991"),
+            (9_007_199_254_740_991.0, "9007199254740991"),
+            (9_007_199_254_740_993.0, "9007199254740992"),
+            (1e20, "100000000000000000000"),
+            (1e21, "1e+21"),
+            (1.5e300, "1.5e+300"),
+            (2.5, "2.5"),
+            (0.1, "0.1"),
+            (123.456, "123.456"),
+            (0.000001, "0.000001"),
+            (1e-7, "1e-7"),
+            (-1.25e-10, "-1.25e-10"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ] {
+            assert_eq!(js_number(value), text, "{value:?}");
+        }
+    }
 
     #[test]
     fn plain_ids_and_jids_stay_literal() {

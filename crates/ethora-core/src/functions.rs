@@ -1,15 +1,117 @@
-//! The SDK's exported functions besides the service class: `createClientToken`,
-//! `createServerToken`, `verifyJwtToken` and `configFromEnv`, taking their arguments as plain
-//! JSON like the network methods, so that both faces only convert values.
+//! The SDK's functions besides the network methods: `createClientToken`,
+//! `createServerToken`, `verifyJwtToken`, `configFromEnv`, `getSecrets(Sync)`, and the
+//! parameters of the service's own local methods, read through [`crate::boundary`] like the
+//! network methods' arguments, so that both faces only hand values over.
 
 use serde_json::{Map, Value};
 
 use crate::args;
+use crate::calls::{env, flag, id, json, options, users, Parameter};
 use crate::config::{Credentials, ENV_API_URL, ENV_APP_ID, ENV_APP_SECRET, ENV_LOG};
 use crate::error::{EthoraError, Result};
 use crate::token::{
     now_unix_seconds, signer_for, TokenPurpose, DEFAULT_CLOCK_TOLERANCE_SECS, MAX_EXPIRES_IN_SECS,
 };
+
+/// `new EthoraSDKService(config?)` and `getEthoraSDKService(config?)`.
+pub const SERVICE_CONFIG: &[Parameter] = &[json("config", "EthoraSDKConfig", true)];
+/// `createChatName(chatId, full?)`.
+pub const CREATE_CHAT_NAME: &[Parameter] =
+    &[id("chatId", "UUID", false), flag("full", "boolean", true)];
+/// `createChatUserJwtToken(userId, options?)`.
+pub const CREATE_CHAT_USER_JWT_TOKEN: &[Parameter] = &[
+    id("userId", "UUID", false),
+    json("options", "ClientTokenOptions", true),
+];
+/// `createClientToken(userId, customSecrets?, options?)`.
+pub const CREATE_CLIENT_TOKEN: &[Parameter] = &[
+    id("userId", "UUID", false),
+    json("customSecrets", "EthoraSDKConfig", true),
+    json("options", "ClientTokenOptions", true),
+];
+/// `createServerToken(customSecrets?, options?)`.
+pub const CREATE_SERVER_TOKEN: &[Parameter] = &[
+    json("customSecrets", "EthoraSDKConfig", true),
+    json("options", "ServerTokenOptions", true),
+];
+/// `verifyJwtToken(token, customSecrets?, expectedType?, options?)`.
+pub const VERIFY_JWT_TOKEN: &[Parameter] = &[
+    id("token", "string", false),
+    json("customSecrets", "EthoraSDKConfig", true),
+    json("expectedType", "'server' | 'client'", true),
+    json("options", "VerifyTokenOptions", true),
+];
+/// `configFromEnv(env?)`.
+pub const CONFIG_FROM_ENV: &[Parameter] = &[env("env", "Record<string, unknown>", true)];
+/// `getSecrets(overrides?)` / `getSecretsSync(overrides?)`.
+pub const GET_SECRETS: &[Parameter] = &[json("overrides", "SecretsOverrides", true)];
+/// `importUsers(users, options?)`.
+pub const IMPORT_USERS: &[Parameter] = &[
+    users(
+        "users",
+        "Iterable<BatchUserData> | AsyncIterable<BatchUserData>",
+        false,
+    ),
+    options("options", "ImportUsersOptions", true),
+];
+
+/// `createChatName(chatId, full?)` from its arguments: `full` is JavaScript truthiness
+/// (absent: true), as in the official SDK.
+pub fn chat_name(app_id: &str, values: &[Option<Value>]) -> Result<String> {
+    let chat_id = args::id(values.first().and_then(Option::as_ref), "chatId")?;
+    let full = !matches!(values.get(1), Some(Some(Value::Bool(false))));
+    Ok(crate::naming::chat_name(app_id, chat_id, full))
+}
+
+/// Whether `getEthoraSDKService(config)` returns the shared instance: for a config the
+/// official SDK's `if (!instance || config)` takes as absent (any falsy value).
+pub fn wants_shared_instance(config: Option<&Value>) -> bool {
+    !config.is_some_and(crate::operations::truthy)
+}
+
+/// The message of the official SDK's `getSecretsSync` when a setting is missing.
+const MISSING_SECRETS: &str = "Missing required Ethora configuration. Please set the following environment variables:\n- ETHORA_CHAT_API_URL\n- ETHORA_CHAT_APP_ID\n- ETHORA_CHAT_APP_SECRET";
+
+/// `getSecrets(overrides?)` / `getSecretsSync(overrides?)`, as the official SDK's: `{
+/// chatApiUrl, chatAppId, chatAppSecret }` from the environment, `overrides.chatAppId` and
+/// `overrides.chatAppSecret` (and here `overrides.chatApiUrl`) winning when truthy; a missing
+/// one is the official error (as `ETHORA_CONFIG`). Read anew on every call.
+pub fn get_secrets(
+    overrides: Option<&Value>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Map<String, Value>> {
+    let overrides = match overrides {
+        Some(Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let mut secrets = Map::new();
+    for (key, variable) in [
+        ("chatApiUrl", ENV_API_URL),
+        ("chatAppId", ENV_APP_ID),
+        ("chatAppSecret", ENV_APP_SECRET),
+    ] {
+        let given = overrides
+            .and_then(|map| map.get(key))
+            .filter(|value| crate::operations::truthy(value))
+            .cloned();
+        let value = given.or_else(|| env(variable).filter(|v| !v.is_empty()).map(Value::String));
+        secrets.insert(
+            key.into(),
+            value.ok_or_else(|| EthoraError::config(MISSING_SECRETS))?,
+        );
+    }
+    Ok(secrets)
+}
+
+/// The `ETHORA_*` string values of an environment object as the reader hands them over
+/// (absent: none), for [`config_from_env`].
+pub fn env_variables(value: Option<&Value>) -> Result<Map<String, Value>> {
+    match value {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map.clone()),
+        Some(_) => Err(EthoraError::validation("env", "must be an object")),
+    }
+}
 
 /// Longest clock tolerance `verifyJwtToken` accepts, in seconds.
 pub const MAX_CLOCK_TOLERANCE_SECS: u64 = 300;
@@ -231,6 +333,31 @@ mod tests {
         let error = create_client_token(Some(&json!("u1")), None, None, no_env).unwrap_err();
         assert_eq!(error.code_str(), "ETHORA_CONFIG");
         assert!(error.message.contains(ENV_APP_SECRET));
+    }
+
+    #[test]
+    fn secrets_come_from_overrides_then_the_environment() {
+        let env = |name: &str| match name {
+            ENV_API_URL => Some("http://x".to_owned()),
+            ENV_APP_ID => Some("from-env".to_owned()),
+            ENV_APP_SECRET => Some(String::new()),
+            _ => None,
+        };
+        let error = get_secrets(None, env).unwrap_err();
+        assert_eq!(error.code_str(), "ETHORA_CONFIG");
+        assert!(error
+            .message
+            .starts_with("Missing required Ethora configuration"));
+        let secrets =
+            get_secrets(Some(&json!({"chatAppSecret": "s", "chatAppId": ""})), env).unwrap();
+        assert_eq!(
+            Value::Object(secrets),
+            json!({"chatApiUrl": "http://x", "chatAppId": "from-env", "chatAppSecret": "s"})
+        );
+        assert!(wants_shared_instance(None));
+        assert!(wants_shared_instance(Some(&json!(null))));
+        assert!(wants_shared_instance(Some(&json!(0))));
+        assert!(!wants_shared_instance(Some(&json!({}))));
     }
 
     #[test]

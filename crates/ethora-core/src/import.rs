@@ -97,6 +97,16 @@ impl UserSource {
     }
 }
 
+/// The error of an `onProgress` that is not a function.
+pub fn invalid_on_progress() -> EthoraError {
+    EthoraError::validation("options.onProgress", "must be a function")
+}
+
+/// The error of users whose reading failed (the iterator threw, say).
+pub fn unreadable_users(reason: &str) -> EthoraError {
+    EthoraError::validation("users", format!("could not be read: {reason}"))
+}
+
 /// `importUsers`' options, without `onProgress` and `signal` (the binding's).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportOptions {
@@ -137,7 +147,12 @@ impl ImportOptions {
         }
         let app_id = match options.get("appId").filter(|v| !v.is_null()) {
             None => configured_app.to_owned(),
-            Some(value) => crate::args::id(Some(value), "options.appId")?.to_owned(),
+            Some(value) => {
+                let app_id = crate::args::id_text(value).ok_or_else(|| {
+                    EthoraError::validation("options.appId", crate::calls::ID_RULE)
+                })?;
+                crate::naming::require_id("options.appId", &app_id)?.to_owned()
+            }
         };
         let count = |key: &str, default: usize, max: usize| -> Result<usize> {
             match options.get(key).filter(|v| !v.is_null()) {

@@ -218,6 +218,11 @@ impl JobWait {
     }
 }
 
+/// The error of a `signal` that is not an AbortSignal.
+pub fn invalid_signal() -> EthoraError {
+    EthoraError::validation("options.signal", "must be an AbortSignal")
+}
+
 /// The options object of `waitForUsersBatchJob` / `waitForBroadcastJob` (`signal` is the
 /// binding's).
 pub fn wait_options(value: Option<&Value>) -> Result<JobWait> {
@@ -259,6 +264,13 @@ macro_rules! job_wait_calls {
             pub fn js_name(self) -> &'static str {
                 match self {
                     $(JobWaitCall::$variant => stringify!($js_name),)*
+                }
+            }
+
+            /// The options parameter (last).
+            pub fn options_parameter(self) -> crate::calls::Parameter {
+                match self {
+                    $(JobWaitCall::$variant => crate::calls::$options_kind($options_js, $options_ts, true),)*
                 }
             }
 

@@ -8,6 +8,7 @@
 //! (wasm-bindgen) bindings only convert types and call into it.
 
 pub mod args;
+pub mod boundary;
 pub mod calls;
 pub mod client;
 pub mod config;

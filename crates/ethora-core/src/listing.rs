@@ -241,9 +241,10 @@ impl Listing {
     /// The request of the next page: the listing method's request with `limit` = page size
     /// and the current `offset`.
     pub fn page_request(&self, app_id: &str) -> Result<ApiRequest> {
-        let mut params = self.params.clone();
+        let mut params = Map::with_capacity(self.params.len() + 2);
         params.insert("limit".into(), Value::from(self.page_size));
         params.insert("offset".into(), Value::from(self.next_offset));
+        params.extend(self.params.clone());
         let mut values = self.leading.clone();
         values.push(Some(Value::Object(params)));
         calls::build_request(self.call.page_call(), app_id, &values)
@@ -475,8 +476,8 @@ mod tests {
             (ErrorCode::Validation, "params".into())
         );
         assert_eq!(
-            error(&[Some(json!({"chatName": 5}))]),
-            (ErrorCode::Validation, "params.chatName".into())
+            error(&[Some(json!({"offset": "ten"}))]),
+            (ErrorCode::Validation, "params.offset".into())
         );
         let apps = Listing::new(
             ListingCall::IterateApps,

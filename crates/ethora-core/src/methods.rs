@@ -31,13 +31,13 @@ macro_rules! network_methods {
             #[doc = " PATCH /v2/chats/users with 1-100 users."]
             promise UpdateUsers update_users updateUsers(users "users" json: "UpdateUserData[]");
             #[doc = " GET /v2/chats/users."]
-            promise GetUsers get_users getUsers(; params "params" json: "GetUsersQueryParams");
+            promise GetUsers get_users getUsers(; params "params" query: "GetUsersQueryParams");
             #[doc = " GET /v2/apps/{appId}/users/{userId}/chats for the configured app."]
-            promise GetUserChats get_user_chats getUserChats(user_id "userId" id: "UUID"; params "params" json: "GetUserChatsQueryParams");
+            promise GetUserChats get_user_chats getUserChats(user_id "userId" id: "UUID"; params "params" query: "GetUserChatsQueryParams");
             #[doc = " PATCH /v2/apps/{appId}/chats/{chatName} for the configured app."]
             promise UpdateChatRoom update_chat_room updateChatRoom(chat_id "chatId" id: "UUID", update_data "updateData" json: "UpdateChatRoomRequest");
             #[doc = " GET /v2/apps."]
-            promise ListApps list_apps listApps(; params "params" json: "ListAppsQueryParams");
+            promise ListApps list_apps listApps(; params "params" query: "ListAppsQueryParams");
             #[doc = " GET /v2/apps/{appId}."]
             promise GetApp get_app getApp(app_id "appId" id: "UUID");
             #[doc = " POST /v2/apps."]
@@ -73,7 +73,7 @@ macro_rules! network_methods {
             #[doc = " POST /v2/apps/{appId}/chats."]
             promise CreateChatRoomInApp create_chat_room_in_app createChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID"; room_data "roomData" json: "Partial<CreateChatRoomRequest>");
             #[doc = " GET /v2/apps/{appId}/chats."]
-            promise ListChatsInApp list_chats_in_app listChatsInApp(app_id "appId" id: "UUID"; params "params" json: "ListAppChatsQueryParams");
+            promise ListChatsInApp list_chats_in_app listChatsInApp(app_id "appId" id: "UUID"; params "params" query: "ListAppChatsQueryParams");
             #[doc = " DELETE /v2/apps/{appId}/chats."]
             promise DeleteChatRoomInApp delete_chat_room_in_app deleteChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID");
             #[doc = " POST /v2/apps/{appId}/chats/users-access."]
@@ -81,7 +81,7 @@ macro_rules! network_methods {
             #[doc = " DELETE /v2/apps/{appId}/chats/users-access."]
             promise RemoveUserAccessFromChatRoomInApp remove_user_access_from_chat_room_in_app removeUserAccessFromChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID", user_id "userId" id_or_ids: "UUID | UUID[]");
             #[doc = " GET /v2/apps/{appId}/users/{userId}/chats."]
-            promise GetUserChatsInApp get_user_chats_in_app getUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" json: "GetUserChatsQueryParams");
+            promise GetUserChatsInApp get_user_chats_in_app getUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" query: "GetUserChatsQueryParams");
             #[doc = " PATCH /v2/apps/{appId}/chats/{chatName}."]
             promise UpdateChatRoomInApp update_chat_room_in_app updateChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID", update_data "updateData" json: "UpdateChatRoomRequest");
         }
@@ -95,15 +95,15 @@ macro_rules! listing_methods {
     ($binding:ident) => {
         $binding! {
             #[doc = " Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it."]
-            iterator IterateUsers iterate_users iterateUsers(; params "params" json: "IterateUsersParams") -> "AsyncIterableIterator<ListedUser>" pages GetUsers;
+            iterator IterateUsers iterate_users iterateUsers(; params "params" query: "IterateUsersParams") -> "AsyncIterableIterator<ListedUser>" pages GetUsers;
             #[doc = " Every app `listApps` lists, one at a time: GET /v2/apps a page of `pageSize` (default 100, at most 200) at a time."]
-            iterator IterateApps iterate_apps iterateApps(; params "params" json: "IterateAppsParams") -> "AsyncIterableIterator<ListedApp>" pages ListApps;
+            iterator IterateApps iterate_apps iterateApps(; params "params" query: "IterateAppsParams") -> "AsyncIterableIterator<ListedApp>" pages ListApps;
             #[doc = " Every chat of an app, one at a time: GET /v2/apps/{appId}/chats a page of `pageSize` (default 100, at most 500) at a time."]
-            iterator IterateChatsInApp iterate_chats_in_app iterateChatsInApp(app_id "appId" id: "UUID"; params "params" json: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages ListChatsInApp;
+            iterator IterateChatsInApp iterate_chats_in_app iterateChatsInApp(app_id "appId" id: "UUID"; params "params" query: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages ListChatsInApp;
             #[doc = " Every chat of a user in the configured app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page."]
-            iterator IterateUserChats iterate_user_chats iterateUserChats(user_id "userId" id: "UUID"; params "params" json: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChats;
+            iterator IterateUserChats iterate_user_chats iterateUserChats(user_id "userId" id: "UUID"; params "params" query: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChats;
             #[doc = " Every chat of a user in an app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page."]
-            iterator IterateUserChatsInApp iterate_user_chats_in_app iterateUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" json: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChatsInApp;
+            iterator IterateUserChatsInApp iterate_user_chats_in_app iterateUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" query: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChatsInApp;
         }
     };
 }
@@ -115,9 +115,9 @@ macro_rules! job_wait_methods {
     ($binding:ident) => {
         $binding! {
             #[doc = " Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]
-            wait WaitForUsersBatchJob wait_for_users_batch_job waitForUsersBatchJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" json: "WaitForJobOptions") reads GetUsersBatchJob;
+            wait WaitForUsersBatchJob wait_for_users_batch_job waitForUsersBatchJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" options: "WaitForJobOptions") reads GetUsersBatchJob;
             #[doc = " Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]
-            wait WaitForBroadcastJob wait_for_broadcast_job waitForBroadcastJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" json: "WaitForJobOptions") reads GetAppBroadcastJob;
+            wait WaitForBroadcastJob wait_for_broadcast_job waitForBroadcastJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" options: "WaitForJobOptions") reads GetAppBroadcastJob;
         }
     };
 }

@@ -4,8 +4,6 @@
 //! byte for byte for plain ids; the deliberate differences (encoded path segments, validation,
 //! no double prefixes, no dropped lone `lastName`) are listed in the README.
 
-use std::fmt::Write as _;
-
 use serde_json::{json, Map, Value};
 
 use crate::encode;
@@ -19,35 +17,31 @@ pub const MAX_USERS_PER_BATCH: usize = 100;
 pub const MAX_PAGE_SIZE: f64 = 500.0;
 pub const MAX_APPS_PAGE_SIZE: f64 = 200.0;
 
-/// `getUsers` filters.
+/// `getUsers` filters, as the text they are sent as (see [`crate::args::users_query`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsersQuery {
     pub chat_name: Option<String>,
     pub xmpp_username: Option<String>,
     pub user_id: Option<String>,
-    pub limit: Option<f64>,
-    pub offset: Option<f64>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
 }
 
-/// `getUserChats` / `listChatsInApp` paging.
+/// `getUserChats` paging, as the text it is sent as (see [`crate::args::chats_query`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChatsQuery {
-    pub limit: Option<f64>,
-    pub offset: Option<f64>,
-    pub include_members: Option<bool>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+    pub include_members: Option<String>,
 }
 
-/// `listApps` paging and order.
+/// The query of `listApps` / `listChatsInApp`: key and text pairs in order (see
+/// [`crate::args::form_query`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AppsQuery {
-    pub limit: Option<f64>,
-    pub offset: Option<f64>,
-    pub order: Option<String>,
-    pub order_by: Option<String>,
-}
+pub struct FormQuery(pub Vec<(String, String)>);
 
 /// JavaScript truthiness of a JSON value.
-fn truthy(value: &Value) -> bool {
+pub(crate) fn truthy(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -59,80 +53,6 @@ fn truthy(value: &Value) -> bool {
 
 fn truthy_field<'a>(map: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a Value> {
     map.and_then(|m| m.get(key)).filter(|v| truthy(v))
-}
-
-/// A present, truthy field that must be a string.
-fn string_field<'a>(
-    map: Option<&'a Map<String, Value>>,
-    argument: &str,
-    key: &str,
-) -> Result<Option<&'a str>> {
-    match truthy_field(map, key) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(EthoraError::validation(
-            format!("{argument}.{key}"),
-            "must be a string",
-        )),
-    }
-}
-
-/// JavaScript's `String(number)` for the numbers a query can carry.
-fn js_number(value: f64) -> String {
-    let mut text = String::new();
-    push_js_number(&mut text, value);
-    text
-}
-
-/// [`js_number`], appended to `out`.
-fn push_js_number(out: &mut String, value: f64) {
-    // Integers of JavaScript's safe range, the common case (limits, offsets), digit by digit:
-    // `{:.0}` formats an f64 exactly, with big-number arithmetic, and spells minus zero "-0"
-    // where JavaScript writes "0".
-    if value.fract() == 0.0 && value.abs() <= 9_007_199_254_740_991.0 {
-        push_integer(out, value as i64);
-    } else if value.fract() == 0.0 && value.abs() < 1e21 {
-        let _ = write!(out, "{value:.0}");
-    } else {
-        let _ = write!(out, "{value}");
-    }
-}
-
-fn push_integer(out: &mut String, value: i64) {
-    if value < 0 {
-        out.push('-');
-    }
-    let mut digits = [0u8; 20];
-    let mut rest = value.unsigned_abs();
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&digit| char::from(digit)));
-}
-
-fn check_limit(argument: &str, limit: Option<f64>, max: f64) -> Result<()> {
-    match limit {
-        Some(l) if !(l.fract() == 0.0 && (1.0..=max).contains(&l)) => Err(EthoraError::validation(
-            argument,
-            format!("must be an integer from 1 to {max}"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn check_offset(argument: &str, offset: Option<f64>) -> Result<()> {
-    match offset {
-        Some(o) if !(o.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&o)) => Err(
-            EthoraError::validation(argument, "must be an integer of at least 0"),
-        ),
-        _ => Ok(()),
-    }
 }
 
 /// A query string built in place: `?` before the first pair, `&` between the others,
@@ -157,15 +77,10 @@ impl Query {
         encode::push_uri_component(&mut self.0, value);
     }
 
-    /// `key=value`, the number as JavaScript's `String` spells it.
-    fn number(&mut self, key: &str, value: f64) {
+    /// `key=value`, the value as it is (paging numbers, already checked).
+    fn raw(&mut self, key: &str, value: &str) {
         self.key(key);
-        push_js_number(&mut self.0, value);
-    }
-
-    fn boolean(&mut self, key: &str, value: bool) {
-        self.key(key);
-        self.0.push_str(if value { "true" } else { "false" });
+        self.0.push_str(value);
     }
 
     /// `key=value` as `URLSearchParams` spells both.
@@ -260,14 +175,14 @@ fn chat_room_body(chat_id: &str, room_data: Option<&Value>) -> Result<Value> {
         match key.as_str() {
             "title" | "type" => {}
             "uuid" => {
-                if value.as_str() != Some(chat_id) && !value.is_null() {
+                let same = crate::args::id_text(value).is_some_and(|uuid| uuid == chat_id);
+                if !same && !value.is_null() {
                     return Err(EthoraError::validation(
                         "roomData.uuid",
                         "must equal chatId when given",
                     ));
                 }
             }
-            _ if value.is_null() => {}
             _ => {
                 body.insert(key.clone(), value.clone());
             }
@@ -287,34 +202,69 @@ const CREATE_USER_RESERVED: [&str; 7] = [
     "role",
 ];
 
-/// First and last name as the reference resolves them, except that a `lastName` given
-/// without a `firstName` is kept instead of being dropped.
-fn resolve_names(user: Option<&Map<String, Value>>) -> Result<(String, String)> {
-    let first = string_field(user, "userData", "firstName")?;
-    let last = string_field(user, "userData", "lastName")?;
-    let display = string_field(user, "userData", "displayName")?;
-    let (first, last) = match (first, display) {
-        (Some(first), _) => (first.to_owned(), last.unwrap_or("").to_owned()),
+/// JavaScript's `\s` (and what `trim` removes): its white space and line terminators.
+fn js_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
+/// Whether JavaScript's `value.length < 2` holds: strings count UTF-16 units, arrays their
+/// items; other values have no length, and the comparison is false.
+fn js_length_below_two(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.encode_utf16().nth(1).is_none(),
+        Value::Array(items) => items.len() < 2,
+        Value::Object(map) => map
+            .get("length")
+            .and_then(Value::as_f64)
+            .is_some_and(|n| n < 2.0),
+        _ => false,
+    }
+}
+
+/// First and last name as the reference resolves them, values of any type as given (the
+/// server judges them), except that a `lastName` given without a `firstName` is kept instead
+/// of being dropped.
+fn resolve_names(user: Option<&Map<String, Value>>) -> Result<(Value, Value)> {
+    let last = truthy_field(user, "lastName").cloned();
+    let (first, last) = match (
+        truthy_field(user, "firstName"),
+        truthy_field(user, "displayName"),
+    ) {
+        (Some(first), _) => (first.clone(), last),
         (None, Some(display)) => {
-            let mut parts = display.split_whitespace();
+            // The reference calls `displayName.trim()`: anything but a string throws there.
+            let Value::String(display) = display else {
+                return Err(EthoraError::validation(
+                    "userData.displayName",
+                    "must be a string",
+                ));
+            };
+            let mut parts = display.split(js_space).filter(|part| !part.is_empty());
             let first = parts.next().unwrap_or("User").to_owned();
             let rest = parts.collect::<Vec<_>>().join(" ");
-            (
-                first,
-                if rest.is_empty() {
-                    last.unwrap_or("").to_owned()
-                } else {
-                    rest
-                },
-            )
+            let last = if rest.is_empty() {
+                last
+            } else {
+                Some(Value::String(rest))
+            };
+            (Value::String(first), last)
         }
-        (None, None) => ("User".to_owned(), last.unwrap_or("").to_owned()),
+        (None, None) => (Value::String("User".into()), last),
     };
-    // The API needs a lastName of at least 2 characters (UTF-16 units, as JS counts).
-    let last = if last.encode_utf16().count() < 2 {
-        "User".to_owned()
-    } else {
-        last
+    // The API needs a lastName of at least 2 characters: `!lastName || lastName.length < 2`.
+    let last = match last {
+        Some(last) if !js_length_below_two(&last) => last,
+        _ => Value::String("User".into()),
     };
     Ok((first, last))
 }
@@ -333,8 +283,8 @@ pub fn create_user(user_id: &str, user_data: Option<&Value>) -> Result<ApiReques
     let mut entry = Map::new();
     entry.insert("uuid".into(), Value::String(user_id.to_owned()));
     entry.insert("email".into(), email);
-    entry.insert("firstName".into(), Value::String(first_name));
-    entry.insert("lastName".into(), Value::String(last_name));
+    entry.insert("firstName".into(), first_name);
+    entry.insert("lastName".into(), last_name);
     entry.insert("password".into(), password);
     for (key, value) in user.into_iter().flatten() {
         if !CREATE_USER_RESERVED.contains(&key.as_str()) {
@@ -422,13 +372,20 @@ pub fn update_users(app_id: &str, users: &Value) -> Result<ApiRequest> {
             }
         }
         if !entry.contains_key("xmppUsername") {
-            match string_field(Some(user), &argument, "userId")? {
-                Some(user_id) => {
-                    let scoped = crate::naming::scoped_member(app_id, user_id);
+            let user_id = truthy_field(Some(user), "userId");
+            match user_id.map(|id| crate::args::id_text(id).ok_or(id)) {
+                Some(Ok(user_id)) => {
+                    let scoped = crate::naming::scoped_member(app_id, &user_id);
                     let mut with_name = Map::new();
                     with_name.insert("xmppUsername".into(), Value::String(scoped));
                     with_name.extend(entry);
                     entry = with_name;
+                }
+                Some(Err(_)) => {
+                    return Err(EthoraError::validation(
+                        format!("{argument}.userId"),
+                        crate::calls::ID_RULE,
+                    ))
                 }
                 None => {
                     return Err(EthoraError::validation(
@@ -446,21 +403,19 @@ pub fn update_users(app_id: &str, users: &Value) -> Result<ApiRequest> {
 
 /// GET /v2/chats/users with the reference's manual query (encodeURIComponent for strings).
 pub fn get_users(params: &UsersQuery) -> Result<ApiRequest> {
-    check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
-    check_offset("params.offset", params.offset)?;
     let mut query = Query::default();
     for (key, value) in [
         ("chatName", &params.chat_name),
         ("xmppUsername", &params.xmpp_username),
         ("userId", &params.user_id),
     ] {
-        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+        if let Some(value) = value {
             query.text(key, value);
         }
     }
-    for (key, value) in [("limit", params.limit), ("offset", params.offset)] {
+    for (key, value) in [("limit", &params.limit), ("offset", &params.offset)] {
         if let Some(value) = value {
-            query.number(key, value);
+            query.raw(key, value);
         }
     }
     Ok(ApiRequest::new(HttpMethod::Get, "/v2/chats/users".into()).with_query(query.finish()))
@@ -468,21 +423,18 @@ pub fn get_users(params: &UsersQuery) -> Result<ApiRequest> {
 
 /// GET /v2/apps/{appId}/users/{userId}/chats.
 pub fn get_user_chats(app_id: &str, user_id: &str, params: &ChatsQuery) -> Result<ApiRequest> {
-    check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
-    check_offset("params.offset", params.offset)?;
     let path = app_path(
         app_id,
         &format!("/users/{}/chats", id_segment("userId", user_id)?),
     )?;
     let mut query = Query::default();
-    if let Some(limit) = params.limit {
-        query.number("limit", limit);
+    for (key, value) in [("limit", &params.limit), ("offset", &params.offset)] {
+        if let Some(value) = value {
+            query.raw(key, value);
+        }
     }
-    if let Some(offset) = params.offset {
-        query.number("offset", offset);
-    }
-    if let Some(include) = params.include_members {
-        query.boolean("includeMembers", include);
+    if let Some(include) = &params.include_members {
+        query.text("includeMembers", include);
     }
     Ok(ApiRequest::new(HttpMethod::Get, path).with_query(query.finish()))
 }
@@ -499,44 +451,18 @@ pub fn update_chat_room(app_id: &str, chat_id: &str, update_data: &Value) -> Res
     Ok(ApiRequest::new(HttpMethod::Patch, path).with_body(Value::Object(update.clone())))
 }
 
-/// `URLSearchParams` over the given pairs, in order, skipping absent values.
-fn search_params(pairs: &[(&str, Option<String>)]) -> String {
+/// `URLSearchParams` over the pairs, in order.
+fn search_params(params: &FormQuery) -> String {
     let mut query = Query::default();
-    for (key, value) in pairs {
-        if let Some(value) = value {
-            query.form(key, value);
-        }
+    for (key, value) in &params.0 {
+        query.form(key, value);
     }
     query.finish()
 }
 
-/// GET /v2/apps.
-pub fn list_apps(params: &AppsQuery) -> Result<ApiRequest> {
-    check_limit("params.limit", params.limit, MAX_APPS_PAGE_SIZE)?;
-    check_offset("params.offset", params.offset)?;
-    if let Some(order) = params.order.as_deref() {
-        if order != "asc" && order != "desc" {
-            return Err(EthoraError::validation(
-                "params.order",
-                "must be `asc` or `desc`",
-            ));
-        }
-    }
-    if let Some(order_by) = params.order_by.as_deref() {
-        if order_by != "displayName" && order_by != "createdAt" {
-            return Err(EthoraError::validation(
-                "params.orderBy",
-                "must be `displayName` or `createdAt`",
-            ));
-        }
-    }
-    let query = search_params(&[
-        ("limit", params.limit.map(js_number)),
-        ("offset", params.offset.map(js_number)),
-        ("order", params.order.clone()),
-        ("orderBy", params.order_by.clone()),
-    ]);
-    Ok(ApiRequest::new(HttpMethod::Get, "/v2/apps".into()).with_query(query))
+/// GET /v2/apps with every given query key.
+pub fn list_apps(params: &FormQuery) -> Result<ApiRequest> {
+    Ok(ApiRequest::new(HttpMethod::Get, "/v2/apps".into()).with_query(search_params(params)))
 }
 
 /// GET /v2/apps/{appId}.
@@ -572,18 +498,21 @@ pub fn list_app_tokens(app_id: &str) -> Result<ApiRequest> {
     ))
 }
 
-fn label_body(label: Option<&str>) -> Value {
-    match label {
-        Some(label) => json!({ "label": label }),
-        None => json!({}),
+/// A payload sent as the official SDK sends `payload || {}`: an object as given, `{}` for a
+/// falsy value; anything else is refused.
+fn payload_or_empty(argument: &str, payload: Option<&Value>) -> Result<Value> {
+    match payload {
+        Some(Value::Object(map)) => Ok(Value::Object(map.clone())),
+        Some(value) if truthy(value) => Err(EthoraError::validation(argument, "must be an object")),
+        _ => Ok(Value::Object(Map::new())),
     }
 }
 
-/// POST /v2/apps/{appId}/tokens with `{ label? }`.
-pub fn create_app_token(app_id: &str, label: Option<&str>) -> Result<ApiRequest> {
+/// POST /v2/apps/{appId}/tokens with the payload (`{ label? }`, and any other key) or `{}`.
+pub fn create_app_token(app_id: &str, payload: Option<&Value>) -> Result<ApiRequest> {
     Ok(
         ApiRequest::new(HttpMethod::Post, app_path(app_id, "/tokens")?)
-            .with_body(label_body(label)),
+            .with_body(payload_or_empty("payload", payload)?),
     )
 }
 
@@ -596,21 +525,24 @@ pub fn revoke_app_token(app_id: &str, token_id: &str) -> Result<ApiRequest> {
     Ok(ApiRequest::new(HttpMethod::Delete, path))
 }
 
-/// POST /v2/apps/{appId}/tokens/{tokenId}/rotate with `{ label? }`.
-pub fn rotate_app_token(app_id: &str, token_id: &str, label: Option<&str>) -> Result<ApiRequest> {
+/// POST /v2/apps/{appId}/tokens/{tokenId}/rotate with the payload or `{}`.
+pub fn rotate_app_token(
+    app_id: &str,
+    token_id: &str,
+    payload: Option<&Value>,
+) -> Result<ApiRequest> {
     let path = app_path(
         app_id,
         &format!("/tokens/{}/rotate", id_segment("tokenId", token_id)?),
     )?;
-    Ok(ApiRequest::new(HttpMethod::Post, path).with_body(label_body(label)))
+    Ok(ApiRequest::new(HttpMethod::Post, path).with_body(payload_or_empty("payload", payload)?))
 }
 
 /// POST /v2/apps/{appId}/provision with the payload or `{}`.
 pub fn provision_app(app_id: &str, payload: Option<&Value>) -> Result<ApiRequest> {
-    let body = object_arg("payload", payload)?.cloned().unwrap_or_default();
     Ok(
         ApiRequest::new(HttpMethod::Post, app_path(app_id, "/provision")?)
-            .with_body(Value::Object(body)),
+            .with_body(payload_or_empty("payload", payload)?),
     )
 }
 
@@ -721,19 +653,12 @@ pub fn create_chat_room_in_app(
     )
 }
 
-/// GET /v2/apps/{appId}/chats.
-pub fn list_chats_in_app(app_id: &str, params: &ChatsQuery) -> Result<ApiRequest> {
-    check_limit("params.limit", params.limit, MAX_PAGE_SIZE)?;
-    check_offset("params.offset", params.offset)?;
-    let query = search_params(&[
-        ("limit", params.limit.map(js_number)),
-        ("offset", params.offset.map(js_number)),
-        (
-            "includeMembers",
-            params.include_members.map(|b| b.to_string()),
-        ),
-    ]);
-    Ok(ApiRequest::new(HttpMethod::Get, app_path(app_id, "/chats")?).with_query(query))
+/// GET /v2/apps/{appId}/chats with every given query key.
+pub fn list_chats_in_app(app_id: &str, params: &FormQuery) -> Result<ApiRequest> {
+    Ok(
+        ApiRequest::new(HttpMethod::Get, app_path(app_id, "/chats")?)
+            .with_query(search_params(params)),
+    )
 }
 
 /// DELETE /v2/apps/{appId}/chats; a missing room resolves like `deleteChatRoom`.
@@ -781,22 +706,6 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_written_as_javascript_writes_them() {
-        for (value, text) in [
-            (10.0, "10"),
-            (0.0, "0"),
-            (-0.0, "0"),
-            (-3.0, "-3"),
-            (-9_007_199_254_740_991.0, "-9007199254740991"),
-            (9_007_199_254_740_991.0, "9007199254740991"),
-            (1e20, "100000000000000000000"),
-            (2.5, "2.5"),
-        ] {
-            assert_eq!(js_number(value), text, "{value:?}");
-        }
-    }
-
-    #[test]
     fn create_user_defaults_and_drops() {
         let data = json!({"firstName": "A", "lastName": "B", "role": "admin", "profileImage": "p"});
         let request = create_user("user-1", Some(&data)).unwrap();
@@ -838,7 +747,7 @@ mod tests {
         assert_eq!(body(&request)["usersList"][0]["lastName"], "Doe");
         assert_eq!(body(&request)["usersList"][0]["email"], "d@x.io");
         assert!(create_user("", None).is_err());
-        assert!(create_user("u", Some(&json!({"firstName": 5}))).is_err());
+        assert!(create_user("u", Some(&json!("userData"))).is_err());
     }
 
     #[test]
@@ -852,7 +761,7 @@ mod tests {
         let request = create_chat_room("room-1", Some(&data)).unwrap();
         assert_eq!(
             body(&request),
-            &json!({"title": "Eng", "uuid": "room-1", "type": "group", "description": "d"})
+            &json!({"title": "Eng", "uuid": "room-1", "type": "group", "description": "d", "title2": null})
         );
         assert!(create_chat_room("room-1", Some(&json!({"uuid": "other"}))).is_err());
     }
@@ -909,52 +818,44 @@ mod tests {
         assert!(update_users(APP, &json!([{"firstName": "x"}])).is_err());
     }
 
+    /// The request `call` builds from its arguments (JSON, as the boundary reads them).
+    fn call(call: crate::calls::ApiCall, arguments: &[Value]) -> Result<ApiRequest> {
+        let values: Vec<_> = arguments.iter().cloned().map(Some).collect();
+        crate::calls::build_request(call, APP, &values)
+    }
+
     #[test]
     fn get_users_query_matches_reference() {
-        let q = |p: UsersQuery| get_users(&p).unwrap().path_and_query();
-        assert_eq!(q(UsersQuery::default()), "/v2/chats/users");
+        use crate::calls::ApiCall::GetUsers;
+        let q = |params: Value| call(GetUsers, &[params]).unwrap().path_and_query();
+        assert_eq!(q(json!({})), "/v2/chats/users");
         assert_eq!(
-            q(UsersQuery {
-                chat_name: Some("a b".into()),
-                xmpp_username: Some("u+1".into()),
-                ..Default::default()
-            }),
+            q(json!({"chatName": "a b", "xmppUsername": "u+1"})),
             "/v2/chats/users?chatName=a%20b&xmppUsername=u%2B1"
         );
         assert_eq!(
-            q(UsersQuery {
-                chat_name: Some("app123_room-9".into()),
-                xmpp_username: Some("app123_u9".into()),
-                user_id: Some("mongo-id-9".into()),
-                limit: Some(25.0),
-                offset: Some(50.0),
-            }),
+            q(json!({"offset": 50, "limit": 25, "userId": "mongo-id-9", "xmppUsername": "app123_u9", "chatName": "app123_room-9", "other": "x"})),
             "/v2/chats/users?chatName=app123_room-9&xmppUsername=app123_u9&userId=mongo-id-9&limit=25&offset=50"
         );
-        assert!(get_users(&UsersQuery {
-            limit: Some(0.0),
-            ..Default::default()
-        })
-        .is_err());
-        assert!(get_users(&UsersQuery {
-            offset: Some(-1.0),
-            ..Default::default()
-        })
-        .is_err());
+        // Truthiness and String(), as the reference reads them.
+        assert_eq!(
+            q(json!({"chatName": 0, "xmppUsername": 7, "userId": "", "limit": "20"})),
+            "/v2/chats/users?xmppUsername=7&limit=20"
+        );
+        assert!(call(GetUsers, &[json!({"limit": 0})]).is_err());
+        assert!(call(GetUsers, &[json!({"offset": -1})]).is_err());
     }
 
     #[test]
     fn app_paths_encode_segments() {
         let request = get_user_chats(APP, "u/1", &ChatsQuery::default()).unwrap();
         assert_eq!(request.path, "/v2/apps/app123/users/u%2F1/chats");
-        let request = get_user_chats(
-            APP,
-            "u2",
-            &ChatsQuery {
-                limit: Some(10.0),
-                offset: Some(5.0),
-                include_members: Some(true),
-            },
+        let request = call(
+            crate::calls::ApiCall::GetUserChats,
+            &[
+                json!("u2"),
+                json!({"includeMembers": true, "limit": 10, "offset": 5}),
+            ],
         )
         .unwrap();
         assert_eq!(
@@ -983,33 +884,29 @@ mod tests {
 
     #[test]
     fn list_queries_use_url_search_params() {
-        let q = list_apps(&AppsQuery {
-            limit: Some(10.0),
-            offset: Some(5.0),
-            order: Some("desc".into()),
-            order_by: Some("createdAt".into()),
-        })
-        .unwrap();
-        assert_eq!(
-            q.path_and_query(),
-            "/v2/apps?limit=10&offset=5&order=desc&orderBy=createdAt"
-        );
-        assert_eq!(
-            list_apps(&AppsQuery::default()).unwrap().path_and_query(),
-            "/v2/apps"
-        );
-        let q = list_chats_in_app(
-            "app-1",
-            &ChatsQuery {
-                limit: Some(20.0),
-                offset: Some(10.0),
-                include_members: Some(true),
-            },
+        use crate::calls::ApiCall::{ListApps, ListChatsInApp};
+        let q = call(
+            ListApps,
+            &[json!({"limit": 10, "offset": 5, "order": "desc", "orderBy": "createdAt", "search": "a b"})],
         )
         .unwrap();
         assert_eq!(
             q.path_and_query(),
-            "/v2/apps/app-1/chats?limit=20&offset=10&includeMembers=true"
+            "/v2/apps?limit=10&offset=5&order=desc&orderBy=createdAt&search=a+b"
+        );
+        assert_eq!(call(ListApps, &[]).unwrap().path_and_query(), "/v2/apps");
+        assert!(call(ListApps, &[json!({"limit": 201})]).is_err());
+        let q = call(
+            ListChatsInApp,
+            &[
+                json!("app-1"),
+                json!({"limit": 20, "offset": 10, "includeMembers": true, "search": "x"}),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            q.path_and_query(),
+            "/v2/apps/app-1/chats?limit=20&offset=10&includeMembers=true&search=x"
         );
     }
 
@@ -1029,12 +926,65 @@ mod tests {
     fn token_bodies() {
         assert_eq!(body(&create_app_token("a", None).unwrap()), &json!({}));
         assert_eq!(
-            body(&rotate_app_token("a", "t1", Some("Primary token")).unwrap()),
-            &json!({"label": "Primary token"})
+            body(&create_app_token("a", Some(&json!(null))).unwrap()),
+            &json!({})
+        );
+        assert_eq!(
+            body(&create_app_token("a", Some(&json!({"label": "L", "scopes": ["r"]}))).unwrap()),
+            &json!({"label": "L", "scopes": ["r"]})
+        );
+        assert!(create_app_token("a", Some(&json!("label"))).is_err());
+        assert_eq!(
+            body(
+                &rotate_app_token("a", "t1", Some(&json!({"label": "Primary token", "x": 1})))
+                    .unwrap()
+            ),
+            &json!({"label": "Primary token", "x": 1})
         );
         assert_eq!(
             rotate_app_token("a", "t1", None).unwrap().path,
             "/v2/apps/a/tokens/t1/rotate"
         );
+    }
+
+    #[test]
+    fn update_chat_room_sends_every_key() {
+        let update = json!({"title": "T", "description": "D", "picture": "p.png", "n": 1});
+        let request = update_chat_room(APP, "room-1", &update).unwrap();
+        assert_eq!(body(&request), &update);
+        assert!(update_chat_room(APP, "room-1", &json!(null)).is_err());
+    }
+
+    /// The one user `createUser` sends for `data`.
+    fn created_user(data: &Value) -> Value {
+        body(&create_user("u", Some(data)).unwrap())["usersList"][0].clone()
+    }
+
+    #[test]
+    fn create_user_forwards_values_the_server_judges() {
+        let data = json!({"firstName": 123, "lastName": 42, "email": 7, "tags": [1], "n": null});
+        let user = created_user(&data);
+        assert_eq!(user["firstName"], 123);
+        assert_eq!(user["lastName"], 42);
+        assert_eq!(user["email"], 7);
+        assert_eq!(user["n"], Value::Null);
+        // `lastName.length < 2` in JavaScript: one-item arrays and one-unit strings are short.
+        for (last, sent) in [
+            (json!(["a"]), json!("User")),
+            (json!(["a", "b"]), json!(["a", "b"])),
+            (json!("é"), json!("User")),
+            (json!("\u{1F600}"), json!("\u{1F600}")),
+        ] {
+            let data = json!({"firstName": "A", "lastName": last});
+            let user = created_user(&data);
+            assert_eq!(user["lastName"], sent);
+        }
+        // displayName splits on JavaScript's white space, U+FEFF included, U+0085 not.
+        let data = json!({"displayName": "\u{FEFF}Ada\u{3000}King\u{85}X"});
+        let user = created_user(&data);
+        assert_eq!(user["firstName"], "Ada");
+        assert_eq!(user["lastName"], "King\u{85}X");
+        let error = create_user("u", Some(&json!({"displayName": 5}))).unwrap_err();
+        assert_eq!(error.argument.as_deref(), Some("userData.displayName"));
     }
 }

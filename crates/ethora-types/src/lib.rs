@@ -438,6 +438,22 @@ pub struct CreateAppBroadcastRequest {
     pub dry_run: Option<bool>,
 }
 
+/// What `getSecrets` / `getSecretsSync` return: the official SDK's `Secrets`.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct Secrets {
+    /// Base URL for the Ethora chat API.
+    pub chat_api_url: String,
+    /// Application ID for the Ethora chat service.
+    pub chat_app_id: String,
+    /// Secret key for JWT token generation.
+    pub chat_app_secret: String,
+}
+
 /// Options of `createServerToken`.
 #[cfg_attr(feature = "napi", napi(object))]
 #[cfg_attr(

@@ -1,22 +1,24 @@
 //! The listing iterators (`iterateUsers`, ...), the bulk import and the job waits of the
 //! edge face: conversions around `ethora_core::listing`, `ethora_core::import` and
-//! `ethora_core::jobs`. Everything runs on the runtime's one thread.
+//! `ethora_core::jobs`. Everything runs on the runtime's one thread. Options objects arrive
+//! as the facade (`edge/api.js`) read them with the shared `readOptions`: `{ json,
+//! onProgress, signal }`, an object of its own.
 
 use std::sync::Arc;
 
+use ethora_core::boundary::Argument;
+use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, UserSource};
 use ethora_core::jobs::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::response;
 use ethora_core::{EthoraClient, EthoraError as CoreError};
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{
-    js_result, json_argument, json_arguments, json_value, to_js, to_js_error, EthoraSdkService,
-};
+use crate::{js_result, listen_for_abort, to_js, to_js_error, values, EthoraSdkService};
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
 /// iterable iterator over one listing. `next()` hands out a buffered item at once; only a
@@ -77,9 +79,9 @@ impl EthoraSdkService {
     fn iterate(
         &self,
         call: ListingCall,
-        arguments: &[&JsValue],
+        arguments: &[Option<String>],
     ) -> Result<ListingIterator, JsValue> {
-        let listing = json_arguments(call.parameters(), arguments)
+        let listing = values(call.parameters(), arguments)
             .and_then(|values| Listing::new(call, self.client.app_id(), &values));
         Ok(ListingIterator {
             listing: js_result(listing)?.shared(),
@@ -91,17 +93,16 @@ impl EthoraSdkService {
     fn wait_for_job(
         &self,
         call: JobWaitCall,
-        arguments: &[&JsValue],
+        ids: &[Option<String>],
         options: &JsValue,
     ) -> Promise {
         let client = Arc::clone(&self.client);
         let prepared = (|| {
-            let mut values = json_arguments(call.read_call().parameters(), arguments)?;
-            let abort = abort_on(option(options, "signal"))?;
-            // JSON.stringify turns the signal into `{}`: it was read above.
-            values.push(json_argument(options, "options")?);
+            let mut values = values(call.read_call().parameters(), ids)?;
+            let options = Options::read(options, &call.options_parameter())?;
+            values.push(options.json);
             let (request, wait) = jobs::job_wait_request(call, client.app_id(), &values)?;
-            Ok((request, wait, abort))
+            Ok((request, wait, abort_on(&options.signal)?))
         })();
         future_to_promise(async move {
             let (request, wait, abort) = prepared.map_err(|error| to_js_error(&error))?;
@@ -113,78 +114,83 @@ impl EthoraSdkService {
     }
 }
 
-/// `options[key]` when `options` is an object, else `undefined`.
-fn option(options: &JsValue, key: &str) -> JsValue {
-    if options.is_object() {
-        Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
+/// `object[key]` of an object the facade made.
+fn field(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// An options object as the facade read it: its JSON part, `onProgress`, `signal`.
+struct Options {
+    json: Option<Value>,
+    on_progress: JsValue,
+    signal: JsValue,
+}
+
+impl Options {
+    fn read(
+        options: &JsValue,
+        parameter: &ethora_core::calls::Parameter,
+    ) -> Result<Options, CoreError> {
+        let text = field(options, "json").as_string();
+        Ok(Options {
+            json: Argument::read(text.as_deref()).value(parameter)?,
+            on_progress: field(options, "onProgress"),
+            signal: field(options, "signal"),
+        })
     }
 }
 
-/// An `Abort` the signal sets: at once if it is already aborted, else from its `abort`
-/// event. `None` without a signal.
-fn abort_on(signal: JsValue) -> Result<Option<Arc<Abort>>, CoreError> {
-    if signal.is_undefined() || signal.is_null() {
-        return Ok(None);
-    }
-    let not_a_signal = || CoreError::validation("options.signal", "must be an AbortSignal");
-    let aborted = Reflect::get(&signal, &JsValue::from_str("aborted"))
-        .ok()
-        .and_then(|aborted| aborted.as_bool())
-        .ok_or_else(not_a_signal)?;
+/// An `Abort` the signal sets (through the shared `listenForAbort`): at once if it is
+/// already aborted, else from its `abort` event. `None` without a signal.
+fn abort_on(signal: &JsValue) -> Result<Option<Arc<Abort>>, CoreError> {
     let abort = Arc::new(Abort::new());
-    if aborted {
-        abort.abort();
-        return Ok(Some(abort));
-    }
-    let add = Reflect::get(&signal, &JsValue::from_str("addEventListener"))
-        .ok()
-        .and_then(|add| add.dyn_into::<Function>().ok())
-        .ok_or_else(not_a_signal)?;
     let flag = Arc::clone(&abort);
     let listener = Closure::once_into_js(move || flag.abort());
-    add.call2(&signal, &JsValue::from_str("abort"), &listener)
-        .map_err(|_| not_a_signal())?;
-    Ok(Some(abort))
+    let state = listen_for_abort(signal, &listener)
+        .ok()
+        .and_then(|state| state.as_string());
+    match state.as_deref() {
+        Some("none") => Ok(None),
+        Some("aborted") => {
+            abort.abort();
+            Ok(Some(abort))
+        }
+        Some("listening") => Ok(Some(abort)),
+        _ => Err(jobs::invalid_signal()),
+    }
 }
 
-/// The users: an array as JSON, anything else through the shared adapter, a chunk at a time.
+/// The users, through the pull function the facade made with the shared `userPuller` (or
+/// its refusal text), a chunk at a time.
 fn user_source(users: &JsValue) -> Result<UserSource, CoreError> {
-    if Array::is_array(users) {
-        let list = json_argument(users, "users")?;
-        return match list {
-            Some(Value::Array(list)) => Ok(UserSource::list(list)),
-            _ => Err(ethora_core::calls::not_json("users")),
-        };
-    }
-    let pull = crate::user_puller(users)
-        .dyn_into::<Function>()
-        .map_err(|_| {
-            CoreError::validation(
-                "users",
-                "must be an array or an iterable or async iterable of users",
-            )
-        })?;
+    let parameter = &IMPORT_USERS[0];
+    let pull = match users.clone().dyn_into::<Function>() {
+        Ok(pull) => pull,
+        Err(refusal) => {
+            let refusal = refusal.as_string();
+            return Err(match Argument::read(refusal.as_deref()).value(parameter) {
+                Err(error) => error,
+                Ok(_) => parameter.unreadable(),
+            });
+        }
+    };
     Ok(UserSource::pull(Box::new(move |count| {
         let chunk = pull.call1(&JsValue::NULL, &JsValue::from(count as f64));
         Box::pin(async move {
-            let unreadable = |reason: String| {
-                CoreError::validation("users", format!("could not be read: {reason}"))
-            };
             let reason = |error: JsValue| {
                 Reflect::get(&error, &JsValue::from_str("message"))
                     .ok()
                     .and_then(|message| message.as_string())
                     .unwrap_or_else(|| "the iterator threw".to_owned())
             };
-            let chunk = chunk.map_err(|error| unreadable(reason(error)))?;
+            let chunk = chunk.map_err(|error| import::unreadable_users(&reason(error)))?;
             let chunk = JsFuture::from(Promise::resolve(&chunk))
                 .await
-                .map_err(|error| unreadable(reason(error)))?;
-            match json_value(&chunk, || ethora_core::calls::not_json("users"))? {
+                .map_err(|error| import::unreadable_users(&reason(error)))?;
+            let text = chunk.as_string();
+            match Argument::read(text.as_deref()).value(parameter)? {
                 Some(Value::Array(users)) => Ok(users),
-                _ => Err(unreadable("the adapter did not yield a list".into())),
+                _ => Err(import::unreadable_users("the adapter did not yield a list")),
             }
         })
     })))
@@ -212,30 +218,25 @@ impl EthoraSdkService {
     ) -> Promise {
         let client = Arc::clone(&self.client);
         let prepared = (|| {
-            if !(options.is_undefined() || options.is_null() || options.is_object()) {
-                return Err(CoreError::validation("options", "must be an object"));
-            }
-            let on_progress = option(&options, "onProgress");
-            let progress = if on_progress.is_undefined() || on_progress.is_null() {
+            let options = Options::read(&options, &IMPORT_USERS[1])?;
+            let progress = if options.on_progress.is_undefined() || options.on_progress.is_null() {
                 None
             } else {
-                let callback = on_progress.dyn_into::<Function>().map_err(|_| {
-                    CoreError::validation("options.onProgress", "must be a function")
-                })?;
+                let callback = options
+                    .on_progress
+                    .dyn_into::<Function>()
+                    .map_err(|_| import::invalid_on_progress())?;
                 Some(Box::new(move |report: Value| -> import::ProgressFuture {
                     // What the callback throws is reported as uncaught (as an event
                     // listener's) and the import goes on.
                     if let Err(error) = callback.call1(&JsValue::NULL, &to_js(&report)) {
-                        crate::report_callback_error(&error);
+                        let _ = crate::report_callback_error(&error);
                     }
                     Box::pin(std::future::ready(()))
                 }) as import::ProgressSink)
             };
-            let abort = abort_on(option(&options, "signal"))?;
-            // JSON.stringify leaves the function out and turns the signal into `{}`: both
-            // were read above; the core reads the rest.
-            let json = json_argument(&options, "options")?;
-            let import_options = ImportOptions::read(json.as_ref(), client.app_id())?;
+            let abort = abort_on(&options.signal)?;
+            let import_options = ImportOptions::read(options.json.as_ref(), client.app_id())?;
             let source = user_source(&users)?;
             Ok((source, import_options, progress, abort))
         })();
@@ -266,10 +267,10 @@ macro_rules! wasm_listing_methods {
                 #[wasm_bindgen(js_name = $js_name, unchecked_return_type = $return_ts)]
                 pub fn $rust_name(
                     &self,
-                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: JsValue,)*
-                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: JsValue,)*)?
+                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
+                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: Option<String>,)*)?
                 ) -> Result<ListingIterator, JsValue> {
-                    self.iterate(ListingCall::$variant, &[$(&$required,)* $($(&$optional,)*)?])
+                    self.iterate(ListingCall::$variant, &[$($required,)* $($($optional,)*)?])
                 }
             )*
         }
@@ -294,10 +295,10 @@ macro_rules! wasm_job_wait_methods {
                 #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
                 pub fn $rust_name(
                     &self,
-                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: JsValue,)*
+                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
                     #[wasm_bindgen(js_name = $options_js, unchecked_optional_param_type = $options_ts)] $options: JsValue,
                 ) -> Promise {
-                    self.wait_for_job(JobWaitCall::$variant, &[$(&$required,)*], &$options)
+                    self.wait_for_job(JobWaitCall::$variant, &[$($required,)*], &$options)
                 }
             )*
         }

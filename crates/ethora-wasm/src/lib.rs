@@ -2,11 +2,13 @@
 //! `ethora-core`, HTTP through the runtime's `fetch` (`js/fetch.js`, which also drives each
 //! network call over the core's attempt state machine).
 //!
-//! Like the Node face it only converts values: JavaScript arguments cross as JSON text
-//! (`jsonText` in `js/fetch.js`: `JSON.stringify`, the same serialisation axios applies to
-//! request bodies), the core's
-//! tables build and send the request, and results come back through `JSON.parse`. Errors
-//! are the shared `EthoraError` class (`js/shared.js`) with the core's fields.
+//! Like the Node face it only hands values over. The classes and functions here are the
+//! inner half of the edge build: the public ones are the facade in `edge/api.js`, which
+//! checks every method's receiver (a wrong `this` never reaches WebAssembly) and reads every
+//! argument with the shared reader (`readArgument` in `js/shared.js`, as the Node face reads
+//! every argument that is not a plain string), so what arrives here is the reader's text
+//! (`ethora_core::boundary`), whatever the caller passed. Results come back through
+//! `JSON.parse`; errors are the shared `EthoraError` class with the core's fields.
 //!
 //! Only the wasm32 build has content; `npm test` lints it with
 //! `cargo clippy --target wasm32-unknown-unknown`.
@@ -17,8 +19,11 @@ use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ethora_core::calls::{self, ApiCall};
+use ethora_core::boundary::{self, Argument};
+use ethora_core::calls::{self, ApiCall, Parameter};
 use ethora_core::client::{Exchange, FailedAttempt, Sleeper, Slot, Step};
+use ethora_core::jobs::JobWaitCall;
+use ethora_core::listing::ListingCall;
 use ethora_core::logging::{LogLevel, LogSink};
 use ethora_core::response;
 use ethora_core::transport::{fetch_exchange, Failure, FetchRequest, Incoming, Outgoing};
@@ -44,84 +49,54 @@ export declare class EthoraError {}
 export declare const ETHORA_JID_DOMAIN: string
 "#;
 
+// Every JavaScript function called from here that could throw is imported with `catch`: an
+// exception never unwinds through WebAssembly (which would leave the module's stack and
+// borrows in a state no later call recovers from).
 #[wasm_bindgen(raw_module = "./shared.js")]
 extern "C" {
     #[wasm_bindgen(js_name = createEthoraError)]
     fn create_ethora_error(message: &str, fields_json: &str) -> JsValue;
-    /// A pull function over an (async) iterable of users, or `null`.
-    #[wasm_bindgen(js_name = userPuller)]
-    fn user_puller(users: &JsValue) -> JsValue;
     /// What a callback threw, as an uncaught exception.
-    #[wasm_bindgen(js_name = reportCallbackError)]
-    fn report_callback_error(error: &JsValue);
+    #[wasm_bindgen(catch, js_name = reportCallbackError)]
+    fn report_callback_error(error: &JsValue) -> Result<(), JsValue>;
+    /// Calls `on_abort` once the signal aborts: `none`, `aborted`, `listening` or `invalid`.
+    #[wasm_bindgen(catch, js_name = listenForAbort)]
+    fn listen_for_abort(signal: &JsValue, on_abort: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 mod iterate;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Function, milliseconds: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(callback: &Function, milliseconds: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 
-    #[wasm_bindgen(js_namespace = console, js_name = error)]
-    fn console_error(line: &str);
-    #[wasm_bindgen(js_namespace = console, js_name = warn)]
-    fn console_warn(line: &str);
-    #[wasm_bindgen(js_namespace = console, js_name = info)]
-    fn console_info(line: &str);
-    #[wasm_bindgen(js_namespace = console, js_name = debug)]
-    fn console_debug(line: &str);
+    #[wasm_bindgen(catch, js_namespace = console, js_name = error)]
+    fn console_error(line: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = console, js_name = warn)]
+    fn console_warn(line: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = console, js_name = info)]
+    fn console_info(line: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_namespace = console, js_name = debug)]
+    fn console_debug(line: &str) -> Result<(), JsValue>;
 }
 
 fn to_js_error(error: &CoreError) -> JsValue {
     create_ethora_error(&error.message, &error.js_fields().to_string())
 }
 
-#[wasm_bindgen(raw_module = "./fetch.js")]
-extern "C" {
-    /// `JSON.stringify(value)`; `None` for `undefined`, empty text for a value JSON cannot
-    /// hold (a function, a symbol, a bigint, a cycle).
-    #[wasm_bindgen(js_name = jsonText)]
-    fn json_text(value: &JsValue) -> Option<String>;
-}
-
-/// A JavaScript value as JSON by the rule the network methods' arguments follow
-/// (`jsonText` in `js/fetch.js`); `undefined` (or a missing argument) is `None`.
-fn json_value(
-    value: &JsValue,
-    unreadable: impl FnOnce() -> CoreError,
-) -> Result<Option<Value>, CoreError> {
-    calls::json_from_text(json_text(value).as_deref(), unreadable)
-}
-
-/// A method's arguments as JSON, each read under its parameter's name (network methods,
-/// listing iterators and job waits alike).
-fn json_arguments(
-    parameters: &[calls::Parameter],
-    arguments: &[&JsValue],
+/// Arguments as the facade hands them over (the reader's text per argument, `None` for
+/// `undefined`), each read under its parameter.
+fn values(
+    parameters: &[Parameter],
+    texts: &[Option<String>],
 ) -> Result<Vec<Option<Value>>, CoreError> {
-    parameters
-        .iter()
-        .zip(arguments)
-        .map(|(parameter, value)| json_value(value, || parameter.unreadable()))
-        .collect()
-}
-
-fn json_argument(value: &JsValue, argument: &str) -> Result<Option<Value>, CoreError> {
-    json_value(value, || {
-        CoreError::validation(
-            argument,
-            "must hold only JSON values (no functions, symbols or bigints)",
-        )
-    })
-}
-
-/// A required id argument.
-fn id_argument(value: &JsValue, argument: &str) -> Result<String, CoreError> {
-    let value = json_argument(value, argument)?;
-    args::id(value.as_ref(), argument).map(str::to_owned)
+    boundary::values(
+        parameters,
+        texts.iter().map(|text| Argument::read(text.as_deref())),
+    )
 }
 
 /// A JSON result as a JavaScript value.
@@ -170,8 +145,14 @@ struct Timer {
 impl Timer {
     fn new(duration: Duration) -> Timer {
         let mut handle = JsValue::UNDEFINED;
-        let promise = Promise::new(&mut |resolve, _reject| {
-            handle = set_timeout(&resolve, duration.as_millis() as f64);
+        let promise = Promise::new(&mut |resolve, reject| {
+            // A runtime that refuses another timer ends the wait at once.
+            match set_timeout(&resolve, duration.as_millis() as f64) {
+                Ok(timer) => handle = timer,
+                Err(error) => {
+                    let _ = reject.call1(&JsValue::UNDEFINED, &error);
+                }
+            }
         });
         Timer {
             wait: JsFuture::from(promise),
@@ -199,7 +180,7 @@ impl std::future::Future for Timer {
 impl Drop for Timer {
     fn drop(&mut self) {
         if !self.done {
-            clear_timeout(&self.handle);
+            let _ = clear_timeout(&self.handle);
         }
     }
 }
@@ -211,11 +192,14 @@ fn timer_sleeper() -> Sleeper {
 
 /// Log lines go to the console at their level.
 fn console_sink() -> LogSink {
-    Arc::new(|level, line| match level {
-        LogLevel::Error => console_error(line),
-        LogLevel::Warn => console_warn(line),
-        LogLevel::Info => console_info(line),
-        _ => console_debug(line),
+    // A console that throws loses the line, nothing else.
+    Arc::new(|level, line| {
+        let _ = match level {
+            LogLevel::Error => console_error(line),
+            LogLevel::Warn => console_warn(line),
+            LogLevel::Info => console_info(line),
+            _ => console_debug(line),
+        };
     })
 }
 
@@ -227,10 +211,10 @@ pub struct EthoraSdkService {
 }
 
 impl EthoraSdkService {
-    fn build(config: &JsValue) -> Result<EthoraSdkService, CoreError> {
+    fn build(config: Option<&Value>) -> Result<EthoraSdkService, CoreError> {
         // Keeps the generated interfaces of `ethora-types` in the link (see there).
         std::hint::black_box(ethora_types::link_type_declarations());
-        let input = args::config_input(json_argument(config, "config")?.as_ref(), "config")?;
+        let input = args::config_input(config, "config")?;
         let client = EthoraClient::from_input(input, runtime_env)?
             .with_sleeper(timer_sleeper())
             .with_log_sink(console_sink());
@@ -239,14 +223,12 @@ impl EthoraSdkService {
         })
     }
 
-    /// A network method: its arguments go to the core's table; its first attempt goes out
-    /// through `driveExchange` (`js/fetch.js`), which moves the call on from there.
-    /// Each argument comes as the JSON text `installJsonArguments` (`js/fetch.js`) made of
-    /// it before the call entered WebAssembly (`None`: `undefined`; empty text: a value JSON
-    /// cannot hold, which the core refuses with the parameter's error).
+    /// A network method: its arguments (the reader's text, from the facade) go to the core's
+    /// table; its first attempt goes out through `driveExchange` (`js/fetch.js`), which moves
+    /// the call on from there.
     fn call(&self, call: ApiCall, arguments: &[Option<String>]) -> Promise {
-        let texts: Vec<Option<&str>> = arguments.iter().map(Option::as_deref).collect();
-        let exchange = calls::build_request_from_text(call, self.client.app_id(), &texts)
+        let readings = arguments.iter().map(|text| Argument::read(text.as_deref()));
+        let exchange = calls::build_request_from(call, self.client.app_id(), readings)
             .and_then(|request| self.client.exchange(request));
         match exchange {
             Ok(exchange) => {
@@ -274,19 +256,62 @@ impl EthoraSdkService {
     }
 }
 
-#[wasm_bindgen(raw_module = "./fetch.js")]
-extern "C" {
-    /// Wraps the named methods so that they receive their arguments as JSON text.
-    #[wasm_bindgen(js_name = installJsonArguments)]
-    fn install_json_arguments(method_names: &str);
-}
-
-/// At instantiation: the network methods, one name per line, get their arguments as JSON
-/// text (see `EthoraSdkService::call`).
-#[wasm_bindgen(start)]
-fn start() {
-    let names: Vec<&str> = ApiCall::ALL.iter().map(|call| call.js_name()).collect();
-    install_json_arguments(&names.join("\n"));
+/// What the facade (`edge/api.js`) needs to know of every method and function: the reader
+/// mode of each parameter (`ethora_core::boundary::reader_mode`) and which methods return a
+/// listing iterator. JSON: `{ methods: { name: [mode, ...] }, functions: {...}, iterators:
+/// [name, ...] }`.
+#[wasm_bindgen(js_name = boundarySpec, skip_typescript)]
+pub fn boundary_spec() -> String {
+    let mut methods = serde_json::Map::new();
+    let add = |table: &mut serde_json::Map<String, Value>, name: &str, parameters: &[Parameter]| {
+        table.insert(
+            name.to_owned(),
+            serde_json::json!(boundary::reader_modes(parameters)),
+        );
+    };
+    for call in ApiCall::ALL {
+        add(&mut methods, call.js_name(), call.parameters());
+    }
+    for call in ListingCall::ALL {
+        add(&mut methods, call.js_name(), call.parameters());
+    }
+    for call in JobWaitCall::ALL {
+        let mut parameters = call.read_call().parameters().to_vec();
+        parameters.push(call.options_parameter());
+        add(&mut methods, call.js_name(), &parameters);
+    }
+    add(&mut methods, "createChatName", functions::CREATE_CHAT_NAME);
+    add(
+        &mut methods,
+        "createChatUserJwtToken",
+        functions::CREATE_CHAT_USER_JWT_TOKEN,
+    );
+    add(&mut methods, "importUsers", functions::IMPORT_USERS);
+    add(&mut methods, "toJSON", &[]);
+    let mut exported = serde_json::Map::new();
+    add(&mut exported, "constructor", functions::SERVICE_CONFIG);
+    add(
+        &mut exported,
+        "getEthoraSDKService",
+        functions::SERVICE_CONFIG,
+    );
+    add(
+        &mut exported,
+        "createClientToken",
+        functions::CREATE_CLIENT_TOKEN,
+    );
+    add(
+        &mut exported,
+        "createServerToken",
+        functions::CREATE_SERVER_TOKEN,
+    );
+    add(&mut exported, "verifyJwtToken", functions::VERIFY_JWT_TOKEN);
+    add(&mut exported, "configFromEnv", functions::CONFIG_FROM_ENV);
+    add(&mut exported, "getSecrets", functions::GET_SECRETS);
+    add(&mut exported, "getSecretsSync", functions::GET_SECRETS);
+    let iterators: Vec<&str> = ListingCall::ALL.iter().map(|call| call.js_name()).collect();
+    serde_json::json!({ "methods": methods, "functions": exported, "iterators": iterators })
+        .to_string()
 }
 
 #[wasm_bindgen(raw_module = "./fetch.js")]
@@ -573,9 +598,12 @@ impl EthoraSdkService {
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
-        config: JsValue,
+        config: Option<String>,
     ) -> Result<EthoraSdkService, JsValue> {
-        EthoraSdkService::build(&config).map_err(|error| to_js_error(&error))
+        js_result(
+            values(functions::SERVICE_CONFIG, &[config])
+                .and_then(|values| EthoraSdkService::build(values[0].as_ref())),
+        )
     }
 
     /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
@@ -583,15 +611,13 @@ impl EthoraSdkService {
     #[wasm_bindgen(js_name = createChatName)]
     pub fn create_chat_name(
         &self,
-        #[wasm_bindgen(js_name = "chatId", unchecked_param_type = "UUID")] chat_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean | undefined | null")] full: JsValue,
+        #[wasm_bindgen(js_name = "chatId", unchecked_param_type = "UUID")] chat_id: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] full: Option<String>,
     ) -> Result<String, JsValue> {
-        let chat_id = id_argument(&chat_id, "chatId").map_err(|error| to_js_error(&error))?;
-        Ok(naming::chat_name(
-            self.client.app_id(),
-            &chat_id,
-            full.as_bool().unwrap_or(true),
-        ))
+        js_result(
+            values(functions::CREATE_CHAT_NAME, &[chat_id, full])
+                .and_then(|values| functions::chat_name(self.client.app_id(), &values)),
+        )
     }
 
     /// A client JWT for the user (what the front end logs in with); with
@@ -599,18 +625,18 @@ impl EthoraSdkService {
     #[wasm_bindgen(js_name = createChatUserJwtToken)]
     pub fn create_chat_user_jwt_token(
         &self,
-        #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
+        #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: Option<String>,
         #[wasm_bindgen(
             js_name = "options",
             unchecked_optional_param_type = "ClientTokenOptions"
         )]
-        options: JsValue,
+        options: Option<String>,
     ) -> Result<String, JsValue> {
         js_result((|| {
-            let user_id = id_argument(&user_id, "userId")?;
-            let options = json_argument(&options, "options")?;
-            let expires_in = functions::client_token_expiry(options.as_ref())?;
-            Ok(self.client.expiring_client_token(&user_id, expires_in))
+            let values = values(functions::CREATE_CHAT_USER_JWT_TOKEN, &[user_id, options])?;
+            let user_id = args::id(values[0].as_ref(), "userId")?;
+            let expires_in = functions::client_token_expiry(values[1].as_ref())?;
+            Ok(self.client.expiring_client_token(user_id, expires_in))
         })())
     }
 
@@ -634,15 +660,17 @@ thread_local! {
 #[wasm_bindgen(js_name = getEthoraSDKService, unchecked_return_type = "EthoraSDKService")]
 pub fn get_ethora_sdk_service(
     #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
-    config: JsValue,
+    config: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    if !config.is_undefined() && !config.is_null() {
-        return EthoraSdkService::new(config).map(JsValue::from);
+    let config = js_result(values(functions::SERVICE_CONFIG, &[config]))?;
+    let config = config[0].as_ref();
+    if !functions::wants_shared_instance(config) {
+        return js_result(EthoraSdkService::build(config)).map(JsValue::from);
     }
     if let Some(shared) = DEFAULT_SERVICE.with(|slot| slot.borrow().clone()) {
         return Ok(shared);
     }
-    let service = JsValue::from(EthoraSdkService::new(JsValue::UNDEFINED)?);
+    let service = JsValue::from(js_result(EthoraSdkService::build(None))?);
     DEFAULT_SERVICE.with(|slot| *slot.borrow_mut() = Some(service.clone()));
     Ok(service)
 }
@@ -655,29 +683,27 @@ fn js_result<T>(result: Result<T, CoreError>) -> Result<T, JsValue> {
 /// expires that many seconds from now.
 #[wasm_bindgen(js_name = createClientToken)]
 pub fn create_client_token(
-    #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: JsValue,
+    #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: Option<String>,
     #[wasm_bindgen(
         js_name = "customSecrets",
         unchecked_optional_param_type = "EthoraSDKConfig"
     )]
-    custom_secrets: JsValue,
+    custom_secrets: Option<String>,
     #[wasm_bindgen(
         js_name = "options",
         unchecked_optional_param_type = "ClientTokenOptions"
     )]
-    options: JsValue,
+    options: Option<String>,
 ) -> Result<String, JsValue> {
-    js_result((|| {
-        let user_id = json_argument(&user_id, "userId")?;
-        let secrets = json_argument(&custom_secrets, "customSecrets")?;
-        let options = json_argument(&options, "options")?;
-        functions::create_client_token(
-            user_id.as_ref(),
-            secrets.as_ref(),
-            options.as_ref(),
-            runtime_env,
+    js_result(
+        values(
+            functions::CREATE_CLIENT_TOKEN,
+            &[user_id, custom_secrets, options],
         )
-    })())
+        .and_then(|v| {
+            functions::create_client_token(v[0].as_ref(), v[1].as_ref(), v[2].as_ref(), runtime_env)
+        }),
+    )
 }
 
 /// A server (B2B) JWT, as the reference's `createServerToken`.
@@ -687,18 +713,18 @@ pub fn create_server_token(
         js_name = "customSecrets",
         unchecked_optional_param_type = "EthoraSDKConfig"
     )]
-    custom_secrets: JsValue,
+    custom_secrets: Option<String>,
     #[wasm_bindgen(
         js_name = "options",
         unchecked_optional_param_type = "ServerTokenOptions"
     )]
-    options: JsValue,
+    options: Option<String>,
 ) -> Result<String, JsValue> {
-    js_result((|| {
-        let secrets = json_argument(&custom_secrets, "customSecrets")?;
-        let options = json_argument(&options, "options")?;
-        functions::create_server_token(secrets.as_ref(), options.as_ref(), runtime_env)
-    })())
+    js_result(
+        values(functions::CREATE_SERVER_TOKEN, &[custom_secrets, options]).and_then(|v| {
+            functions::create_server_token(v[0].as_ref(), v[1].as_ref(), runtime_env)
+        }),
+    )
 }
 
 /// Verifies a server or client token with its scoped key and returns its claims. With
@@ -707,37 +733,34 @@ pub fn create_server_token(
 /// raw-secret fallback.
 #[wasm_bindgen(js_name = verifyJwtToken, unchecked_return_type = "Record<string, unknown>")]
 pub fn verify_jwt_token(
-    #[wasm_bindgen(js_name = "token", unchecked_param_type = "string")] token: JsValue,
+    #[wasm_bindgen(js_name = "token", unchecked_param_type = "string")] token: Option<String>,
     #[wasm_bindgen(
         js_name = "customSecrets",
         unchecked_optional_param_type = "EthoraSDKConfig"
     )]
-    custom_secrets: JsValue,
+    custom_secrets: Option<String>,
     #[wasm_bindgen(
         js_name = "expectedType",
         unchecked_optional_param_type = "'server' | 'client'"
     )]
-    expected_type: JsValue,
+    expected_type: Option<String>,
     #[wasm_bindgen(
         js_name = "options",
         unchecked_optional_param_type = "VerifyTokenOptions"
     )]
-    options: JsValue,
+    options: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let token = json_argument(&token, "token")?;
-        let secrets = json_argument(&custom_secrets, "customSecrets")?;
-        let expected = json_argument(&expected_type, "expectedType")?;
-        let options = json_argument(&options, "options")?;
+    let texts = [token, custom_secrets, expected_type, options];
+    js_result(values(functions::VERIFY_JWT_TOKEN, &texts).and_then(|v| {
         functions::verify_jwt_token(
-            token.as_ref(),
-            secrets.as_ref(),
-            expected.as_ref(),
-            options.as_ref(),
+            v[0].as_ref(),
+            v[1].as_ref(),
+            v[2].as_ref(),
+            v[3].as_ref(),
             runtime_env,
         )
         .map(|claims| to_js(&Value::Object(claims)))
-    })())
+    }))
 }
 
 /// The `EthoraSDKConfig` that the `ETHORA_CHAT_*` variables (and `ETHORA_LOG`) of `env`
@@ -748,27 +771,48 @@ pub fn config_from_env(
         js_name = "env",
         unchecked_optional_param_type = "Record<string, unknown>"
     )]
-    variables: JsValue,
+    variables: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    // A Workers env also holds bindings (KV, Durable Objects) that are not JSON: read only
-    // the string variables by name instead of serialising the object.
-    if variables.is_undefined() || variables.is_null() {
-        return Ok(to_js(&Value::Object(functions::config_from_env(
-            runtime_env,
-        ))));
-    }
-    if !variables.is_object() {
-        return Err(to_js_error(&CoreError::validation(
-            "env",
-            "must be an object",
-        )));
-    }
-    let lookup = |name: &str| {
-        Reflect::get(&variables, &JsValue::from_str(name))
-            .ok()
-            .and_then(|value| value.as_string())
+    let values = js_result(values(functions::CONFIG_FROM_ENV, &[variables]))?;
+    let config = match &values[0] {
+        None => functions::config_from_env(runtime_env),
+        Some(value) => {
+            let variables = js_result(functions::env_variables(Some(value)))?;
+            functions::config_from_env(|name| variables.get(name)?.as_str().map(str::to_owned))
+        }
     };
-    Ok(to_js(&Value::Object(functions::config_from_env(lookup))))
+    Ok(to_js(&Value::Object(config)))
+}
+
+/// The official SDK's `getSecretsSync`: `{ chatApiUrl, chatAppId, chatAppSecret }` from the
+/// `ETHORA_CHAT_*` variables, the truthy values of `overrides` winning; throws an
+/// `ETHORA_CONFIG` error with the official message when one is missing.
+#[wasm_bindgen(js_name = getSecretsSync, unchecked_return_type = "Secrets")]
+pub fn get_secrets_sync(
+    #[wasm_bindgen(
+        js_name = "overrides",
+        unchecked_optional_param_type = "Partial<Secrets>"
+    )]
+    overrides: Option<String>,
+) -> Result<JsValue, JsValue> {
+    js_result(
+        values(functions::GET_SECRETS, &[overrides])
+            .and_then(|v| functions::get_secrets(v[0].as_ref(), runtime_env))
+            .map(|secrets| to_js(&Value::Object(secrets))),
+    )
+}
+
+/// The official SDK's `getSecrets`: the same as `getSecretsSync` (synchronous there too),
+/// read anew on every call.
+#[wasm_bindgen(js_name = getSecrets, unchecked_return_type = "Secrets")]
+pub fn get_secrets(
+    #[wasm_bindgen(
+        js_name = "overrides",
+        unchecked_optional_param_type = "Partial<Secrets>"
+    )]
+    overrides: Option<String>,
+) -> Result<JsValue, JsValue> {
+    get_secrets_sync(overrides)
 }
 
 /// `ETHORA_JID_DOMAIN` for the entry modules, which export it as a constant.
