@@ -32,6 +32,19 @@ pub struct ListingIterator {
 
 #[napi]
 impl ListingIterator {
+    /// `new ListingIterator()` from JavaScript: a TypeError, as the edge build's.
+    #[napi(constructor, skip_typescript)]
+    pub fn new(env: Env) -> Result<Self> {
+        env.throw_type_error(
+            "ListingIterator is not constructed directly: call iterateUsers() or one of its siblings",
+            None,
+        )?;
+        Err(Error::new(
+            Status::PendingException,
+            "not constructed directly",
+        ))
+    }
+
     /// The next item (`{ value, done: false }`) or the end (`{ done: true }`).
     #[napi(ts_return_type = "Promise<IteratorResult<unknown, undefined>>")]
     pub fn next<'env>(&self, env: &'env Env) -> PendingResponse<'env> {

@@ -152,14 +152,11 @@ impl EthoraSDKService {
 
     /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
     /// conference domain. Already-prefixed ids and JIDs are not prefixed again.
-    #[napi]
-    pub fn create_chat_name(
-        &self,
-        env: Env,
-        #[napi(ts_arg_type = "UUID")] chat_id: Unknown,
-        #[napi(ts_arg_type = "boolean")] full: Option<Unknown>,
-    ) -> Result<String> {
-        function_values(functions::CREATE_CHAT_NAME, [Some(chat_id), full])
+    // `full` is taken raw: napi-rs would read `null` as absent (`true`), where JavaScript's
+    // truthiness makes it `false`.
+    #[napi(ts_args_type = "chatId: UUID, full?: boolean")]
+    pub fn create_chat_name(&self, env: Env, chat_id: Unknown, full: Unknown) -> Result<String> {
+        function_values(functions::CREATE_CHAT_NAME, [Some(chat_id), Some(full)])
             .and_then(|values| functions::chat_name(self.app_id(), &values))
             .map_err(|e| to_js_error(&env, &e))
     }
@@ -411,19 +408,10 @@ pub fn config_from_env(
     js_env: Env,
     #[napi(ts_arg_type = "Record<string, unknown>")] env: Option<Unknown>,
 ) -> Result<Value> {
-    let variables = function_values(functions::CONFIG_FROM_ENV, [env])
-        .and_then(|values| match &values[0] {
-            None => Ok(None),
-            Some(value) => functions::env_variables(Some(value)).map(Some),
-        })
-        .map_err(|error| to_js_error(&js_env, &error))?;
-    let config = match variables {
-        None => functions::config_from_env(process_env),
-        Some(variables) => {
-            functions::config_from_env(|name| variables.get(name)?.as_str().map(str::to_owned))
-        }
-    };
-    Ok(Value::Object(config))
+    function_values(functions::CONFIG_FROM_ENV, [env])
+        .and_then(|values| functions::config_from_env_argument(values[0].as_ref(), process_env))
+        .map(Value::Object)
+        .map_err(|error| to_js_error(&js_env, &error))
 }
 
 /// The official SDK's `getSecretsSync`: `{ chatApiUrl, chatAppId, chatAppSecret }` from the

@@ -103,12 +103,17 @@ pub fn get_secrets(
     Ok(secrets)
 }
 
-/// The `ETHORA_*` string values of an environment object as the reader hands them over
-/// (absent: none), for [`config_from_env`].
-pub fn env_variables(value: Option<&Value>) -> Result<Map<String, Value>> {
-    match value {
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(Value::Object(map)) => Ok(map.clone()),
+/// `configFromEnv(env?)` from its argument: the `ETHORA_*` string values the reader read of
+/// an environment object, or, without one (`null` too), the runtime's environment.
+pub fn config_from_env_argument(
+    argument: Option<&Value>,
+    runtime_env: impl Fn(&str) -> Option<String>,
+) -> Result<Map<String, Value>> {
+    match argument {
+        None | Some(Value::Null) => Ok(config_from_env(runtime_env)),
+        Some(Value::Object(variables)) => Ok(config_from_env(|name| {
+            variables.get(name)?.as_str().map(str::to_owned)
+        })),
         Some(_) => Err(EthoraError::validation("env", "must be an object")),
     }
 }

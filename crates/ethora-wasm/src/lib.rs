@@ -773,15 +773,11 @@ pub fn config_from_env(
     )]
     variables: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let values = js_result(values(functions::CONFIG_FROM_ENV, &[variables]))?;
-    let config = match &values[0] {
-        None => functions::config_from_env(runtime_env),
-        Some(value) => {
-            let variables = js_result(functions::env_variables(Some(value)))?;
-            functions::config_from_env(|name| variables.get(name)?.as_str().map(str::to_owned))
-        }
-    };
-    Ok(to_js(&Value::Object(config)))
+    js_result(
+        values(functions::CONFIG_FROM_ENV, &[variables])
+            .and_then(|values| functions::config_from_env_argument(values[0].as_ref(), runtime_env))
+            .map(|config| to_js(&Value::Object(config))),
+    )
 }
 
 /// The official SDK's `getSecretsSync`: `{ chatApiUrl, chatAppId, chatAppSecret }` from the

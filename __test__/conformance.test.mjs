@@ -1,0 +1,162 @@
+// The conformance table (__test__/conformance/cases.mjs) run through the official SDK and both
+// of our builds, in this one process, against one capture server: each case's request (or
+// result, for the local functions) is compared as the case says. Every deliberate difference
+// a case relies on must be a row of the README's table.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import { startCaptureServer } from './helpers/capture-server.mjs'
+import { APP_ID, APP_SECRET, claimsOf } from './helpers/sdk.mjs'
+import { cases } from './conformance/cases.mjs'
+
+const require = createRequire(import.meta.url)
+const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const BUILDS = ['native', 'wasm']
+/** The service's methods that send nothing: compared by their results. */
+const LOCAL_METHODS = new Set(['createChatName', 'createChatUserJwtToken'])
+
+let server
+let builds
+
+/** Runs `fn` with the official SDK's console logging silenced (it logs tokens). */
+async function quietly(fn) {
+  const saved = { ...console }
+  for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
+  try {
+    return await fn()
+  } finally {
+    Object.assign(console, saved)
+  }
+}
+
+before(async () => {
+  server = await startCaptureServer()
+  Object.assign(process.env, { ETHORA_CHAT_API_URL: server.url, ETHORA_CHAT_APP_ID: APP_ID, ETHORA_CHAT_APP_SECRET: APP_SECRET })
+  const official = require('@ethora/sdk-backend')
+  const native = require('../index.js')
+  const wasm = await import('@ethora-rs/sdk-backend/edge')
+  builds = {
+    official: { module: official, service: await quietly(() => new official.EthoraSDKService()) },
+    native: { module: native, service: new native.EthoraSDKService({ maxRetries: 0 }) },
+    wasm: { module: wasm, service: new wasm.EthoraSDKService({ maxRetries: 0 }) },
+  }
+})
+after(() => server.close())
+
+function withEnv(changes, fn) {
+  const saved = {}
+  for (const [name, value] of Object.entries(changes ?? {})) {
+    saved[name] = process.env[name]
+    if (value === undefined) delete process.env[name]
+    else process.env[name] = value
+  }
+  const restore = () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
+  return fn().finally(restore)
+}
+
+/** What one build did with the case: its value or error, and the request it sent. */
+async function run(build, testCase) {
+  server.reset()
+  const target = testCase.fn ? build.module : build.service
+  const name = testCase.fn ?? testCase.call
+  return withEnv(testCase.env, async () => {
+    const outcome = await quietly(async () => target[name](...testCase.args())).then(
+      (value) => ({ value }),
+      (error) => ({ error }),
+    )
+    assert.ok(server.requests.length <= 1, `${name} sent ${server.requests.length} requests`)
+    return { ...outcome, request: server.requests[0] }
+  })
+}
+
+const RANDOM_EMAIL = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}@example\.com/g
+
+/** The request as the server saw it; the random default email is the only thing masked. */
+function wire(request, { raw = true } = {}) {
+  if (!request) return request
+  const rawBody = request.rawBody.replace(RANDOM_EMAIL, '<random>@example.com')
+  return {
+    method: request.method,
+    url: request.url,
+    body: rawBody ? JSON.parse(rawBody) : undefined,
+    ...(raw ? { rawBody } : {}),
+    contentType: request.headers['content-type'],
+  }
+}
+
+/** A local function's result, tokens by their claims but `iat`. */
+function result(outcome) {
+  if (outcome.error) return { threw: true }
+  const { value } = outcome
+  if (typeof value === 'string' && value.startsWith('eyJ')) return { claims: { ...claimsOf(value), iat: 0 } }
+  return { value }
+}
+
+function describe(outcome) {
+  if (outcome.error) return `threw ${outcome.error.code ?? outcome.error.name}: ${outcome.error.message}`
+  return `sent ${outcome.request ? `${outcome.request.method} ${outcome.request.url} ${outcome.request.rawBody}` : 'nothing'}`
+}
+
+const counts = { wire: 0, same: 0, refused: 0, differs: 0 }
+
+for (const [index, testCase] of cases.entries()) {
+  const name = testCase.fn ?? testCase.call
+  test(`conformance ${index}: ${name} ${testCase.expect}${testCase.row ? ` (${testCase.row})` : ''}`, async () => {
+    const official = await run(builds.official, testCase)
+    const ours = {}
+    for (const build of BUILDS) ours[build] = await run(builds[build], testCase)
+    counts[testCase.expect] += 1
+    if (testCase.row) assert.ok(readme.includes(testCase.row), `the README has no row "${testCase.row}"`)
+    if (testCase.spelling) assert.ok(readme.includes(testCase.spelling), `the README has no row "${testCase.spelling}"`)
+    const raw = !testCase.spelling
+    switch (testCase.expect) {
+      case 'wire':
+        assert.ok(official.request, `the official SDK ${describe(official)}`)
+        for (const build of BUILDS) {
+          assert.ok(!ours[build].error, `${build}: ${describe(ours[build])}`)
+          assert.deepEqual(wire(ours[build].request, { raw }), wire(official.request, { raw }), build)
+        }
+        break
+      case 'same':
+        for (const build of BUILDS) {
+          assert.deepEqual(result(ours[build]), result(official), `${build}: ${describe(ours[build])}; official ${describe(official)}`)
+          if (testCase.sameMessage) assert.equal(ours[build].error.message, official.error.message)
+        }
+        break
+      case 'refused':
+        for (const build of BUILDS) {
+          const { error, request } = ours[build]
+          assert.ok(error instanceof builds[build].module.EthoraError, `${build}: ${describe(ours[build])}`)
+          assert.equal(error.code, 'ETHORA_VALIDATION', build)
+          assert.equal(error.argument, testCase.argument, build)
+          assert.equal(request, undefined, `${build} sent nothing`)
+        }
+        assert.equal(ours.native.error.message, ours.wasm.error.message, 'the same answer on both builds')
+        if (!testCase.row) assert.equal(official.request, undefined, `the official SDK ${describe(official)}: a row must allow the difference`)
+        break
+      case 'differs':
+        if (testCase.fn || LOCAL_METHODS.has(testCase.call)) {
+          assert.deepEqual(result(ours.native), result(ours.wasm))
+          assert.notDeepEqual(result(ours.native), result(official))
+        } else {
+          for (const build of BUILDS) assert.ok(ours[build].request, `${build}: ${describe(ours[build])}`)
+          assert.deepEqual(wire(ours.native.request), wire(ours.wasm.request))
+          assert.notDeepEqual(wire(ours.native.request, { raw: false }), wire(official.request, { raw: false }))
+        }
+        break
+      default:
+        assert.fail(`unknown expectation ${testCase.expect}`)
+    }
+  })
+}
+
+after(() => {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0)
+  console.log(`# conformance: ${total} cases on each of ${BUILDS.join(' and ')} against the official SDK: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)
+})

@@ -1,0 +1,59 @@
+// Hostile values through every method and function of both builds, one child process per
+// category and build (__test__/hostile/child.mjs), so that a crash, an abort or a trap fails
+// the test as what it is. Every outcome must be a result, an EthoraError or a TypeError within
+// a time limit, and the SDK must still answer after every case. The address-space case runs
+// again with `ulimit -v`: reserving room for a huge sparse array's length would abort there.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const child = fileURLToPath(new URL('./hostile/child.mjs', import.meta.url))
+const CATEGORIES = ['calls', 'proxies', 'getters', 'iterables', 'graphs', 'sizes', 'address', 'strings', 'primitives', 'objects']
+// Address space each build needs to start at all: the WebAssembly build (and undici's llhttp,
+// which Node's fetch runs as WebAssembly too) reserves guard regions of several GiB.
+const ADDRESS_CAP_KB = { native: 4_000_000, wasm: 32_000_000 }
+
+/** Runs the child on `build` and `category`, optionally under `ulimit -v`. */
+function runChild(build, category, capKb) {
+  const command = capKb ? '/bin/sh' : process.execPath
+  const args = capKb ? ['-c', `ulimit -v ${capKb} && exec "$0" "$@"`, process.execPath, child, build, category] : [child, build, category]
+  return new Promise((resolve) => {
+    const running = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_TEST_CONTEXT: undefined } })
+    let stdout = ''
+    let stderr = ''
+    running.stdout.on('data', (chunk) => (stdout += chunk))
+    running.stderr.on('data', (chunk) => (stderr += chunk))
+    const timer = setTimeout(() => running.kill('SIGKILL'), 600_000)
+    running.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+function check(build, category, { code, signal, stdout, stderr }) {
+  assert.equal(signal, null, `${build} ${category}: the process ended by ${signal}\n${stderr.slice(-2000)}`)
+  assert.equal(code, 0, `${build} ${category}: exit code ${code}\n${stderr.slice(-2000)}`)
+  const report = JSON.parse(stdout.trim().split('\n').pop())
+  assert.deepEqual(report.failures, [], `${build} ${category}`)
+  assert.ok(report.cases > 100, `${build} ${category}: only ${report.cases} cases ran`)
+  return report.cases
+}
+
+const totals = { native: 0, wasm: 0 }
+
+for (const category of CATEGORIES) {
+  test(`hostile values, ${category}: both builds, each in its own process`, async () => {
+    const [native, wasm] = await Promise.all([runChild('native', category), runChild('wasm', category)])
+    totals.native += check('native', category, native)
+    totals.wasm += check('wasm', category, wasm)
+  })
+}
+
+test('hostile values, address space capped with ulimit -v: both builds', async () => {
+  const [native, wasm] = await Promise.all(['native', 'wasm'].map((build) => runChild(build, 'address', ADDRESS_CAP_KB[build])))
+  totals.native += check('native', 'address (capped)', native)
+  totals.wasm += check('wasm', 'address (capped)', wasm)
+  console.log(`# hostile: ${totals.native} cases on the native addon, ${totals.wasm} on the WebAssembly build, ${CATEGORIES.length} categories plus the capped address space`)
+})
