@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import { startCaptureServer } from './helpers/capture-server.mjs'
-import { APP_ID, APP_SECRET, claimsOf } from './helpers/sdk.mjs'
+import { APP_ID, APP_SECRET, claimsOf, quietly } from './helpers/sdk.mjs'
 import { cases } from './conformance/cases.mjs'
 
 const require = createRequire(import.meta.url)
@@ -18,17 +18,6 @@ const LOCAL_METHODS = new Set(['createChatName', 'createChatUserJwtToken'])
 
 let server
 let builds
-
-/** Runs `fn` with the official SDK's console logging silenced (it logs tokens). */
-async function quietly(fn) {
-  const saved = { ...console }
-  for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
-  try {
-    return await fn()
-  } finally {
-    Object.assign(console, saved)
-  }
-}
 
 before(async () => {
   server = await startCaptureServer()

@@ -4,24 +4,13 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import { startCaptureServer } from './helpers/capture-server.mjs'
-import { serviceFor, APP_ID, APP_SECRET, claimsOf } from './helpers/sdk.mjs'
+import { serviceFor, APP_ID, APP_SECRET, claimsOf, quietly } from './helpers/sdk.mjs'
 import { scopedKey, verifyHs256 } from './helpers/jwt.mjs'
 
 const require = createRequire(import.meta.url)
 let server
 let ours
 let reference
-
-/** Runs `fn` with the reference's console logging silenced (it logs tokens). */
-async function quietly(fn) {
-  const saved = { ...console }
-  for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
-  try {
-    return await fn()
-  } finally {
-    Object.assign(console, saved)
-  }
-}
 
 before(async () => {
   server = await startCaptureServer()

@@ -18,7 +18,7 @@ use crate::CoreResult;
 
 /// Strings up to this many UTF-8 bytes (less the NUL and a cut character) are read into the
 /// stack ([`short_string`]).
-pub const SHORT_STRING_BYTES: usize = 256;
+const SHORT_STRING_BYTES: usize = 256;
 
 /// What the reader returns for a call into it that threw (it catches everything a value
 /// throws; only the engine itself can make the call fail, out of stack for one).
@@ -77,12 +77,18 @@ pub fn with_argument<R>(
 ///
 /// # Safety
 /// `env` is the live environment of the current call and `value` one of its values.
-pub unsafe fn with_raw_argument<R>(
+unsafe fn with_raw_argument<R>(
     env: sys::napi_env,
     value: sys::napi_value,
     parameter: &Parameter,
     use_argument: impl FnOnce(Argument) -> R,
 ) -> R {
+    // A string first: one N-API call, which fails for anything else.
+    let mut buffer = [0u8; SHORT_STRING_BYTES];
+    // SAFETY: per this function's contract.
+    if let Some(text) = unsafe { short_string(env, value, &mut buffer) } {
+        return use_argument(Argument::String(text));
+    }
     let mut kind = sys::ValueType::napi_undefined;
     // SAFETY: per this function's contract.
     if unsafe { sys::napi_typeof(env, value, &mut kind) } != sys::Status::napi_ok {
@@ -90,13 +96,6 @@ pub unsafe fn with_raw_argument<R>(
     }
     if kind == sys::ValueType::napi_undefined {
         return use_argument(Argument::Absent);
-    }
-    let mut buffer = [0u8; SHORT_STRING_BYTES];
-    if kind == sys::ValueType::napi_string {
-        // SAFETY: per this function's contract.
-        if let Some(text) = unsafe { short_string(env, value, &mut buffer) } {
-            return use_argument(Argument::String(text));
-        }
     }
     // SAFETY: per this function's contract.
     unsafe { with_read(env, value, parameter, use_argument) }
@@ -187,7 +186,7 @@ pub unsafe fn clear_exception(env: sys::napi_env) {
 ///
 /// # Safety
 /// `env` is the live environment of the current call and `value` one of its values.
-pub unsafe fn short_string(
+unsafe fn short_string(
     env: sys::napi_env,
     value: sys::napi_value,
     buffer: &mut [u8; SHORT_STRING_BYTES],

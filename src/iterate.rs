@@ -255,15 +255,7 @@ fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc
         call_shared(env.raw(), c"listenForAbort", &[signal, listener.raw()])
             .and_then(|state| reader_text(env.raw(), state))
     };
-    match state.as_deref() {
-        Some("none") => Ok(None),
-        Some("aborted") => {
-            abort.abort();
-            Ok(Some(abort))
-        }
-        Some("listening") => Ok(Some(abort)),
-        _ => Err(jobs::invalid_signal()),
-    }
+    jobs::abort_listened(state.as_deref(), abort)
 }
 
 /// Users pulled through the shared script's `userPuller` (an array by index, an iterable or

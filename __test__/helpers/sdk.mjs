@@ -17,3 +17,14 @@ export function serviceFor(url, extra = {}) {
 export function claimsOf(token) {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'))
 }
+
+/** Runs `fn` with console logging silenced: the official SDK logs tokens. */
+export async function quietly(fn) {
+  const saved = { ...console }
+  for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
+  try {
+    return await fn()
+  } finally {
+    Object.assign(console, saved)
+  }
+}

@@ -127,6 +127,16 @@ fn paging_number(
 /// Largest offset a query takes (JavaScript's largest safe integer).
 const MAX_OFFSET: f64 = 9_007_199_254_740_991.0;
 
+/// `limit`: a page size from 1 to `max`.
+fn limit(value: Option<QueryValue<'_>>, argument: &str, max: f64) -> Result<Option<String>> {
+    paging_number(value, argument, "limit", 1.0..=max)
+}
+
+/// `offset`: a whole number of at least 0.
+fn offset(value: Option<QueryValue<'_>>, argument: &str) -> Result<Option<String>> {
+    paging_number(value, argument, "offset", 0.0..=MAX_OFFSET)
+}
+
 /// `GetUsersQueryParams`, read as the official `getUsers` reads it: `chatName`,
 /// `xmppUsername` and `userId` when truthy (as their `String()`), `limit` and `offset`;
 /// other keys are not sent.
@@ -141,18 +151,8 @@ pub fn users_query(value: Option<&Value>, argument: &str) -> Result<UsersQuery> 
         chat_name: text("chatName"),
         xmpp_username: text("xmppUsername"),
         user_id: text("userId"),
-        limit: paging_number(
-            query_value(map, "limit"),
-            argument,
-            "limit",
-            1.0..=MAX_PAGE_SIZE,
-        )?,
-        offset: paging_number(
-            query_value(map, "offset"),
-            argument,
-            "offset",
-            0.0..=MAX_OFFSET,
-        )?,
+        limit: limit(query_value(map, "limit"), argument, MAX_PAGE_SIZE)?,
+        offset: offset(query_value(map, "offset"), argument)?,
     })
 }
 
@@ -161,18 +161,8 @@ pub fn users_query(value: Option<&Value>, argument: &str) -> Result<UsersQuery> 
 pub fn chats_query(value: Option<&Value>, argument: &str) -> Result<ChatsQuery> {
     let map = query_object(value, argument)?;
     Ok(ChatsQuery {
-        limit: paging_number(
-            query_value(map, "limit"),
-            argument,
-            "limit",
-            1.0..=MAX_PAGE_SIZE,
-        )?,
-        offset: paging_number(
-            query_value(map, "offset"),
-            argument,
-            "offset",
-            0.0..=MAX_OFFSET,
-        )?,
+        limit: limit(query_value(map, "limit"), argument, MAX_PAGE_SIZE)?,
+        offset: offset(query_value(map, "offset"), argument)?,
         include_members: query_value(map, "includeMembers").map(|v| v.text().into_owned()),
     })
 }
@@ -188,8 +178,8 @@ pub fn form_query(value: Option<&Value>, argument: &str, max_limit: f64) -> Resu
             continue;
         };
         let text = match key.as_str() {
-            "limit" => paging_number(Some(value), argument, "limit", 1.0..=max_limit)?,
-            "offset" => paging_number(Some(value), argument, "offset", 0.0..=MAX_OFFSET)?,
+            "limit" => limit(Some(value), argument, max_limit)?,
+            "offset" => offset(Some(value), argument)?,
             _ => Some(value.text().into_owned()),
         };
         pairs.extend(text.map(|text| (key.clone(), text)));

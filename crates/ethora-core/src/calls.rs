@@ -69,93 +69,55 @@ impl Parameter {
 /// What an id must be.
 pub const ID_RULE: &str = "must be a non-empty string or a finite number";
 
-pub(crate) const fn id(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Id,
-        ts_type,
-        optional,
-    }
-}
-
-pub(crate) const fn id_or_ids(
+const fn parameter(
+    kind: ParameterKind,
     name: &'static str,
     ts_type: &'static str,
     optional: bool,
 ) -> Parameter {
     Parameter {
         name,
-        kind: ParameterKind::IdOrIds,
+        kind,
         ts_type,
         optional,
     }
 }
 
-pub(crate) const fn ids(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Ids,
-        ts_type,
-        optional,
-    }
+// One constructor per kind, named as the declarations in methods.rs name the kinds.
+pub(crate) const fn id(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Id, name, ts, optional)
 }
 
-pub(crate) const fn json(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Json,
-        ts_type,
-        optional,
-    }
+pub(crate) const fn id_or_ids(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::IdOrIds, name, ts, optional)
 }
 
-pub(crate) const fn query(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Query,
-        ts_type,
-        optional,
-    }
+pub(crate) const fn ids(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Ids, name, ts, optional)
 }
 
-pub(crate) const fn flag(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Flag,
-        ts_type,
-        optional,
-    }
+pub(crate) const fn json(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Json, name, ts, optional)
 }
 
-pub(crate) const fn options(
-    name: &'static str,
-    ts_type: &'static str,
-    optional: bool,
-) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Options,
-        ts_type,
-        optional,
-    }
+pub(crate) const fn query(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Query, name, ts, optional)
 }
 
-pub(crate) const fn env(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Env,
-        ts_type,
-        optional,
-    }
+pub(crate) const fn flag(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Flag, name, ts, optional)
 }
 
-pub(crate) const fn users(name: &'static str, ts_type: &'static str, optional: bool) -> Parameter {
-    Parameter {
-        name,
-        kind: ParameterKind::Users,
-        ts_type,
-        optional,
-    }
+pub(crate) const fn options(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Options, name, ts, optional)
+}
+
+pub(crate) const fn env(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Env, name, ts, optional)
+}
+
+pub(crate) const fn users(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
+    parameter(ParameterKind::Users, name, ts, optional)
 }
 
 /// Builds [`ApiCall`] from the list in [`crate::network_methods!`].

@@ -223,6 +223,23 @@ pub fn invalid_signal() -> EthoraError {
     EthoraError::validation("options.signal", "must be an AbortSignal")
 }
 
+/// What the shared `listenForAbort` said of a signal, given the `Abort` its listener sets:
+/// `none` (no signal), `aborted` (already), `listening`, anything else not a signal.
+pub fn abort_listened(
+    state: Option<&str>,
+    abort: std::sync::Arc<Abort>,
+) -> Result<Option<std::sync::Arc<Abort>>> {
+    match state {
+        Some("none") => Ok(None),
+        Some("aborted") => {
+            abort.abort();
+            Ok(Some(abort))
+        }
+        Some("listening") => Ok(Some(abort)),
+        _ => Err(invalid_signal()),
+    }
+}
+
 /// The options object of `waitForUsersBatchJob` / `waitForBroadcastJob` (`signal` is the
 /// binding's).
 pub fn wait_options(value: Option<&Value>) -> Result<JobWait> {

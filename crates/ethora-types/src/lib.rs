@@ -3,8 +3,9 @@
 //! generates the same interfaces into the edge build's `.d.ts`. `__test__/edge-types.test.mjs`
 //! compares the two outputs declaration by declaration.
 //!
-//! Arguments arrive as plain JavaScript values and are read by `ethora_core::args`, so these
-//! structs are the declarations only (napi generates their TypeScript from them).
+//! Arguments arrive as plain JavaScript values and are read as `ethora_core::boundary`
+//! describes, so these structs are the declarations only (napi generates their TypeScript
+//! from them).
 //!
 //! Types the reference declares as open (`[key: string]: unknown`) get that index signature
 //! from `src/typedef-header.d.ts` (both faces use that header), merged into the generated interface of the same name; it is

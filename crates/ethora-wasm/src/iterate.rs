@@ -149,15 +149,7 @@ fn abort_on(signal: &JsValue) -> Result<Option<Arc<Abort>>, CoreError> {
     let state = listen_for_abort(signal, &listener)
         .ok()
         .and_then(|state| state.as_string());
-    match state.as_deref() {
-        Some("none") => Ok(None),
-        Some("aborted") => {
-            abort.abort();
-            Ok(Some(abort))
-        }
-        Some("listening") => Ok(Some(abort)),
-        _ => Err(jobs::invalid_signal()),
-    }
+    jobs::abort_listened(state.as_deref(), abort)
 }
 
 /// The users, through the pull function the facade made with the shared `userPuller` (or
