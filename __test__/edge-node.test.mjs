@@ -160,12 +160,19 @@ test('getEthoraSDKService shares one instance without a config; free() releases 
     assert.equal(edge.getEthoraSDKService(), shared)
     assert.notEqual(edge.getEthoraSDKService(mock.config), shared)
     assert.equal((await shared.getUsers()).ok, true)
+    // Freeing the shared instance makes the next call build a new one, not hand it out freed.
+    shared.free()
+    const next = edge.getEthoraSDKService()
+    assert.notEqual(next, shared)
+    assert.equal((await next.getUsers()).ok, true)
   } finally {
     for (const name of names) delete process.env[name]
   }
   const once = new edge.EthoraSDKService(mock.config)
   once.free()
-  assert.throws(() => once.createChatName('x'))
+  assert.throws(() => once.createChatName('x'), TypeError)
+  assert.equal(edge.EthoraSDKService.name, 'EthoraSDKService')
+  assert.equal(edge.ListingIterator.name, 'ListingIterator')
 })
 
 test('the edge build keeps at most maxConnections requests out; the others wait their turn', async () => {

@@ -1,7 +1,7 @@
 // Hostile values through every method and function of both builds, one child process per
 // category and build (__test__/hostile/child.mjs), so that a crash, an abort or a trap fails
 // the test as what it is. Every outcome must be a result, an EthoraError or a TypeError within
-// a time limit, and the SDK must still answer after every case. The address-space case runs
+// a time limit, the same on both builds, and the SDK must still answer after every case. The address-space case runs
 // again with `ulimit -v`: reserving room for a huge sparse array's length would abort there.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -38,7 +38,15 @@ function check(build, category, { code, signal, stdout, stderr }) {
   const report = JSON.parse(stdout.trim().split('\n').pop())
   assert.deepEqual(report.failures, [], `${build} ${category}`)
   assert.ok(report.cases > 100, `${build} ${category}: only ${report.cases} cases ran`)
-  return report.cases
+  return report
+}
+
+/** The same case gets the same answer on both builds (cases only one build has are skipped). */
+function sameAnswers(category, native, wasm) {
+  const differ = Object.keys(native.answers)
+    .filter((label) => label in wasm.answers && native.answers[label] !== wasm.answers[label])
+    .map((label) => `${label}\n  native: ${native.answers[label]}\n  wasm:   ${wasm.answers[label]}`)
+  assert.deepEqual(differ, [], `${category}: the builds answer differently`)
 }
 
 const totals = { native: 0, wasm: 0 }
@@ -46,14 +54,18 @@ const totals = { native: 0, wasm: 0 }
 for (const category of CATEGORIES) {
   test(`hostile values, ${category}: both builds, each in its own process`, async () => {
     const [native, wasm] = await Promise.all([runChild('native', category), runChild('wasm', category)])
-    totals.native += check('native', category, native)
-    totals.wasm += check('wasm', category, wasm)
+    const reports = [check('native', category, native), check('wasm', category, wasm)]
+    sameAnswers(category, ...reports)
+    totals.native += reports[0].cases
+    totals.wasm += reports[1].cases
   })
 }
 
 test('hostile values, address space capped with ulimit -v: both builds', async () => {
   const [native, wasm] = await Promise.all(['native', 'wasm'].map((build) => runChild(build, 'address', ADDRESS_CAP_KB[build])))
-  totals.native += check('native', 'address (capped)', native)
-  totals.wasm += check('wasm', 'address (capped)', wasm)
+  const reports = [check('native', 'address (capped)', native), check('wasm', 'address (capped)', wasm)]
+  sameAnswers('address (capped)', ...reports)
+  totals.native += reports[0].cases
+  totals.wasm += reports[1].cases
   console.log(`# hostile: ${totals.native} cases on the native addon, ${totals.wasm} on the WebAssembly build, ${CATEGORIES.length} categories plus the capped address space`)
 })

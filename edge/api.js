@@ -14,9 +14,19 @@ import { installAsyncIterator, readArgument, readOptions, userPuller } from './p
 
 export { EthoraError } from './pkg/shared.js'
 
+// `{ methods: { name: modes }, functions: { name: modes }, iterators: Set of names }`, from
+// the core's list (ethora_core::boundary::spec), read at the first call.
 let boundary
 function spec() {
-  boundary ??= JSON.parse(wasm.boundarySpec())
+  if (boundary === undefined) {
+    boundary = { methods: {}, functions: {}, iterators: new Set() }
+    for (const line of wasm.boundarySpec().split('\n')) {
+      if (line === '') continue
+      const [kind, name, ...modes] = line.split(' ')
+      if (kind === 'i') boundary.iterators.add(name)
+      ;(kind === 'f' ? boundary.functions : boundary.methods)[name] = modes
+    }
+  }
   return boundary
 }
 
@@ -63,19 +73,22 @@ function free(inner) {
 const WRAP = Symbol('wrap')
 let wrapping
 
-/** The inner object of `object`, or a TypeError naming what was wrong. */
+/**
+ * The inner object of `object`, or a TypeError: `Illegal invocation` for anything that is not
+ * an object of the class, as V8 says it for the native addon's methods.
+ */
 function innerOf(object, readInner, className, name) {
   const inner = readInner(object)
-  if (inner === undefined) {
-    const article = /^[AEIOU]/.test(className) ? 'an' : 'a'
-    throw new TypeError(`${className}.prototype.${name} called on an object that is not ${article} ${className}`)
-  }
+  if (inner === undefined) throw new TypeError('Illegal invocation')
   if (inner === null) throw new TypeError(`${className}.prototype.${name} called on a freed ${className}`)
   return inner
 }
 
 let serviceOf
 const services = new WeakMap()
+// The generated class (named `GeneratedEthoraSDKService` in the glue: scripts/build-wasm.mjs).
+const InnerService = wasm.EthoraSDKService
+const generated = InnerService.prototype
 
 export class EthoraSDKService {
   #inner
@@ -85,7 +98,7 @@ export class EthoraSDKService {
       wrapping = undefined
     } else {
       const [read] = readArguments([config], spec().functions.constructor)
-      this.#inner = inside(() => new wasm.EthoraSDKService(read))
+      this.#inner = inside(() => new InnerService(read))
     }
     services.set(this.#inner, this)
   }
@@ -94,6 +107,7 @@ export class EthoraSDKService {
   free() {
     const inner = serviceOf(this, 'free')
     this.#inner = null
+    wasm.forgetSharedService(inner)
     free(inner)
   }
 
@@ -163,7 +177,6 @@ function iteratorFacade(inner) {
 }
 
 // The service's methods: those of the generated class, with the modes the core declares.
-const generated = wasm.EthoraSDKService.prototype
 for (const name of Object.getOwnPropertyNames(generated)) {
   if (name === 'constructor' || name === 'free' || name.startsWith('__')) continue
   const method = {
@@ -174,7 +187,7 @@ for (const name of Object.getOwnPropertyNames(generated)) {
       // Reading ran the caller's code (getters, toJSON), which may have freed this service.
       const inner = serviceOf(this, name)
       const result = inside(() => inner[name](...read))
-      return iterators.includes(name) ? iteratorFacade(result) : result
+      return iterators.has(name) ? iteratorFacade(result) : result
     },
   }[name]
   Object.defineProperty(method, 'length', { value: generated[name].length })

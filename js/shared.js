@@ -46,7 +46,7 @@ export function reportCallbackError(error) {
 //   undefined     the argument is undefined (or was not passed)
 //   's' + text    a string
 //   'j' + json    JSON text
-//   'x' + json    refused: JSON of [code, path, detail]
+//   'x' + code    refused, with `code` a word and, after a line feed, what the value threw
 // Modes: 'id' (an id or an array of ids), 'query' (an object of query parameters), 'json'
 // (anything sent as JSON), 'flag' (JavaScript truthiness), 'env' (an environment object).
 
@@ -56,8 +56,8 @@ const MAX_VALUES = 1000000
 const MAX_TEXT = 16777216
 
 const refusals = new WeakSet()
-function refusal(code, path = '') {
-  const thrown = { code, path }
+function refusal(code) {
+  const thrown = { code }
   refusals.add(thrown)
   return thrown
 }
@@ -70,17 +70,24 @@ const TYPE = refusal('type')
 
 const isWellFormed =
   typeof String.prototype.isWellFormed === 'function' ? (text) => text.isWellFormed() : (text) => !/\p{Cs}/u.test(text)
+const toWellFormed =
+  typeof String.prototype.toWellFormed === 'function'
+    ? (text) => text.toWellFormed()
+    : (text) => text.replace(/\p{Cs}/gu, '\uFFFD')
+
+/** What a thrown value says, at most 300 characters of well-formed text ('' if it says nothing). */
+function thrownMessage(error) {
+  try {
+    const message = error !== null && typeof error === 'object' ? error.message : typeof error === 'string' ? error : undefined
+    return typeof message === 'string' ? toWellFormed(message.slice(0, 300)) : ''
+  } catch {
+    return ''
+  }
+}
 
 function refusedText(error) {
-  if (refusals.has(error)) return 'x' + JSON.stringify([error.code, error.path, ''])
-  let detail = ''
-  try {
-    const message = error !== null && typeof error === 'object' ? error.message : undefined
-    if (typeof message === 'string') detail = message.slice(0, 300)
-  } catch {
-    // A thrown value whose message cannot be read: no detail.
-  }
-  return 'x' + JSON.stringify(['threw', '', detail])
+  if (refusals.has(error)) return 'x' + error.code
+  return 'xthrew\n' + thrownMessage(error)
 }
 
 function checkedString(text) {
@@ -95,19 +102,25 @@ function jsonText(value) {
   return 'j' + text
 }
 
-/** A value as JSON.stringify writes it (what axios sends), counting values and depth. */
+/**
+ * A value as JSON.stringify writes it (what axios sends), counting values, depth and the
+ * characters of keys and strings as it goes, so that reading stops at a limit before the text
+ * is built.
+ */
 function readJson(value) {
   if (typeof value === 'string') return 's' + checkedString(value)
   const ancestors = []
   let values = 0
+  let characters = 0
   const text = JSON.stringify(value, function (key, item) {
     // `this` holds `key`: the ancestors not on its path are done with.
     if (ancestors.length === 0) ancestors.push(this)
     else while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop()
     if (++values > MAX_VALUES) throw VALUES
-    if (!isWellFormed(key)) throw SURROGATE
+    characters += key.length
     switch (typeof item) {
       case 'string':
+        characters += item.length
         if (!isWellFormed(item)) throw SURROGATE
         break
       case 'bigint':
@@ -119,6 +132,8 @@ function readJson(value) {
         }
         break
     }
+    if (characters > MAX_TEXT) throw TEXT
+    if (!isWellFormed(key)) throw SURROGATE
     return item
   })
   if (text === undefined) throw TYPE
@@ -152,30 +167,45 @@ function readId(value) {
   const length = value.length
   if (!(length <= MAX_VALUES)) throw VALUES
   const ids = []
-  for (let index = 0; index < length; index++) ids.push(idValue(value[index]))
+  let characters = 0
+  for (let index = 0; index < length; index++) {
+    const id = idValue(value[index])
+    if (typeof id === 'string' && (characters += id.length) > MAX_TEXT) throw TEXT
+    ids.push(id)
+  }
   return jsonText(ids)
 }
 
-// Array.prototype.join's text of an array in a query (String() of it), under the limits.
-function joinedText(array, depth, budget) {
-  if (depth > MAX_DEPTH) throw DEPTH
+const arrayToString = Array.prototype.toString
+const arrayJoin = Array.prototype.join
+
+// String() of an array in a query, as Array.prototype.join makes it (an array met again while
+// it is being joined is empty, as engines make it), under the limits; an array with a
+// toString or join of its own is left to String().
+function joinedText(array, joining, budget) {
+  if (array.toString !== arrayToString || array.join !== arrayJoin) return checkedString(String(array))
+  if (joining.includes(array)) return ''
+  if (joining.length >= MAX_DEPTH) throw DEPTH
   const length = array.length
   if (!(length <= MAX_VALUES - budget.values)) throw VALUES
   budget.values += length
+  joining.push(array)
   let text = ''
   for (let index = 0; index < length; index++) {
     if (index > 0) text += ','
     const item = array[index]
     if (item === undefined || item === null) continue
     if (typeof item === 'symbol') throw new TypeError('Cannot convert a Symbol value to a string')
-    text += Array.isArray(item) ? joinedText(item, depth + 1, budget) : String(item)
+    text += Array.isArray(item) ? joinedText(item, joining, budget) : String(item)
     if (text.length > MAX_TEXT) throw TEXT
   }
+  joining.pop()
   return text
 }
 
 // A query value: strings, finite numbers and booleans as they are; what JSON cannot carry as
-// one object with one key, so that its JavaScript truthiness and String() text survive.
+// one object with one key, so that its JavaScript truthiness and String() text survive
+// (`\0symbol`: the official SDK's getUsers cannot write a symbol into its URL, listApps can).
 function queryValue(item, budget) {
   switch (typeof item) {
     case 'string':
@@ -187,9 +217,11 @@ function queryValue(item, budget) {
       return item
     case 'bigint':
       return { '\u0000bigint': String(item) }
+    case 'symbol':
+      return { '\u0000symbol': checkedString(String(item)) }
     case 'object':
       if (item === null) return null
-      if (Array.isArray(item)) return { '\u0000text': checkedString(joinedText(item, 1, budget)) }
+      if (Array.isArray(item)) return { '\u0000text': checkedString(joinedText(item, [], budget)) }
       return { '\u0000text': checkedString(String(item)) }
     default:
       return { '\u0000text': checkedString(String(item)) }
@@ -269,7 +301,19 @@ export function listenForAbort(signal, onAbort) {
     const aborted = signal.aborted
     if (aborted === true) return 'aborted'
     if (aborted !== false || typeof signal.addEventListener !== 'function') return 'invalid'
-    signal.addEventListener('abort', () => onAbort(), { once: true })
+    // The edge build may have released `onAbort` when its operation ended: calling it then
+    // throws, which is of no concern to the signal.
+    signal.addEventListener(
+      'abort',
+      () => {
+        try {
+          onAbort()
+        } catch {
+          // The operation is over.
+        }
+      },
+      { once: true },
+    )
     return 'listening'
   } catch {
     return 'invalid'
@@ -287,7 +331,7 @@ const nextTurn =
  * next users (at most count; none at the end) read as readArgument reads JSON, or the
  * refusal text when `users` is none of those. Between chunks it lets the event loop turn, so
  * that users that are all refused before sending cannot starve timers and abort signals.
- * Never throws; `pull` rejects with what the iterator threw.
+ * Neither throws nor rejects: what the iterator throws becomes the refusal text.
  */
 export function userPuller(users) {
   try {
@@ -310,16 +354,20 @@ export function userPuller(users) {
     let finished = false
     let pulled = false
     return async function pull(count) {
-      if (pulled) await nextTurn()
-      pulled = true
-      const chunk = []
-      while (!finished && chunk.length < count) {
-        const step = await next()
-        if (step === null || typeof step !== 'object') throw new TypeError(`Iterator result ${String(step)} is not an object`)
-        if (step.done) finished = true
-        else chunk.push(step.value)
+      try {
+        if (pulled) await nextTurn()
+        pulled = true
+        const chunk = []
+        while (!finished && chunk.length < count) {
+          const step = await next()
+          if (step === null || typeof step !== 'object') throw new TypeError('an iterator result is not an object')
+          if (step.done) finished = true
+          else chunk.push(step.value)
+        }
+        return readArgument(chunk, 'json')
+      } catch (error) {
+        return refusedText(error)
       }
-      return readArgument(chunk, 'json')
     }
   } catch (error) {
     return refusedText(error)

@@ -39,6 +39,21 @@ const features = [
   '--enable-multivalue',
 ]
 run(join(root, 'node_modules', '.bin', 'wasm-opt'), ['-Oz', ...features, wasm, '-o', wasm])
+// The glue's classes are the inner half of the edge build: the public classes of the same names
+// are the facade's (edge/api.js). A bundler that meets two top-level classes of one name
+// renames one (esbuild made the public one `EthoraSDKService2`, in its `.name` and in the
+// engine's messages), so the glue's are renamed here and exported under their old names.
+const glue = join(out, 'ethora_wasm.js')
+let glueText = readFileSync(glue, 'utf8')
+for (const name of ['EthoraSDKService', 'ListingIterator']) {
+  const declaration = `export class ${name} {`
+  if (!glueText.includes(declaration)) throw new Error(`the generated glue has no \`${declaration}\``)
+  glueText = glueText
+    .replace(declaration, `class Generated${name} {`)
+    .replace(new RegExp(`\\b${name}(\\.prototype|\\.__wrap)\\b`, 'g'), `Generated${name}$1`)
+  glueText += `export { Generated${name} as ${name} };\n`
+}
+writeFileSync(glue, glueText)
 copyFileSync(join(root, 'js', 'shared.js'), join(out, 'shared.js'))
 copyFileSync(join(root, 'js', 'fetch.js'), join(out, 'fetch.js'))
 // wasm-bindgen declares `[Symbol.dispose]()` on classes, which only type-checks with the

@@ -22,7 +22,7 @@ const SHORT_STRING_BYTES: usize = 256;
 
 /// What the reader returns for a call into it that threw (it catches everything a value
 /// throws; only the engine itself can make the call fail, out of stack for one).
-const READER_FAILED: &str = r#"x["threw","","the argument reader could not run"]"#;
+const READER_FAILED: &str = "xthrew\nthe argument reader could not run";
 
 thread_local! {
     /// `readArgument` of this thread's environment. Never deleted: releasing a napi
@@ -42,16 +42,19 @@ pub fn install(shared: &Object) -> Result<()> {
     Ok(())
 }
 
-/// Each argument as the value its parameter's rules read (missing ones are absent).
+/// Each argument as the value its parameter's rules read (missing ones are absent). Every
+/// argument is read before the first refusal decides, as the edge build's facade reads them
+/// all before anything enters WebAssembly, so that the same getters run on both builds.
 pub fn values<'a>(
     parameters: &[Parameter],
     arguments: impl IntoIterator<Item = Option<Unknown<'a>>>,
 ) -> CoreResult<Vec<Option<Value>>> {
     let mut arguments = arguments.into_iter();
-    parameters
+    let read: Vec<CoreResult<Option<Value>>> = parameters
         .iter()
         .map(|parameter| value(arguments.next().flatten(), parameter))
-        .collect()
+        .collect();
+    read.into_iter().collect()
 }
 
 /// One argument as the value `parameter`'s rules read (`None`: absent).

@@ -11,6 +11,7 @@
 //! when the addon loads; the generated one stays the declaration (and works the same way,
 //! through the same `mint_client_token`).
 
+use std::cell::Cell;
 use std::ptr;
 
 use napi::bindgen_prelude::*;
@@ -27,11 +28,20 @@ pub fn mint_client_token(
     options: Option<Unknown>,
 ) -> ethora_core::Result<String> {
     let parameters = ethora_core::functions::CREATE_CHAT_USER_JWT_TOKEN;
-    let options = crate::arguments::value(options, &parameters[1])?;
-    let expires_in = ethora_core::functions::client_token_expiry(options.as_ref())?;
-    crate::with_id(user_id, &parameters[0], |id| {
-        service.client.expiring_client_token(id, expires_in)
-    })
+    // The id first, then the options, both read before either refuses (as everywhere).
+    let read_options = || crate::arguments::value(options, &parameters[1]);
+    let minted = crate::with_id(user_id, &parameters[0], |id| {
+        let options = read_options()?;
+        let expires_in = ethora_core::functions::client_token_expiry(options.as_ref())?;
+        Ok(service.client.expiring_client_token(id, expires_in))
+    });
+    match minted {
+        Ok(minted) => minted,
+        Err(refused_id) => {
+            let _ = read_options();
+            Err(refused_id)
+        }
+    }
 }
 
 unsafe fn throw_type_error(env: sys::napi_env, message: &std::ffi::CStr) -> sys::napi_value {
@@ -61,6 +71,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
         )
     };
     if status != sys::Status::napi_ok {
+        // SAFETY: `env` is this callback's environment.
         return unsafe { throw_type_error(env, c"createChatUserJwtToken: invalid call") };
     }
     let tag = <EthoraSDKService as TypeTag>::type_tag();
@@ -68,6 +79,8 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     // SAFETY: `this` and the tag are valid; a non-object receiver makes the call fail.
     let tagged = unsafe { sys::napi_check_object_type_tag(env, this, &tag, &mut is_service) };
     let mut wrapped: *mut std::ffi::c_void = ptr::null_mut();
+    // SAFETY (both blocks): `this` is this call's receiver, checked to carry the class's tag
+    // before it is unwrapped; `env` is this callback's environment.
     if tagged != sys::Status::napi_ok
         || !is_service
         || unsafe { sys::napi_unwrap(env, this, &mut wrapped) } != sys::Status::napi_ok
@@ -79,6 +92,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     // wraps a pointer to the value itself; `this` keeps it alive during this call, and no
     // method of the class takes `&mut self`.
     let service = unsafe { &*wrapped.cast::<EthoraSDKService>() };
+    // SAFETY: N-API filled the first slot (with `undefined` when the call had no argument).
     let user_id = unsafe { Unknown::from_napi_value(env, argv[0]) };
     // SAFETY: N-API filled the second slot (with `undefined` when the call had no options).
     let options = (argc > 1).then(|| unsafe { Unknown::from_napi_value(env, argv[1]) });
@@ -95,6 +109,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
         // SAFETY: `env` is this callback's environment.
         Ok(token) => match unsafe { crate::convert::js_string(env, &token) } {
             Some(result) => result,
+            // SAFETY: `env` is this callback's environment.
             None => unsafe {
                 throw_type_error(env, c"createChatUserJwtToken: could not create the result")
             },
@@ -108,9 +123,48 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     }
 }
 
-/// Puts the direct entry on `EthoraSDKService.prototype` (called when the addon loads).
+thread_local! {
+    /// The `EthoraSDKService` class of this thread's environment. Never deleted: releasing
+    /// a napi reference during thread teardown is not allowed.
+    static SERVICE_CLASS: Cell<sys::napi_ref> = const { Cell::new(ptr::null_mut()) };
+}
+
+/// Whether the constructor's `this` is an object `new EthoraSDKService(...)` (or a subclass's
+/// `new`) made: napi-rs runs a class's constructor for a call without `new` too, and would
+/// wrap whatever the call's receiver is (the module's exports for `sdk.EthoraSDKService()`).
+pub fn constructed(env: &Env, this: &Unknown) -> bool {
+    let reference = SERVICE_CLASS.with(Cell::get);
+    let (mut class, mut is_instance) = (ptr::null_mut(), false);
+    // SAFETY: the reference was made in this environment and is never deleted; `this` is a
+    // live value of the current call. A throwing `Symbol.hasInstance` or Proxy trap leaves
+    // an exception, cleared here.
+    unsafe {
+        if reference.is_null()
+            || sys::napi_get_reference_value(env.raw(), reference, &mut class)
+                != sys::Status::napi_ok
+        {
+            return false;
+        }
+        if sys::napi_instanceof(env.raw(), this.raw(), class, &mut is_instance)
+            != sys::Status::napi_ok
+        {
+            crate::arguments::clear_exception(env.raw());
+            return false;
+        }
+    }
+    is_instance
+}
+
+/// Puts the direct entry on `EthoraSDKService.prototype` and keeps the class for
+/// [`constructed`] (called when the addon loads).
 pub fn install(exports: &Object, env: &Env) -> Result<()> {
     let class: Unknown = exports.get_named_property("EthoraSDKService")?;
+    let mut reference = ptr::null_mut();
+    // SAFETY: `class` is a live value of the loading environment.
+    check_status!(unsafe {
+        sys::napi_create_reference(env.raw(), class.raw(), 1, &mut reference)
+    })?;
+    SERVICE_CLASS.with(|slot| slot.set(reference));
     let mut prototype_raw = ptr::null_mut();
     // SAFETY: `class` is a live value of this environment; the name is NUL-terminated.
     check_status!(unsafe {

@@ -162,9 +162,9 @@ impl EthoraSDKService {
 /// An options object as the shared `readOptions` reads it: its JSON part (functions drop out
 /// of it), its `onProgress` and its `signal`.
 #[derive(Default)]
-struct Options<'env> {
+struct Options {
     json: Option<Value>,
-    on_progress: Option<Function<'env, Value, ()>>,
+    on_progress: Option<sys::napi_value>,
     signal: Option<sys::napi_value>,
 }
 
@@ -198,11 +198,7 @@ unsafe fn reader_text(env: sys::napi_env, value: sys::napi_value) -> Option<Stri
     unsafe { String::from_napi_value(env, value) }.ok()
 }
 
-fn read_options<'env>(
-    env: &'env Env,
-    options: Option<Unknown>,
-    parameter: &Parameter,
-) -> CoreResult<Options<'env>> {
+fn read_options(env: &Env, options: Option<Unknown>, parameter: &Parameter) -> CoreResult<Options> {
     let Some(options) = options else {
         return Ok(Options::default());
     };
@@ -213,27 +209,32 @@ fn read_options<'env>(
         let read = call_shared(raw, c"readOptions", &[options.raw()])
             .ok_or_else(|| parameter.unreadable())?;
         let text = element(raw, read, 0).and_then(|text| reader_text(raw, text));
-        let json = Argument::read(text.as_deref()).value(parameter)?;
-        let on_progress = match element(raw, read, 1) {
-            None => None,
-            Some(callback) => {
-                let mut kind = sys::ValueType::napi_undefined;
-                sys::napi_typeof(raw, callback, &mut kind);
-                if kind != sys::ValueType::napi_function {
-                    return Err(import::invalid_on_progress());
-                }
-                Some(
-                    Function::from_napi_value(raw, callback)
-                        .map_err(|_| import::invalid_on_progress())?,
-                )
-            }
-        };
         Ok(Options {
-            json,
-            on_progress,
+            json: Argument::read(text.as_deref()).value(parameter)?,
+            on_progress: element(raw, read, 1),
             signal: element(raw, read, 2),
         })
     }
+}
+
+/// `onProgress` as a function (`None`: not given).
+fn progress_callback<'env>(
+    env: &'env Env,
+    on_progress: Option<sys::napi_value>,
+) -> CoreResult<Option<Function<'env, Value, ()>>> {
+    let Some(callback) = on_progress else {
+        return Ok(None);
+    };
+    let mut kind = sys::ValueType::napi_undefined;
+    // SAFETY: `callback` is a live value of this call's environment.
+    unsafe { sys::napi_typeof(env.raw(), callback, &mut kind) };
+    if kind != sys::ValueType::napi_function {
+        return Err(import::invalid_on_progress());
+    }
+    // SAFETY: as above; it is a function.
+    unsafe { Function::from_napi_value(env.raw(), callback) }
+        .map(Some)
+        .map_err(|_| import::invalid_on_progress())
 }
 
 /// An `Abort` the signal sets (through the shared `listenForAbort`): at once if it is
@@ -316,11 +317,14 @@ impl EthoraSDKService {
         options: Option<Unknown>,
     ) -> PendingResponse<'env> {
         let prepared = (|| {
-            let read = read_options(env, options, &IMPORT_USERS[1])?;
+            // In the order of the edge build: the users (their iterator is started), the
+            // options, their rules, the callback, the signal.
+            let source = pull_from(env, users);
+            let read = read_options(env, options, &IMPORT_USERS[1]);
+            let source = UserSource::pull(source?);
+            let read = read?;
             let options = ImportOptions::read(read.json.as_ref(), self.client.app_id())?;
-            let source = UserSource::pull(pull_from(env, users)?);
-            let progress = read
-                .on_progress
+            let progress = progress_callback(env, read.on_progress)?
                 .map(|callback| {
                     callback
                         .build_threadsafe_function::<Value>()

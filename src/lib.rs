@@ -143,8 +143,16 @@ impl EthoraSDKService {
     #[napi(constructor)]
     pub fn new(
         env: Env,
+        this: This<Unknown>,
         #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
     ) -> Result<Self> {
+        if !fast::constructed(&env, &this) {
+            env.throw_type_error(
+                "Class constructor EthoraSDKService cannot be invoked without 'new'",
+                None,
+            )?;
+            return Err(Error::new(Status::PendingException, "called without new"));
+        }
         arguments::value(config, &functions::SERVICE_CONFIG[0])
             .and_then(|config| EthoraSDKService::from_config(config.as_ref()))
             .map_err(|error| to_js_error(&env, &error))

@@ -3,7 +3,8 @@
 // <native|wasm> <category>`. Each value goes into every argument position of every callable
 // (the other arguments valid); every outcome must be a result, an EthoraError or a TypeError,
 // within a time limit, and after every case the SDK must still answer a call. Prints one JSON
-// line: `{ cases, failures }`.
+// line: `{ cases, failures, answers }` (each case's answer by its label, which the parent
+// compares between the builds).
 import http from 'node:http'
 import { createRequire } from 'node:module'
 
@@ -253,7 +254,14 @@ function withTimeout(promise) {
   ])
 }
 
-/** Calls `invoke`, awaits what it returns (an iterator's first step too). */
+/** What an outcome was, comparable between the builds (the capture server's port masked). */
+function answer(error) {
+  if (error === undefined) return 'result'
+  const message = String(error.message).replace(/http:\/\/127\.0\.0\.1:\d+/g, '<server>')
+  return `${error.name} ${error.code ?? ''} ${error.argument ?? ''}: ${message}`
+}
+
+/** Calls `invoke`, awaits what it returns (an iterator's first step too): `{ failure, answer }`. */
 async function outcome(invoke) {
   try {
     let value = invoke()
@@ -262,16 +270,16 @@ async function outcome(invoke) {
       value = await withTimeout(Promise.resolve(value.return()))
     }
     await withTimeout(Promise.resolve(value))
-    return null
+    return { failure: null, answer: answer() }
   } catch (error) {
-    if (isAcceptedError(error)) return null
+    if (isAcceptedError(error)) return { failure: null, answer: answer(error) }
     let description
     try {
       description = `${error?.constructor?.name}: ${String(error?.message ?? error).slice(0, 200)}`
     } catch {
       description = 'an unprintable value'
     }
-    return description
+    return { failure: description, answer: description }
   }
 }
 
@@ -290,10 +298,13 @@ async function stillWorks() {
 
 let cases = 0
 const failures = []
+// Each case's answer by its label, for the parent to compare the two builds.
+const answers = {}
 
 async function check(label, invoke) {
   cases += 1
-  const failure = await outcome(invoke)
+  const { failure, answer: said } = await outcome(invoke)
+  answers[label] = said
   if (failure) failures.push(`${label}: ${failure}`)
   const health = await stillWorks()
   if (health) {
@@ -377,5 +388,6 @@ else if (CATEGORIES[category]) await runValues(CATEGORIES[category])
 else throw new Error(`no category ${category}`)
 
 server.close()
-console.log(JSON.stringify({ build, category, cases, failures }))
-process.exit(0)
+// Exit once the report is written: stdout to a pipe is asynchronous, and the SDK's clients
+// would keep the process alive.
+process.stdout.write(`${JSON.stringify({ build, category, cases, failures, answers })}\n`, () => process.exit(0))

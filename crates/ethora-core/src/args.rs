@@ -71,17 +71,25 @@ fn number(map: Option<&Map<String, Value>>, argument: &str, key: &str) -> Result
     }
 }
 
-/// A query object (`null` or absent: empty).
-fn query_object<'a>(
-    value: Option<&'a Value>,
-    argument: &str,
-) -> Result<Option<&'a Map<String, Value>>> {
-    optional_object(value, argument)
-}
-
 /// A query value that is not `null` (JSON the reader never gives counts as not given).
 fn query_value<'a>(map: Option<&'a Map<String, Value>>, key: &str) -> Option<QueryValue<'a>> {
     map.and_then(|m| m.get(key)).and_then(QueryValue::of)
+}
+
+/// A value the official `getUsers` / `getUserChats` write into their URL with a template
+/// string or `encodeURIComponent`, which throw for a symbol: refused here.
+fn template_value<'a>(
+    map: Option<&'a Map<String, Value>>,
+    argument: &str,
+    key: &str,
+) -> Result<Option<QueryValue<'a>>> {
+    match query_value(map, key) {
+        Some(QueryValue::Symbol(_)) => Err(EthoraError::validation(
+            format!("{argument}.{key}"),
+            "must not be a symbol (it cannot be written into a URL)",
+        )),
+        value => Ok(value),
+    }
 }
 
 /// `limit` / `offset`: a whole number in range, given as a number or as a string of digits
@@ -97,10 +105,11 @@ fn paging_number(
         let rule = if *range.end() >= 9e15 {
             "must be an integer of at least 0".to_owned()
         } else {
+            // Whole bounds, written as integers (no float formatting in the module).
             format!(
                 "must be an integer from {} to {}",
-                range.start(),
-                range.end()
+                *range.start() as u64,
+                *range.end() as u64
             )
         };
         EthoraError::validation(format!("{argument}.{key}"), rule)
@@ -141,16 +150,16 @@ fn offset(value: Option<QueryValue<'_>>, argument: &str) -> Result<Option<String
 /// `xmppUsername` and `userId` when truthy (as their `String()`), `limit` and `offset`;
 /// other keys are not sent.
 pub fn users_query(value: Option<&Value>, argument: &str) -> Result<UsersQuery> {
-    let map = query_object(value, argument)?;
-    let text = |key| {
-        query_value(map, key)
+    let map = optional_object(value, argument)?;
+    let text = |key| -> Result<Option<String>> {
+        Ok(template_value(map, argument, key)?
             .filter(|value| value.truthy())
-            .map(|value| value.text().into_owned())
+            .map(|value| value.text().into_owned()))
     };
     Ok(UsersQuery {
-        chat_name: text("chatName"),
-        xmpp_username: text("xmppUsername"),
-        user_id: text("userId"),
+        chat_name: text("chatName")?,
+        xmpp_username: text("xmppUsername")?,
+        user_id: text("userId")?,
         limit: limit(query_value(map, "limit"), argument, MAX_PAGE_SIZE)?,
         offset: offset(query_value(map, "offset"), argument)?,
     })
@@ -159,11 +168,12 @@ pub fn users_query(value: Option<&Value>, argument: &str) -> Result<UsersQuery> 
 /// `GetUserChatsQueryParams`, read as the official `getUserChats` reads it: `limit`,
 /// `offset` and `includeMembers` (any value, as its `String()`); other keys are not sent.
 pub fn chats_query(value: Option<&Value>, argument: &str) -> Result<ChatsQuery> {
-    let map = query_object(value, argument)?;
+    let map = optional_object(value, argument)?;
     Ok(ChatsQuery {
         limit: limit(query_value(map, "limit"), argument, MAX_PAGE_SIZE)?,
         offset: offset(query_value(map, "offset"), argument)?,
-        include_members: query_value(map, "includeMembers").map(|v| v.text().into_owned()),
+        include_members: template_value(map, argument, "includeMembers")?
+            .map(|value| value.text().into_owned()),
     })
 }
 
@@ -171,7 +181,7 @@ pub fn chats_query(value: Option<&Value>, argument: &str) -> Result<ChatsQuery> 
 /// official SDK builds it): every key whose value is not `null`, in the object's order, as
 /// its `String()`; `limit` and `offset` checked. `max_limit` is the listing's largest page.
 pub fn form_query(value: Option<&Value>, argument: &str, max_limit: f64) -> Result<FormQuery> {
-    let map = query_object(value, argument)?;
+    let map = optional_object(value, argument)?;
     let mut pairs = Vec::new();
     for (key, value) in map.into_iter().flatten() {
         let Some(value) = QueryValue::of(value) else {

@@ -31,8 +31,8 @@ pub enum Argument<'a> {
     /// A string, taken as it is: well-formed and at most [`MAX_TEXT`] characters (the native
     /// addon checks both before it takes this way).
     String(&'a str),
-    /// What the shared reader returned: `s` + a string, `j` + JSON text, or `x` + the JSON
-    /// of a refusal, `[code, path, detail]`.
+    /// What the shared reader returned: `s` + a string, `j` + JSON text, or `x` + a refusal:
+    /// its code and, after a line feed, what the value threw.
     Read(&'a str),
 }
 
@@ -110,12 +110,10 @@ fn number_text(number: &serde_json::Number) -> String {
     }
 }
 
-/// The error of a refusal the reader returned, `[code, path, detail]`.
+/// The error of a refusal the reader returned: `code`, or `code\ndetail`.
 fn refused(parameter: &Parameter, refusal: &str) -> EthoraError {
-    let (code, path, detail) =
-        serde_json::from_str::<(String, String, String)>(refusal).unwrap_or_default();
-    let argument = format!("{}{path}", parameter.name);
-    let rule = match code.as_str() {
+    let (code, detail) = refusal.split_once('\n').unwrap_or((refusal, ""));
+    let rule = match code {
         "depth" => format!("is nested more than {MAX_DEPTH} levels deep"),
         "values" => format!("holds more than {MAX_VALUES} values"),
         "text" => format!("is longer than {MAX_TEXT} characters"),
@@ -125,7 +123,7 @@ fn refused(parameter: &Parameter, refusal: &str) -> EthoraError {
         "threw" => format!("could not be read: {detail}"),
         _ => return parameter.unreadable(),
     };
-    EthoraError::validation(argument, rule)
+    EthoraError::validation(parameter.name, rule)
 }
 
 /// The reader's name for how a parameter is read.
@@ -141,19 +139,56 @@ pub fn reader_mode(kind: ParameterKind) -> &'static str {
     }
 }
 
-/// The reader modes of a parameter list as the edge build's facade takes them: a JSON
-/// array of mode names.
-pub fn reader_modes(parameters: &[Parameter]) -> Vec<&'static str> {
-    parameters
-        .iter()
-        .map(|parameter| reader_mode(parameter.kind))
-        .collect()
+/// Every method and function JavaScript calls, with its parameters' reader modes, for the
+/// edge build's facade (`edge/api.js`), one per line: `m name mode...` for a method of the
+/// service (`i` for one that returns a listing iterator), `f name mode...` for a module
+/// function (`constructor` is the class's).
+pub fn spec() -> String {
+    use crate::calls::ApiCall;
+    use crate::functions as f;
+    use crate::jobs::JobWaitCall;
+    use crate::listing::ListingCall;
+    let mut text = String::with_capacity(4096);
+    let mut line = |kind: char, name: &str, parameters: &[Parameter]| {
+        text.push(kind);
+        text.push(' ');
+        text.push_str(name);
+        for parameter in parameters {
+            text.push(' ');
+            text.push_str(reader_mode(parameter.kind));
+        }
+        text.push('\n');
+    };
+    for call in ApiCall::ALL {
+        line('m', call.js_name(), call.parameters());
+    }
+    for call in ListingCall::ALL {
+        line('i', call.js_name(), call.parameters());
+    }
+    for call in JobWaitCall::ALL {
+        let mut parameters = call.read_call().parameters().to_vec();
+        parameters.push(call.options_parameter());
+        line('m', call.js_name(), &parameters);
+    }
+    line('m', "createChatName", f::CREATE_CHAT_NAME);
+    line('m', "createChatUserJwtToken", f::CREATE_CHAT_USER_JWT_TOKEN);
+    line('m', "importUsers", f::IMPORT_USERS);
+    line('m', "toJSON", &[]);
+    line('f', "constructor", f::SERVICE_CONFIG);
+    line('f', "getEthoraSDKService", f::SERVICE_CONFIG);
+    line('f', "createClientToken", f::CREATE_CLIENT_TOKEN);
+    line('f', "createServerToken", f::CREATE_SERVER_TOKEN);
+    line('f', "verifyJwtToken", f::VERIFY_JWT_TOKEN);
+    line('f', "configFromEnv", f::CONFIG_FROM_ENV);
+    line('f', "getSecrets", f::GET_SECRETS);
+    line('f', "getSecretsSync", f::GET_SECRETS);
+    text
 }
 
 /// A query value as the reader hands it over: JSON strings, numbers and booleans as they
 /// are; what JSON cannot carry as one object with one key (`"\u0000number"`: a non-finite
-/// number, `"\u0000bigint"`, `"\u0000text"`: any object, function or symbol, by its
-/// `String()`), so that its truthiness and text stay JavaScript's.
+/// number, `"\u0000bigint"`, `"\u0000symbol"`, `"\u0000text"`: any object or function, by
+/// its `String()`), so that its truthiness and text stay JavaScript's.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum QueryValue<'a> {
     Text(&'a str),
@@ -161,6 +196,7 @@ pub enum QueryValue<'a> {
     Boolean(bool),
     NonFinite(&'a str),
     BigInt(&'a str),
+    Symbol(&'a str),
     Object(&'a str),
 }
 
@@ -177,6 +213,7 @@ impl<'a> QueryValue<'a> {
                 match key.as_str() {
                     "\u{0}number" => QueryValue::NonFinite(text),
                     "\u{0}bigint" => QueryValue::BigInt(text),
+                    "\u{0}symbol" => QueryValue::Symbol(text),
                     "\u{0}text" => QueryValue::Object(text),
                     _ => return None,
                 }
@@ -193,7 +230,7 @@ impl<'a> QueryValue<'a> {
             QueryValue::Boolean(boolean) => boolean,
             QueryValue::NonFinite(text) => text != "NaN",
             QueryValue::BigInt(text) => text != "0",
-            QueryValue::Object(_) => true,
+            QueryValue::Symbol(_) | QueryValue::Object(_) => true,
         }
     }
 
@@ -201,7 +238,9 @@ impl<'a> QueryValue<'a> {
     pub fn text(self) -> std::borrow::Cow<'a, str> {
         match self {
             QueryValue::Text(text) | QueryValue::NonFinite(text) => text.into(),
-            QueryValue::BigInt(text) | QueryValue::Object(text) => text.into(),
+            QueryValue::BigInt(text) | QueryValue::Symbol(text) | QueryValue::Object(text) => {
+                text.into()
+            }
             QueryValue::Number(number) => js_number(number).into(),
             QueryValue::Boolean(boolean) => if boolean { "true" } else { "false" }.into(),
         }
@@ -268,23 +307,24 @@ mod tests {
     fn refusals_name_the_argument_and_the_limit() {
         let refusal =
             |parameter: &Parameter, text: &str| value(parameter, Argument::Read(text)).unwrap_err();
-        let depth = refusal(&JSON, r#"x["depth","",""]"#);
+        let depth = refusal(&JSON, "xdepth");
         assert_eq!(depth.code_str(), "ETHORA_VALIDATION");
         assert_eq!(depth.argument.as_deref(), Some("userData"));
         assert!(depth.message.contains("64 levels"), "{}", depth.message);
-        let threw = refusal(&JSON, r#"x["threw","","trap!"]"#);
+        let threw = refusal(&JSON, "xthrew\ntrap!");
         assert!(
             threw.message.ends_with("could not be read: trap!"),
             "{}",
             threw.message
         );
-        let key = refusal(&JSON, r#"x["surrogate",".name",""]"#);
-        assert_eq!(key.argument.as_deref(), Some("userData.name"));
-        assert_eq!(
-            refusal(&ID, r#"x["type","",""]"#).argument.as_deref(),
-            Some("userId")
+        let surrogate = refusal(&JSON, "xsurrogate");
+        assert!(
+            surrogate.message.contains("lone surrogate"),
+            "{}",
+            surrogate.message
         );
-        for text in ["", "q", "xnot json", "jnot json"] {
+        assert_eq!(refusal(&ID, "xtype").argument.as_deref(), Some("userId"));
+        for text in ["", "q", "xnot a code", "jnot json"] {
             assert_eq!(refusal(&ID, text).code_str(), "ETHORA_VALIDATION", "{text}");
         }
     }
@@ -312,6 +352,22 @@ mod tests {
         assert_eq!(of(json!({"\u{0}text": ""})), Some((true, String::new())));
         assert_eq!(of(json!(null)), None);
         assert_eq!(of(json!({"a": 1})), None);
+    }
+
+    #[test]
+    fn the_spec_lists_every_method_with_its_modes() {
+        let spec = spec();
+        assert!(spec.contains("m createUser id json\n"), "{spec}");
+        assert!(spec.contains("m getUsers query\n"), "{spec}");
+        assert!(spec.contains("i iterateChatsInApp id query\n"), "{spec}");
+        assert!(
+            spec.contains("m waitForBroadcastJob id id options\n"),
+            "{spec}"
+        );
+        assert!(spec.contains("m importUsers users options\n"), "{spec}");
+        assert!(spec.contains("m toJSON\n"), "{spec}");
+        assert!(spec.contains("f configFromEnv env\n"), "{spec}");
+        assert_eq!(spec.lines().count(), 34 + 5 + 2 + 4 + 8);
     }
 
     /// The reader in js/shared.js applies the same limits.

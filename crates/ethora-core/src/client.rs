@@ -281,9 +281,10 @@ impl EthoraClient {
         // Serialised once and shared, not copied, by every attempt; the JSON tree is
         // dropped here.
         let body = match request.body.take() {
-            Some(body) => Some(bytes::Bytes::from(serde_json::to_vec(&body).map_err(
-                |_| EthoraError::validation("body", "must be serialisable as JSON"),
-            )?)),
+            Some(body) => Some(bytes::Bytes::from(
+                crate::encode::json_bytes(&body)
+                    .map_err(|_| EthoraError::validation("body", "must be serialisable as JSON"))?,
+            )),
             None => None,
         };
         Ok(Exchange {

@@ -129,7 +129,8 @@ fn timeout_from(name: &str, value: Option<f64>, default_ms: u64) -> Result<Durat
             Ok(Duration::from_secs_f64(ms / 1000.0))
         }
         Some(_) => Err(EthoraError::config(format!(
-            "Invalid Ethora configuration: `{name}` must be a number of milliseconds greater than 0 and at most {MAX_TIMEOUT_MS}"
+            "Invalid Ethora configuration: `{name}` must be a number of milliseconds greater than 0 and at most {}",
+            MAX_TIMEOUT_MS as u64
         ))),
     }
 }
@@ -146,8 +147,9 @@ fn integer_from(
         Some(n) if n.fract() == 0.0 && range.contains(&n) => Ok(n as u64),
         Some(_) => Err(EthoraError::config(format!(
             "Invalid Ethora configuration: `{name}` must be an integer from {} to {}",
-            range.start(),
-            range.end()
+            // Whole bounds, written as integers (no float formatting in the module).
+            *range.start() as u64,
+            *range.end() as u64
         ))),
     }
 }

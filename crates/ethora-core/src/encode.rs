@@ -130,12 +130,40 @@ pub fn push_js_number(out: &mut String, value: f64) {
     }
 }
 
+/// JSON text as `JSON.stringify` writes it: serde_json's compact form, with fractional and
+/// very large numbers spelled as JavaScript spells them (`0.000001`, `100000000000000000000`,
+/// `1e+21`), so that a body is the bytes axios would send for the same value.
+pub fn json_bytes(value: &serde_json::Value) -> serde_json::Result<Vec<u8>> {
+    use serde::Serialize;
+    let mut out = Vec::with_capacity(128);
+    value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut out, JsNumbers,
+    ))?;
+    Ok(out)
+}
+
+/// serde_json's compact formatter with JavaScript's spelling of doubles.
+struct JsNumbers;
+
+impl serde_json::ser::Formatter for JsNumbers {
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        let mut text = String::with_capacity(24);
+        push_js_number(&mut text, value);
+        writer.write_all(text.as_bytes())
+    }
+}
+
 /// The shortest decimal digits that read back as `magnitude` (positive, finite), without
 /// leading or trailing zeros, and `n` such that the number is `0.digits × 10^n` (ECMAScript's
 /// Number::toString terms). The digits come from serde_json's float writer, which the build
 /// links anyway.
 fn shortest_digits(magnitude: f64) -> Option<(String, i32)> {
-    let text = serde_json::Number::from_f64(magnitude)?.to_string();
+    // serde_json's writer, not `Display` (which would link core's float formatting too).
+    let text = serde_json::to_string(&magnitude).ok()?;
     let (mantissa, exponent) = match text.split_once(['e', 'E']) {
         Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),
         None => (text.as_str(), 0),
@@ -206,6 +234,18 @@ mod tests {
         ] {
             assert_eq!(js_number(value), text, "{value:?}");
         }
+    }
+
+    #[test]
+    fn bodies_spell_numbers_as_json_stringify_does() {
+        // The texts JavaScript's JSON.stringify gives these numbers, read and written back.
+        let text = r#"{"a":[0.12029999999999999,0.000001,100000000000000000000,-9223372036854776000,1e+21,5e-324,1.5,-0,7,18446744073709551615],"s":"é\n\u0001"}"#;
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let expected = text.replace("-0,", "0,");
+        assert_eq!(
+            String::from_utf8(json_bytes(&value).unwrap()).unwrap(),
+            expected
+        );
     }
 
     #[test]

@@ -59,7 +59,10 @@ pub const IMPORT_USERS: &[Parameter] = &[
 /// (absent: true), as in the official SDK.
 pub fn chat_name(app_id: &str, values: &[Option<Value>]) -> Result<String> {
     let chat_id = args::id(values.first().and_then(Option::as_ref), "chatId")?;
-    let full = !matches!(values.get(1), Some(Some(Value::Bool(false))));
+    let full = values
+        .get(1)
+        .and_then(Option::as_ref)
+        .is_none_or(crate::operations::truthy);
     Ok(crate::naming::chat_name(app_id, chat_id, full))
 }
 
@@ -154,12 +157,35 @@ pub fn client_token_expiry(options: Option<&Value>) -> Result<Option<u64>> {
     seconds_option(options, "expiresIn", 1, MAX_EXPIRES_IN_SECS)
 }
 
-/// The credentials of a token function: `customSecrets` when given, else the environment.
+/// The credentials of a token function: `customSecrets` when given (a falsy value counts as
+/// not given, as in the official SDK's `customSecrets || getSecrets()`), the environment for
+/// what it lacks (empty strings count as missing, as in the config).
 pub fn credentials(
     custom_secrets: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Credentials> {
-    Credentials::resolve(&args::config_input(custom_secrets, "config")?, env)
+    let argument = "customSecrets";
+    let secrets = match custom_secrets {
+        Some(Value::Object(map)) => Some(map),
+        Some(value) if crate::operations::truthy(value) => {
+            return Err(EthoraError::validation(argument, "must be an object"))
+        }
+        _ => None,
+    };
+    let text = |key: &str| match secrets.and_then(|map| map.get(key)) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(EthoraError::validation(
+            format!("{argument}.{key}"),
+            "must be a string",
+        )),
+    };
+    let input = crate::config::ConfigInput {
+        chat_app_id: text("chatAppId")?,
+        chat_app_secret: text("chatAppSecret")?,
+        ..Default::default()
+    };
+    Credentials::resolve(&input, env)
 }
 
 /// `createClientToken(userId, customSecrets?, options?)`.

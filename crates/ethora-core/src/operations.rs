@@ -182,6 +182,10 @@ fn chat_room_body(chat_id: &str, room_data: Option<&Value>) -> Result<Value> {
                         "must equal chatId when given",
                     ));
                 }
+                if same {
+                    // The official SDK spreads `roomData` last: its uuid is sent as given.
+                    body.insert(key.clone(), value.clone());
+                }
             }
             _ => {
                 body.insert(key.clone(), value.clone());

@@ -106,7 +106,8 @@ impl EthoraSdkService {
         })();
         future_to_promise(async move {
             let (request, wait, abort) = prepared.map_err(|error| to_js_error(&error))?;
-            jobs::wait_for_job_until_aborted(&client, &request, wait, abort.as_deref())
+            let abort = abort.as_ref().map(|listener| &*listener.abort);
+            jobs::wait_for_job_until_aborted(&client, &request, wait, abort)
                 .await
                 .map(|job| to_js(&job))
                 .map_err(|error| to_js_error(&error))
@@ -140,16 +141,29 @@ impl Options {
     }
 }
 
-/// An `Abort` the signal sets (through the shared `listenForAbort`): at once if it is
-/// already aborted, else from its `abort` event. `None` without a signal.
-fn abort_on(signal: &JsValue) -> Result<Option<Arc<Abort>>, CoreError> {
+/// An `Abort` the caller's signal sets, and the listener that sets it, held for as long as
+/// the operation runs: dropping it releases the listener (a signal that fires later finds it
+/// released, which the shared `listenForAbort` ignores), so no call leaves memory behind.
+struct AbortListener {
+    abort: Arc<Abort>,
+    _listener: Closure<dyn FnMut()>,
+}
+
+/// An [`AbortListener`] on the signal (through the shared `listenForAbort`): set at once if
+/// the signal already is aborted, else from its `abort` event. `None` without a signal.
+fn abort_on(signal: &JsValue) -> Result<Option<AbortListener>, CoreError> {
     let abort = Arc::new(Abort::new());
     let flag = Arc::clone(&abort);
-    let listener = Closure::once_into_js(move || flag.abort());
-    let state = listen_for_abort(signal, &listener)
+    let listener = Closure::<dyn FnMut()>::new(move || flag.abort());
+    let state = listen_for_abort(signal, listener.as_ref())
         .ok()
         .and_then(|state| state.as_string());
-    jobs::abort_listened(state.as_deref(), abort)
+    Ok(
+        jobs::abort_listened(state.as_deref(), abort)?.map(|abort| AbortListener {
+            abort,
+            _listener: listener,
+        }),
+    )
 }
 
 /// The users, through the pull function the facade made with the shared `userPuller` (or
@@ -210,7 +224,11 @@ impl EthoraSdkService {
     ) -> Promise {
         let client = Arc::clone(&self.client);
         let prepared = (|| {
+            // In the order of the Node build: the users, the options, their rules, the
+            // callback, the signal.
+            let source = user_source(&users)?;
             let options = Options::read(&options, &IMPORT_USERS[1])?;
+            let import_options = ImportOptions::read(options.json.as_ref(), client.app_id())?;
             let progress = if options.on_progress.is_undefined() || options.on_progress.is_null() {
                 None
             } else {
@@ -228,15 +246,15 @@ impl EthoraSdkService {
                 }) as import::ProgressSink)
             };
             let abort = abort_on(&options.signal)?;
-            let import_options = ImportOptions::read(options.json.as_ref(), client.app_id())?;
-            let source = user_source(&users)?;
             Ok((source, import_options, progress, abort))
         })();
         future_to_promise(async move {
             let (source, options, progress, abort) =
                 prepared.map_err(|error| to_js_error(&error))?;
-            import::import_users(&client, source, options, progress, abort)
-                .await
+            let abort_on = abort.as_ref().map(|listener| Arc::clone(&listener.abort));
+            let report = import::import_users(&client, source, options, progress, abort_on).await;
+            drop(abort);
+            report
                 .map(|report| to_js(&report.to_json()))
                 .map_err(|error| to_js_error(&error))
         })

@@ -22,8 +22,6 @@ use std::time::Duration;
 use ethora_core::boundary::{self, Argument};
 use ethora_core::calls::{self, ApiCall, Parameter};
 use ethora_core::client::{Exchange, FailedAttempt, Sleeper, Slot, Step};
-use ethora_core::jobs::JobWaitCall;
-use ethora_core::listing::ListingCall;
 use ethora_core::logging::{LogLevel, LogSink};
 use ethora_core::response;
 use ethora_core::transport::{fetch_exchange, Failure, FetchRequest, Incoming, Outgoing};
@@ -256,62 +254,11 @@ impl EthoraSdkService {
     }
 }
 
-/// What the facade (`edge/api.js`) needs to know of every method and function: the reader
-/// mode of each parameter (`ethora_core::boundary::reader_mode`) and which methods return a
-/// listing iterator. JSON: `{ methods: { name: [mode, ...] }, functions: {...}, iterators:
-/// [name, ...] }`.
+/// What the facade (`edge/api.js`) needs to know of every method and function
+/// (`ethora_core::boundary::spec`).
 #[wasm_bindgen(js_name = boundarySpec, skip_typescript)]
 pub fn boundary_spec() -> String {
-    let mut methods = serde_json::Map::new();
-    let add = |table: &mut serde_json::Map<String, Value>, name: &str, parameters: &[Parameter]| {
-        table.insert(
-            name.to_owned(),
-            serde_json::json!(boundary::reader_modes(parameters)),
-        );
-    };
-    for call in ApiCall::ALL {
-        add(&mut methods, call.js_name(), call.parameters());
-    }
-    for call in ListingCall::ALL {
-        add(&mut methods, call.js_name(), call.parameters());
-    }
-    for call in JobWaitCall::ALL {
-        let mut parameters = call.read_call().parameters().to_vec();
-        parameters.push(call.options_parameter());
-        add(&mut methods, call.js_name(), &parameters);
-    }
-    add(&mut methods, "createChatName", functions::CREATE_CHAT_NAME);
-    add(
-        &mut methods,
-        "createChatUserJwtToken",
-        functions::CREATE_CHAT_USER_JWT_TOKEN,
-    );
-    add(&mut methods, "importUsers", functions::IMPORT_USERS);
-    add(&mut methods, "toJSON", &[]);
-    let mut exported = serde_json::Map::new();
-    add(&mut exported, "constructor", functions::SERVICE_CONFIG);
-    add(
-        &mut exported,
-        "getEthoraSDKService",
-        functions::SERVICE_CONFIG,
-    );
-    add(
-        &mut exported,
-        "createClientToken",
-        functions::CREATE_CLIENT_TOKEN,
-    );
-    add(
-        &mut exported,
-        "createServerToken",
-        functions::CREATE_SERVER_TOKEN,
-    );
-    add(&mut exported, "verifyJwtToken", functions::VERIFY_JWT_TOKEN);
-    add(&mut exported, "configFromEnv", functions::CONFIG_FROM_ENV);
-    add(&mut exported, "getSecrets", functions::GET_SECRETS);
-    add(&mut exported, "getSecretsSync", functions::GET_SECRETS);
-    let iterators: Vec<&str> = ListingCall::ALL.iter().map(|call| call.js_name()).collect();
-    serde_json::json!({ "methods": methods, "functions": exported, "iterators": iterators })
-        .to_string()
+    boundary::spec()
 }
 
 #[wasm_bindgen(raw_module = "./fetch.js")]
@@ -673,6 +620,21 @@ pub fn get_ethora_sdk_service(
     let service = JsValue::from(js_result(EthoraSdkService::build(None))?);
     DEFAULT_SERVICE.with(|slot| *slot.borrow_mut() = Some(service.clone()));
     Ok(service)
+}
+
+/// Forgets the shared instance when it is `service` (the facade frees it): the next
+/// `getEthoraSDKService()` builds a new one instead of handing out a freed one.
+#[wasm_bindgen(js_name = forgetSharedService, skip_typescript)]
+pub fn forget_shared_service(service: &JsValue) {
+    DEFAULT_SERVICE.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot
+            .as_ref()
+            .is_some_and(|shared| js_sys::Object::is(shared, service))
+        {
+            *slot = None;
+        }
+    });
 }
 
 fn js_result<T>(result: Result<T, CoreError>) -> Result<T, JsValue> {
