@@ -73,12 +73,16 @@ function free(inner) {
 const WRAP = Symbol('wrap')
 let wrapping
 
+function isObject(value) {
+  return value !== null && (typeof value === 'object' || typeof value === 'function')
+}
+
 /**
- * The inner object of `object`, or a TypeError: `Illegal invocation` for anything that is not
- * an object of the class, as V8 says it for the native addon's methods.
+ * An object's inner object as its class's private field holds it (`undefined`: not an object
+ * of the class; `null`: freed), or a TypeError: `Illegal invocation` for the first, as V8 says
+ * it for the native addon's methods.
  */
-function innerOf(object, readInner, className, name) {
-  const inner = readInner(object)
+function checkedInner(inner, className, name) {
   if (inner === undefined) throw new TypeError('Illegal invocation')
   if (inner === null) throw new TypeError(`${className}.prototype.${name} called on a freed ${className}`)
   return inner
@@ -112,11 +116,8 @@ export class EthoraSDKService {
   }
 
   static {
-    const readInner = (object) =>
-      object !== null && (typeof object === 'object' || typeof object === 'function') && #inner in object
-        ? object.#inner
-        : undefined
-    serviceOf = (object, name) => innerOf(object, readInner, 'EthoraSDKService', name)
+    serviceOf = (object, name) =>
+      checkedInner(isObject(object) && #inner in object ? object.#inner : undefined, 'EthoraSDKService', name)
   }
 }
 
@@ -160,11 +161,8 @@ export class ListingIterator {
   }
 
   static {
-    const readInner = (object) =>
-      object !== null && (typeof object === 'object' || typeof object === 'function') && #inner in object
-        ? object.#inner
-        : undefined
-    iteratorOf = (object, name) => innerOf(object, readInner, 'ListingIterator', name)
+    iteratorOf = (object, name) =>
+      checkedInner(isObject(object) && #inner in object ? object.#inner : undefined, 'ListingIterator', name)
   }
 }
 

@@ -100,20 +100,7 @@ unsafe fn with_raw_argument<R>(
     if kind == sys::ValueType::napi_undefined {
         return use_argument(Argument::Absent);
     }
-    // SAFETY: per this function's contract.
-    unsafe { with_read(env, value, parameter, use_argument) }
-}
-
-/// Runs `use_argument` on what the shared reader returns for the value.
-///
-/// # Safety
-/// As [`with_raw_argument`].
-unsafe fn with_read<R>(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    parameter: &Parameter,
-    use_argument: impl FnOnce(Argument) -> R,
-) -> R {
+    // Anything else: what the shared reader makes of it.
     // SAFETY: per this function's contract.
     match unsafe { read(env, value, reader_mode(parameter.kind)) } {
         Ok(Some(text)) => use_argument(Argument::Read(&text)),
