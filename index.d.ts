@@ -143,7 +143,11 @@ export declare class EthoraError {}
  * `@ethora/sdk-backend`'s `EthoraSDKService`.
  */
 export declare class EthoraSDKService {
-  /** Explicit config values win over `ETHORA_CHAT_*` environment variables. */
+  /**
+   * Explicit config values win over `ETHORA_CHAT_*` environment variables.
+   * (A call without `new` never reaches here: the class is exported behind the shared
+   * script's `guardConstructor`.)
+   */
   constructor(config?: EthoraSDKConfig)
   /**
    * `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's

@@ -58,7 +58,7 @@ test('bad arguments are refused before any request, naming the argument', async 
     [() => client.getApp('..'), 'appId'],
     [() => client.createUser('u', { callback() {} , n: 10n }), 'userData'],
     // Values the reader refuses as whole arguments.
-    [() => client.getUsers({ limit: 1n }), 'params.limit'],
+    [() => client.getUsers({ limit: 1.5 }), 'params.limit'],
     [() => client.deleteChatRoom(Symbol('room')), 'chatId'],
     [() => client.createUser(() => 'u'), 'userId'],
     [() => client.createChatRoom('r', cyclic), 'roomData'],

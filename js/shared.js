@@ -20,6 +20,23 @@ export function createEthoraError(message, fieldsJson) {
   return new EthoraError(message, JSON.parse(fieldsJson))
 }
 
+/**
+ * The Node addon's class, made to behave as an ES class does: N-API runs a class's constructor
+ * for a call without `new` too, with whatever receiver the call had (the module's exports for
+ * `sdk.EthoraSDKService()`), so the class is exported behind a Proxy that refuses such a call
+ * as JavaScript refuses it; `new`, `Reflect.construct` and subclasses reach the class as they
+ * are.
+ */
+export function guardConstructor(NativeClass) {
+  const guarded = new Proxy(NativeClass, {
+    apply() {
+      throw new TypeError(`Class constructor ${NativeClass.name} cannot be invoked without 'new'`)
+    },
+  })
+  Object.defineProperty(NativeClass.prototype, 'constructor', { value: guarded, writable: true, configurable: true })
+  return guarded
+}
+
 const returnThis = function () {
   return this
 }
@@ -209,23 +226,29 @@ function joinedText(array, joining, budget) {
 function queryValue(item, budget) {
   switch (typeof item) {
     case 'string':
-      return checkedString(item)
+      return counted(item, budget)
     case 'number':
       return Number.isFinite(item) ? item : { '\u0000number': String(item) }
     case 'boolean':
     case 'undefined':
       return item
     case 'bigint':
-      return { '\u0000bigint': String(item) }
+      return { '\u0000bigint': counted(String(item), budget) }
     case 'symbol':
-      return { '\u0000symbol': checkedString(String(item)) }
+      return { '\u0000symbol': counted(String(item), budget) }
     case 'object':
       if (item === null) return null
-      if (Array.isArray(item)) return { '\u0000text': checkedString(joinedText(item, [], budget)) }
-      return { '\u0000text': checkedString(String(item)) }
+      if (Array.isArray(item)) return { '\u0000text': counted(joinedText(item, [], budget), budget) }
+      return { '\u0000text': counted(String(item), budget) }
     default:
-      return { '\u0000text': checkedString(String(item)) }
+      return { '\u0000text': counted(String(item), budget) }
   }
+}
+
+/** `text`, checked and counted against the argument's characters (`budget.characters`). */
+function counted(text, budget) {
+  if ((budget.characters += text.length) > MAX_TEXT) throw TEXT
+  return checkedString(text)
 }
 
 /** An object of query parameters: its own enumerable keys, each value as String() sees it. */
@@ -233,9 +256,9 @@ function readQuery(value) {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return readJson(value)
   const keys = Object.keys(value)
   if (keys.length > MAX_VALUES) throw VALUES
-  const budget = { values: keys.length }
+  const budget = { values: keys.length, characters: 0 }
   const query = Object.create(null)
-  for (const key of keys) query[checkedString(key)] = queryValue(value[key], budget)
+  for (const key of keys) query[counted(key, budget)] = queryValue(value[key], budget)
   return jsonText(query)
 }
 
@@ -244,11 +267,12 @@ function readEnv(value) {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return readJson(value)
   const keys = Object.keys(value)
   if (keys.length > MAX_VALUES) throw VALUES
+  const budget = { characters: 0 }
   const variables = Object.create(null)
   for (const key of keys) {
     if (!key.startsWith('ETHORA_')) continue
     const item = value[key]
-    if (typeof item === 'string') variables[key] = checkedString(item)
+    if (typeof item === 'string') variables[counted(key, budget)] = counted(item, budget)
   }
   return jsonText(variables)
 }

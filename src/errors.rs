@@ -23,7 +23,7 @@ const SHARED_MODULE: &str = include_str!("../js/shared.js");
 
 fn shared_script() -> String {
     format!(
-        "(() => {{\n{}\nreturn {{ EthoraError, installAsyncIterator, readArgument, readOptions, listenForAbort, userPuller }}\n}})()",
+        "(() => {{\n{}\nreturn {{ EthoraError, guardConstructor, installAsyncIterator, readArgument, readOptions, listenForAbort, userPuller }}\n}})()",
         SHARED_MODULE
             .replace("export class", "class")
             .replace("export function", "function")
@@ -41,8 +41,8 @@ thread_local! {
     static SHARED: RefCell<Option<ManuallyDrop<ObjectRef>>> = const { RefCell::new(None) };
 }
 
-/// The shared script's exports (`{ EthoraError, installAsyncIterator, readArgument,
-/// readOptions, listenForAbort, userPuller }`).
+/// The shared script's exports (`{ EthoraError, guardConstructor, installAsyncIterator,
+/// readArgument, readOptions, listenForAbort, userPuller }`).
 pub fn shared_script_exports(env: &Env) -> Result<Object<'_>> {
     SHARED.with(|slot| match slot.borrow().as_ref() {
         Some(reference) => reference.get_value(env),
@@ -55,8 +55,9 @@ pub fn shared_script_exports(env: &Env) -> Result<Object<'_>> {
 pub struct EthoraError {}
 
 #[cfg_attr(test, allow(dead_code))]
-/// Runs when the addon loads: installs the error class, the listing iterators' protocol and
-/// the direct token entry (`fast.rs`), and captures `JSON.parse`.
+/// Runs when the addon loads: installs the error class, the listing iterators' protocol, the
+/// argument reader, the direct token entry (`fast.rs`) and the class's guard against a call
+/// without `new`, and captures `JSON.parse`.
 #[napi(module_exports)]
 pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
     let shared: Object = env.run_script(shared_script())?;
@@ -69,6 +70,10 @@ pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
     let shared_reference = shared.create_ref()?;
     SHARED.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(shared_reference)));
     crate::fast::install(&exports, &env)?;
+    // Last: what is exported as the class is the guarded one (see `guardConstructor`).
+    let class: Unknown = exports.get_named_property("EthoraSDKService")?;
+    let guard: Function<Unknown, Unknown> = shared.get_named_property("guardConstructor")?;
+    exports.set("EthoraSDKService", guard.call(class)?)?;
     crate::convert::capture_json_parse(&env)
 }
 

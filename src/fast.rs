@@ -11,7 +11,6 @@
 //! when the addon loads; the generated one stays the declaration (and works the same way,
 //! through the same `mint_client_token`).
 
-use std::cell::Cell;
 use std::ptr;
 
 use napi::bindgen_prelude::*;
@@ -44,6 +43,10 @@ pub fn mint_client_token(
     }
 }
 
+/// Throws a `TypeError` with `message`; the callback then returns what this returns.
+///
+/// # Safety
+/// `env` is the live environment of the current callback.
 unsafe fn throw_type_error(env: sys::napi_env, message: &std::ffi::CStr) -> sys::napi_value {
     // SAFETY: `env` is the live environment of this callback; the message is NUL-terminated.
     unsafe { sys::napi_throw_type_error(env, ptr::null(), message.as_ptr()) };
@@ -123,48 +126,9 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     }
 }
 
-thread_local! {
-    /// The `EthoraSDKService` class of this thread's environment. Never deleted: releasing
-    /// a napi reference during thread teardown is not allowed.
-    static SERVICE_CLASS: Cell<sys::napi_ref> = const { Cell::new(ptr::null_mut()) };
-}
-
-/// Whether the constructor's `this` is an object `new EthoraSDKService(...)` (or a subclass's
-/// `new`) made: napi-rs runs a class's constructor for a call without `new` too, and would
-/// wrap whatever the call's receiver is (the module's exports for `sdk.EthoraSDKService()`).
-pub fn constructed(env: &Env, this: &Unknown) -> bool {
-    let reference = SERVICE_CLASS.with(Cell::get);
-    let (mut class, mut is_instance) = (ptr::null_mut(), false);
-    // SAFETY: the reference was made in this environment and is never deleted; `this` is a
-    // live value of the current call. A throwing `Symbol.hasInstance` or Proxy trap leaves
-    // an exception, cleared here.
-    unsafe {
-        if reference.is_null()
-            || sys::napi_get_reference_value(env.raw(), reference, &mut class)
-                != sys::Status::napi_ok
-        {
-            return false;
-        }
-        if sys::napi_instanceof(env.raw(), this.raw(), class, &mut is_instance)
-            != sys::Status::napi_ok
-        {
-            crate::arguments::clear_exception(env.raw());
-            return false;
-        }
-    }
-    is_instance
-}
-
-/// Puts the direct entry on `EthoraSDKService.prototype` and keeps the class for
-/// [`constructed`] (called when the addon loads).
+/// Puts the direct entry on `EthoraSDKService.prototype` (called when the addon loads).
 pub fn install(exports: &Object, env: &Env) -> Result<()> {
     let class: Unknown = exports.get_named_property("EthoraSDKService")?;
-    let mut reference = ptr::null_mut();
-    // SAFETY: `class` is a live value of the loading environment.
-    check_status!(unsafe {
-        sys::napi_create_reference(env.raw(), class.raw(), 1, &mut reference)
-    })?;
-    SERVICE_CLASS.with(|slot| slot.set(reference));
     let mut prototype_raw = ptr::null_mut();
     // SAFETY: `class` is a live value of this environment; the name is NUL-terminated.
     check_status!(unsafe {

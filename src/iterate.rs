@@ -141,11 +141,13 @@ impl EthoraSDKService {
         options: Option<Unknown>,
     ) -> PendingResponse<'env> {
         let prepared = (|| {
-            let mut values = arguments::values(
+            // Both read before either refuses, as everywhere.
+            let values = arguments::values(
                 call.read_call().parameters(),
                 arguments.into_iter().map(Some),
-            )?;
-            let options = read_options(env, options, &call.options_parameter())?;
+            );
+            let options = read_options(env, options, &call.options_parameter());
+            let (mut values, options) = (values?, options?);
             values.push(options.json);
             let (request, wait) = jobs::job_wait_request(call, self.client.app_id(), &values)?;
             let abort = abort_on(env, options.signal)?;

@@ -65,15 +65,6 @@ fn with_id<R>(
     })
 }
 
-/// The function arguments of a table (`ethora_core::functions`), each read under its
-/// parameter.
-fn function_values<'a>(
-    parameters: &[Parameter],
-    arguments: impl IntoIterator<Item = Option<Unknown<'a>>>,
-) -> CoreResult<Vec<Option<Value>>> {
-    arguments::values(parameters, arguments)
-}
-
 /// The Ethora chat service client: the same class, methods and requests as
 /// `@ethora/sdk-backend`'s `EthoraSDKService`.
 #[napi(js_name = "EthoraSDKService")]
@@ -140,20 +131,14 @@ impl EthoraSDKService {
 #[napi]
 impl EthoraSDKService {
     /// Explicit config values win over `ETHORA_CHAT_*` environment variables.
+    /// (A call without `new` never reaches here: the class is exported behind the shared
+    /// script's `guardConstructor`.)
     #[napi(constructor)]
     pub fn new(
         env: Env,
-        this: This<Unknown>,
         #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
     ) -> Result<Self> {
-        if !fast::constructed(&env, &this) {
-            env.throw_type_error(
-                "Class constructor EthoraSDKService cannot be invoked without 'new'",
-                None,
-            )?;
-            return Err(Error::new(Status::PendingException, "called without new"));
-        }
-        arguments::value(config, &functions::SERVICE_CONFIG[0])
+        functions::read_config(arguments::value(config, &functions::SERVICE_CONFIG[0]))
             .and_then(|config| EthoraSDKService::from_config(config.as_ref()))
             .map_err(|error| to_js_error(&env, &error))
     }
@@ -164,7 +149,7 @@ impl EthoraSDKService {
     // truthiness makes it `false`.
     #[napi(ts_args_type = "chatId: UUID, full?: boolean")]
     pub fn create_chat_name(&self, env: Env, chat_id: Unknown, full: Unknown) -> Result<String> {
-        function_values(functions::CREATE_CHAT_NAME, [Some(chat_id), Some(full)])
+        arguments::values(functions::CREATE_CHAT_NAME, [Some(chat_id), Some(full)])
             .and_then(|values| functions::chat_name(self.app_id(), &values))
             .map_err(|e| to_js_error(&env, &e))
     }
@@ -326,7 +311,7 @@ pub fn get_ethora_sdk_service(
     env: Env,
     #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
 ) -> Result<Reference<EthoraSDKService>> {
-    let config = arguments::value(config, &functions::SERVICE_CONFIG[0])
+    let config = functions::read_config(arguments::value(config, &functions::SERVICE_CONFIG[0]))
         .map_err(|error| to_js_error(&env, &error))?;
     let construct = |config: Option<&Value>| {
         EthoraSDKService::from_config(config).map_err(|error| to_js_error(&env, &error))
@@ -358,7 +343,7 @@ pub fn create_client_token(
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     #[napi(ts_arg_type = "ClientTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
-    function_values(
+    arguments::values(
         functions::CREATE_CLIENT_TOKEN,
         [Some(user_id), custom_secrets, options],
     )
@@ -375,7 +360,7 @@ pub fn create_server_token(
     #[napi(ts_arg_type = "EthoraSDKConfig")] custom_secrets: Option<Unknown>,
     #[napi(ts_arg_type = "ServerTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
-    function_values(functions::CREATE_SERVER_TOKEN, [custom_secrets, options])
+    arguments::values(functions::CREATE_SERVER_TOKEN, [custom_secrets, options])
         .and_then(|v| functions::create_server_token(v[0].as_ref(), v[1].as_ref(), process_env))
         .map_err(|e| to_js_error(&env, &e))
 }
@@ -392,7 +377,7 @@ pub fn verify_jwt_token(
     #[napi(ts_arg_type = "'server' | 'client'")] expected_type: Option<Unknown>,
     #[napi(ts_arg_type = "VerifyTokenOptions")] options: Option<Unknown>,
 ) -> Result<Value> {
-    function_values(
+    arguments::values(
         functions::VERIFY_JWT_TOKEN,
         [Some(token), custom_secrets, expected_type, options],
     )
@@ -416,7 +401,7 @@ pub fn config_from_env(
     js_env: Env,
     #[napi(ts_arg_type = "Record<string, unknown>")] env: Option<Unknown>,
 ) -> Result<Value> {
-    function_values(functions::CONFIG_FROM_ENV, [env])
+    arguments::values(functions::CONFIG_FROM_ENV, [env])
         .and_then(|values| functions::config_from_env_argument(values[0].as_ref(), process_env))
         .map(Value::Object)
         .map_err(|error| to_js_error(&js_env, &error))
@@ -430,10 +415,11 @@ pub fn get_secrets_sync(
     env: Env,
     #[napi(ts_arg_type = "Partial<Secrets>")] overrides: Option<Unknown>,
 ) -> Result<Value> {
-    function_values(functions::GET_SECRETS, [overrides])
-        .and_then(|v| functions::get_secrets(v[0].as_ref(), process_env))
-        .map(Value::Object)
-        .map_err(|e| to_js_error(&env, &e))
+    arguments::with_argument(overrides, &functions::GET_SECRETS[0], |overrides| {
+        functions::get_secrets_from(overrides, process_env)
+    })
+    .map(Value::Object)
+    .map_err(|e| to_js_error(&env, &e))
 }
 
 /// The official SDK's `getSecrets`: the same as `getSecretsSync` (synchronous there too),

@@ -33,15 +33,19 @@ pub fn id<'a>(value: Option<&'a Value>, argument: &str) -> Result<&'a str> {
     }
 }
 
-/// An optional object argument: absent or `null` is `None`.
+/// An optional object argument: absent or falsy (`null`, `false`, `0`, `''`; the official
+/// SDK's `x?.key` and `x || {}` read those as nothing) is `None`; anything else but an object
+/// (an array too) is refused.
 pub fn optional_object<'a>(
     value: Option<&'a Value>,
     argument: &str,
 ) -> Result<Option<&'a Map<String, Value>>> {
     match value {
-        None | Some(Value::Null) => Ok(None),
         Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(EthoraError::validation(argument, "must be an object")),
+        Some(value) if crate::operations::truthy(value) => {
+            Err(EthoraError::validation(argument, "must be an object"))
+        }
+        _ => Ok(None),
     }
 }
 
@@ -92,9 +96,9 @@ fn template_value<'a>(
     }
 }
 
-/// `limit` / `offset`: a whole number in range, given as a number or as a string of digits
-/// (as `req.query` holds it); sent as written. Validated before sending (the official SDK
-/// sends any value).
+/// `limit` / `offset`: a whole number in range, given as a number, or as anything whose
+/// `String()` is plain digits (a string as `req.query` holds it, a bigint, `[5]`); sent as that
+/// text. Validated before sending (the official SDK sends any value).
 fn paging_number(
     value: Option<QueryValue<'_>>,
     argument: &str,
@@ -114,23 +118,25 @@ fn paging_number(
         };
         EthoraError::validation(format!("{argument}.{key}"), rule)
     };
-    let (number, text) = match value {
+    let number = match value {
         None => return Ok(None),
-        Some(QueryValue::Number(number)) => (number, crate::encode::js_number(number)),
-        Some(QueryValue::Text(text))
-            if !text.is_empty() && text.len() <= 16 && text.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            (
-                text.parse::<u64>().map_err(|_| rule())? as f64,
-                text.to_owned(),
-            )
+        Some(QueryValue::Number(number)) => number,
+        // Digits only: no sign, point, exponent or space, which `Number()` would accept.
+        Some(value @ (QueryValue::Text(_) | QueryValue::BigInt(_) | QueryValue::Object(_))) => {
+            let text = value.text();
+            if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(rule());
+            }
+            text.parse::<u64>().map_err(|_| rule())? as f64
         }
         Some(_) => return Err(rule()),
     };
     if number.fract() != 0.0 || !range.contains(&number) {
         return Err(rule());
     }
-    Ok(Some(text))
+    Ok(Some(value.map_or_else(String::new, |value| {
+        value.text().into_owned()
+    })))
 }
 
 /// Largest offset a query takes (JavaScript's largest safe integer).

@@ -68,7 +68,9 @@ impl<'a> Argument<'a> {
     }
 }
 
-/// Each argument under its parameter ([`Argument::value`]); missing ones are absent.
+/// Each argument under its parameter ([`Argument::value`]); missing ones are absent. The
+/// texts are what the reader already read, so no caller code runs here and the first refusal
+/// may end the decoding (the native addon's `arguments::values` reads every argument first).
 pub fn values<'a>(
     parameters: &[Parameter],
     arguments: impl IntoIterator<Item = Argument<'a>>,

@@ -72,6 +72,25 @@ pub fn wants_shared_instance(config: Option<&Value>) -> bool {
     !config.is_some_and(crate::operations::truthy)
 }
 
+/// The config argument as read: a refusal of the reader (a bigint, a cycle, a throwing getter)
+/// is an `ETHORA_CONFIG` error, as every other fault of a config is.
+pub fn read_config(read: Result<Option<Value>>) -> Result<Option<Value>> {
+    read.map_err(|error| {
+        EthoraError::config(format!("Invalid Ethora configuration: {}", error.message))
+    })
+}
+
+/// `getSecrets` / `getSecretsSync` from their argument as a binding hands it over: overrides
+/// the reader refuses count as none, as the official SDK ignores anything it cannot read keys
+/// from.
+pub fn get_secrets_from(
+    overrides: crate::boundary::Argument<'_>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Map<String, Value>> {
+    let overrides = overrides.value(&GET_SECRETS[0]).unwrap_or(None);
+    get_secrets(overrides.as_ref(), env)
+}
+
 /// The message of the official SDK's `getSecretsSync` when a setting is missing.
 const MISSING_SECRETS: &str = "Missing required Ethora configuration. Please set the following environment variables:\n- ETHORA_CHAT_API_URL\n- ETHORA_CHAT_APP_ID\n- ETHORA_CHAT_APP_SECRET";
 

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::args::optional_object;
 use crate::encode;
 use crate::error::{EthoraError, Result};
 use crate::naming::{id_segment, require_id, scoped_chat_name, scoped_members};
@@ -112,20 +113,8 @@ fn non_empty_ids(argument: &str, ids: &[String]) -> Result<Vec<Value>> {
         .collect()
 }
 
-/// An object argument that the API takes as it is; `None` when absent.
-fn object_arg<'a>(
-    argument: &str,
-    value: Option<&'a Value>,
-) -> Result<Option<&'a Map<String, Value>>> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(map)) => Ok(Some(map)),
-        Some(_) => Err(EthoraError::validation(argument, "must be an object")),
-    }
-}
-
 fn required_object<'a>(argument: &str, value: Option<&'a Value>) -> Result<&'a Map<String, Value>> {
-    object_arg(argument, value)?
+    optional_object(value, argument)?
         .ok_or_else(|| EthoraError::validation(argument, "is required and must be an object"))
 }
 
@@ -155,12 +144,31 @@ fn user_batch<'a>(argument: &str, value: Option<&'a Value>) -> Result<&'a Vec<Va
     Ok(list)
 }
 
+/// `map` in the order a JavaScript object keeps its keys, and so the order `JSON.stringify`
+/// writes them in: integer keys (array indices) first, ascending, then the others as
+/// inserted. The bodies the official SDK builds by spreading an argument into an object of
+/// its own have their keys in that order.
+fn javascript_key_order(map: Map<String, Value>) -> Map<String, Value> {
+    fn index(key: &str) -> Option<u32> {
+        key.parse::<u32>()
+            .ok()
+            .filter(|&n| n < u32::MAX && n.to_string() == key)
+    }
+    if !map.keys().any(|key| index(key).is_some()) {
+        return map;
+    }
+    let (mut indices, others): (Vec<_>, Vec<_>) =
+        map.into_iter().partition(|(key, _)| index(key).is_some());
+    indices.sort_by_key(|(key, _)| index(key));
+    indices.into_iter().chain(others).collect()
+}
+
 /// Same defaults as the reference's `createChatRoom`: `title` falls back to
 /// `Chat Room {chatId}`, `type` to `group`, other `roomData` keys follow. `uuid` is always the
 /// chat id (a different `roomData.uuid` is refused rather than silently replacing it), and
 /// null or falsy `title`/`type` never remove the defaults.
 fn chat_room_body(chat_id: &str, room_data: Option<&Value>) -> Result<Value> {
-    let room = object_arg("roomData", room_data)?;
+    let room = optional_object(room_data, "roomData")?;
     let mut body = Map::new();
     let title = truthy_field(room, "title")
         .cloned()
@@ -192,7 +200,7 @@ fn chat_room_body(chat_id: &str, room_data: Option<&Value>) -> Result<Value> {
             }
         }
     }
-    Ok(Value::Object(body))
+    Ok(Value::Object(javascript_key_order(body)))
 }
 
 /// Keys of `userData` that `createUser` never forwards (as in the reference).
@@ -276,7 +284,7 @@ fn resolve_names(user: Option<&Map<String, Value>>) -> Result<(Value, Value)> {
 /// POST /v2/users/batch with one user.
 pub fn create_user(user_id: &str, user_data: Option<&Value>) -> Result<ApiRequest> {
     require_id("userId", user_id)?;
-    let user = object_arg("userData", user_data)?;
+    let user = optional_object(user_data, "userData")?;
     let email = truthy_field(user, "email")
         .cloned()
         .unwrap_or_else(|| Value::String(format!("{}@example.com", uuid::Uuid::new_v4())));
@@ -298,7 +306,7 @@ pub fn create_user(user_id: &str, user_data: Option<&Value>) -> Result<ApiReques
     Ok(
         ApiRequest::new(HttpMethod::Post, "/v2/users/batch".into()).with_body(json!({
             "bypassEmailConfirmation": true,
-            "usersList": [Value::Object(entry)],
+            "usersList": [Value::Object(javascript_key_order(entry))],
         })),
     )
 }
@@ -505,11 +513,11 @@ pub fn list_app_tokens(app_id: &str) -> Result<ApiRequest> {
 /// A payload sent as the official SDK sends `payload || {}`: an object as given, `{}` for a
 /// falsy value; anything else is refused.
 fn payload_or_empty(argument: &str, payload: Option<&Value>) -> Result<Value> {
-    match payload {
-        Some(Value::Object(map)) => Ok(Value::Object(map.clone())),
-        Some(value) if truthy(value) => Err(EthoraError::validation(argument, "must be an object")),
-        _ => Ok(Value::Object(Map::new())),
-    }
+    Ok(Value::Object(
+        optional_object(payload, argument)?
+            .cloned()
+            .unwrap_or_default(),
+    ))
 }
 
 /// POST /v2/apps/{appId}/tokens with the payload (`{ label? }`, and any other key) or `{}`.
@@ -948,6 +956,22 @@ mod tests {
         assert_eq!(
             rotate_app_token("a", "t1", None).unwrap().path,
             "/v2/apps/a/tokens/t1/rotate"
+        );
+    }
+
+    #[test]
+    fn merged_bodies_keep_javascripts_key_order() {
+        let data = json!({"title": "T", "b": 1, "10": "ten", "2": "two", "02": "not an index", "4294967295": "not one either"});
+        let request = create_chat_room("r1", Some(&data)).unwrap();
+        let keys: Vec<_> = body(&request)
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        assert_eq!(
+            keys,
+            ["2", "10", "title", "uuid", "type", "b", "02", "4294967295"]
         );
     }
 

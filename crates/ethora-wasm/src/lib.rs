@@ -547,9 +547,10 @@ impl EthoraSdkService {
         #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
         config: Option<String>,
     ) -> Result<EthoraSdkService, JsValue> {
+        let config = Argument::read(config.as_deref()).value(&functions::SERVICE_CONFIG[0]);
         js_result(
-            values(functions::SERVICE_CONFIG, &[config])
-                .and_then(|values| EthoraSdkService::build(values[0].as_ref())),
+            functions::read_config(config)
+                .and_then(|config| EthoraSdkService::build(config.as_ref())),
         )
     }
 
@@ -609,8 +610,9 @@ pub fn get_ethora_sdk_service(
     #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
     config: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let config = js_result(values(functions::SERVICE_CONFIG, &[config]))?;
-    let config = config[0].as_ref();
+    let config = Argument::read(config.as_deref()).value(&functions::SERVICE_CONFIG[0]);
+    let config = js_result(functions::read_config(config))?;
+    let config = config.as_ref();
     if !functions::wants_shared_instance(config) {
         return js_result(EthoraSdkService::build(config)).map(JsValue::from);
     }
@@ -753,9 +755,9 @@ pub fn get_secrets_sync(
     )]
     overrides: Option<String>,
 ) -> Result<JsValue, JsValue> {
+    let overrides = Argument::read(overrides.as_deref());
     js_result(
-        values(functions::GET_SECRETS, &[overrides])
-            .and_then(|v| functions::get_secrets(v[0].as_ref(), runtime_env))
+        functions::get_secrets_from(overrides, runtime_env)
             .map(|secrets| to_js(&Value::Object(secrets))),
     )
 }
