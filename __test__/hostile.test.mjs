@@ -1,8 +1,9 @@
 // Hostile values through every method and function of both builds, one child process per
 // category and build (__test__/hostile/child.mjs), so that a crash, an abort or a trap fails
-// the test as what it is. Every outcome must be a result, an EthoraError or a TypeError within
-// a time limit, the same on both builds, and the SDK must still answer after every case. The address-space case runs
-// again with `ulimit -v`: reserving room for a huge sparse array's length would abort there.
+// the test as what it is. Every outcome must be a result or an EthoraError (a TypeError for a
+// wrong receiver) within a time limit, the same on both builds, requests sent included, and the
+// SDK must still answer after every case. The address-space case runs again with `ulimit -v`:
+// reserving room for a huge sparse array's length would abort there.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -22,6 +23,9 @@ function runChild(build, category, capKb) {
     const running = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_TEST_CONTEXT: undefined } })
     let stdout = ''
     let stderr = ''
+    // Decoded as a stream: a character split between two chunks stays whole.
+    running.stdout.setEncoding('utf8')
+    running.stderr.setEncoding('utf8')
     running.stdout.on('data', (chunk) => (stdout += chunk))
     running.stderr.on('data', (chunk) => (stderr += chunk))
     const timer = setTimeout(() => running.kill('SIGKILL'), 600_000)

@@ -1,10 +1,11 @@
 // One category of hostile values through every method and function of one build, in a
 // process of its own (so that a crash, an abort or a trap shows as one): `node child.mjs
 // <native|wasm> <category>`. Each value goes into every argument position of every callable
-// (the other arguments valid); every outcome must be a result, an EthoraError or a TypeError,
-// within a time limit, and after every case the SDK must still answer a call. Prints one JSON
-// line: `{ cases, failures, answers }` (each case's answer by its label, which the parent
-// compares between the builds).
+// (the other arguments valid); every outcome must be a result or an EthoraError (a TypeError
+// too, in `calls`: a wrong receiver or a constructor without `new`), within a time limit, and
+// after every case the SDK must still answer a call. Prints one JSON line: `{ cases,
+// failures, answers }` (each case's answer by its label, with the requests it sent, which the
+// parent compares between the builds).
 import http from 'node:http'
 import { createRequire } from 'node:module'
 
@@ -16,10 +17,22 @@ const sdk = require('../../sdk.js')
 const CASE_TIMEOUT_MS = 10_000
 
 // A loopback server that answers every request with a small JSON object (a finished job, so
-// that the job waits end at once).
+// that the job waits end at once), and records what each case sent.
+const RANDOM_EMAIL = /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}@example\.com/g
+// The SDK's own health checks (stillWorks, a getter calling the SDK) are not part of a case.
+// Each child's server has its own port: masked where it shows (a message, a body holding the config).
+const SERVER_URL = /http:\/\/127\.0\.0\.1:\d+/g
+const UNRECORDED = /^\/v2\/chats\/users\?chatName=(still-works|from-a-getter)$/
+let received = []
 const server = http.createServer((request, response) => {
-  request.resume()
+  let body = ''
+  request.setEncoding('utf8')
+  request.on('data', (chunk) => (body += chunk))
   request.on('end', () => {
+    if (!UNRECORDED.test(request.url)) {
+      const text = `${request.method} ${request.url} ${body.replace(RANDOM_EMAIL, '<random>@example.com').replace(SERVER_URL, '<server>')}`
+      received.push(text.length > 4096 ? `${text.slice(0, 4096)}... (${text.length} characters)` : text)
+    }
     response.writeHead(200, { 'content-type': 'application/json' })
     response.end('{"ok":true,"state":"completed"}')
   })
@@ -128,6 +141,8 @@ function detachedView() {
 }
 let big
 const fiftyMegabytes = () => (big ??= 'x'.repeat(50 * 1024 * 1024))
+let megabyte
+const oneMegabyte = () => (megabyte ??= 'y'.repeat(1024 * 1024))
 
 // The hostile values, by category: [label, make]; `make` gives a fresh value each time.
 const CATEGORIES = {
@@ -145,7 +160,7 @@ const CATEGORIES = {
     ['object with throwing getters', () => Object.defineProperties({}, Object.fromEntries(['firstName', 'title', 'limit', 'label', 'text', 'usersList', 'userId', 'chatAppId', 'expiresIn', 'signal', 'onProgress', 'x'].map((key) => [key, { enumerable: true, get: throwing }])))],
     ['array with a throwing element getter', () => Object.defineProperty(['a', 'b'], 1, { enumerable: true, get: throwing })],
     ['getter that mutates the object being read', () => { const o = { a: 1, b: 2, c: 3 }; Object.defineProperty(o, 'a', { enumerable: true, get() { delete o.b; o.d = { e: 1 }; o.c = o; return 1 } }); return o }],
-    ['getter that calls the SDK again', () => ({ get title() { service.createChatName('again'); service.getUsers().catch(() => {}); return 'T' }, firstName: 'A' })],
+    ['getter that calls the SDK again', () => ({ get title() { service.createChatName('again'); service.getUsers({ chatName: 'from-a-getter' }).catch(() => {}); return 'T' }, firstName: 'A' })],
     ['toJSON that throws', () => ({ toJSON: throwing })],
     ['toJSON returning itself forever', () => { const o = { toJSON: () => ({ nested: o }) }; return o }],
     ['Symbol.toPrimitive that throws', () => ({ [Symbol.toPrimitive]: throwing, toString: throwing })],
@@ -176,6 +191,8 @@ const CATEGORIES = {
     ['object holding a 50 MB string', () => ({ firstName: fiftyMegabytes(), title: fiftyMegabytes() })],
     ['array of 1,000,001 numbers', () => new Array(1_000_001).fill(1)],
     ['object with a 50 MB key', () => ({ [fiftyMegabytes()]: 1 })],
+    ['object whose 20 strings of 1 MB pass the text limit together', () => Object.fromEntries(['firstName', 'title', 'label', 'text', 'chatName', 'limit', 'chatAppId', 'ETHORA_CHAT_APP_ID', ...Array.from({ length: 12 }, (_, i) => `k${i}`)].map((key) => [key, oneMegabyte()]))],
+    ['array of 20 strings of 1 MB', () => Array.from({ length: 20 }, () => oneMegabyte())],
   ],
   // Run again with the address space capped (`ulimit -v`), where reserving room for every
   // element of a huge length would abort the process.
@@ -241,7 +258,7 @@ const CATEGORIES = {
 }
 
 function isAcceptedError(error) {
-  return error instanceof sdk.EthoraError || error instanceof TypeError
+  return error instanceof sdk.EthoraError || (category === 'calls' && error instanceof TypeError)
 }
 
 function withTimeout(promise) {
@@ -257,7 +274,7 @@ function withTimeout(promise) {
 /** What an outcome was, comparable between the builds (the capture server's port masked). */
 function answer(error) {
   if (error === undefined) return 'result'
-  const message = String(error.message).replace(/http:\/\/127\.0\.0\.1:\d+/g, '<server>')
+  const message = String(error.message).replace(SERVER_URL, '<server>')
   return `${error.name} ${error.code ?? ''} ${error.argument ?? ''}: ${message}`
 }
 
@@ -287,7 +304,7 @@ async function outcome(invoke) {
 async function stillWorks() {
   try {
     if (service.createChatName('ok', false) !== 'app_ok') return 'createChatName answered wrongly'
-    const result = await withTimeout(service.getUsers())
+    const result = await withTimeout(service.getUsers({ chatName: 'still-works' }))
     if (result?.ok !== true) return `getUsers answered ${JSON.stringify(result)}`
     if (new sdk.EthoraSDKService(config).createChatName('new', false) !== 'app_new') return 'a new instance answered wrongly'
     return null
@@ -303,8 +320,9 @@ const answers = {}
 
 async function check(label, invoke) {
   cases += 1
+  received = []
   const { failure, answer: said } = await outcome(invoke)
-  answers[label] = said
+  answers[label] = received.length > 0 ? `${said}; sent ${received.join(' | ')}` : said
   if (failure) failures.push(`${label}: ${failure}`)
   const health = await stillWorks()
   if (health) {

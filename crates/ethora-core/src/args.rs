@@ -243,16 +243,27 @@ pub fn id_list(value: Option<&Value>, argument: &str) -> Result<Vec<String>> {
     }
 }
 
+/// A refusal of the config, or of one of its fields, as the `ETHORA_CONFIG` error saying so.
+pub fn as_config_error(error: EthoraError) -> EthoraError {
+    let Some(argument) = error.argument.as_deref() else {
+        return EthoraError::config(format!("Invalid Ethora configuration: {}", error.message));
+    };
+    let rule = error
+        .message
+        .strip_prefix(&format!("Invalid argument `{argument}`: "))
+        .unwrap_or(&error.message);
+    let subject = match argument.split_once('.') {
+        Some((_, field)) => format!("`{field}`"),
+        None => "the config".to_owned(),
+    };
+    EthoraError::config(format!("Invalid Ethora configuration: {subject} {rule}"))
+}
+
 /// The client config object (`EthoraSDKConfig`); absent or `null` means all defaults.
 pub fn config_input(value: Option<&Value>, argument: &str) -> Result<crate::config::ConfigInput> {
-    let map = optional_object(value, argument).map_err(|_| {
-        EthoraError::config("Invalid Ethora configuration: the config must be an object")
-    })?;
-    let as_config = |error: EthoraError| {
-        EthoraError::config(format!("Invalid Ethora configuration: {}", error.message))
-    };
-    let text = |key| string(map, argument, key).map_err(as_config);
-    let num = |key| number(map, argument, key).map_err(as_config);
+    let map = optional_object(value, argument).map_err(as_config_error)?;
+    let text = |key| string(map, argument, key).map_err(as_config_error);
+    let num = |key| number(map, argument, key).map_err(as_config_error);
     Ok(crate::config::ConfigInput {
         chat_api_url: text("chatApiUrl")?,
         chat_app_id: text("chatAppId")?,
@@ -395,6 +406,20 @@ mod tests {
             let error = config_input(Some(&bad), "config").unwrap_err();
             assert_eq!(error.code_str(), "ETHORA_CONFIG", "{bad}");
         }
+        let message = |value: Value| {
+            config_input(Some(&value), "config")
+                .unwrap_err()
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message(json!("text")),
+            "Invalid Ethora configuration: the config must be an object"
+        );
+        assert_eq!(
+            message(json!({"chatAppId": 5})),
+            "Invalid Ethora configuration: `chatAppId` must be a string"
+        );
         // The proxy URL may hold credentials: Debug never shows it.
         assert_eq!(
             format!("{:?}", ProxySetting::Url("http://u:secret@h".into())),

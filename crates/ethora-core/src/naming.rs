@@ -10,7 +10,7 @@ pub fn require_id<'a>(argument: &str, value: &'a str) -> Result<&'a str> {
     if value.trim().is_empty() {
         return Err(EthoraError::validation(
             argument,
-            "must be a non-empty string",
+            "must not be blank (empty or only whitespace)",
         ));
     }
     Ok(value)

@@ -490,7 +490,7 @@ pub fn create_app(app_data: &Value) -> Result<ApiRequest> {
         _ => {
             return Err(EthoraError::validation(
                 "appData.displayName",
-                "must be a non-empty string",
+                "must be a string that is not blank",
             ))
         }
     }
@@ -579,7 +579,7 @@ pub fn broadcast_to_app_chats(app_id: &str, payload: &Value) -> Result<ApiReques
         _ => {
             return Err(EthoraError::validation(
                 "payload.text",
-                "must be a non-empty string",
+                "must be a string that is not blank",
             ))
         }
     }
