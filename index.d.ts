@@ -665,10 +665,15 @@ export interface UpdateAppBotRequest {
   botLastName?: string
 }
 
-/** Title and description of a chat room (`updateChatRoom`). */
+/**
+ * Fields of a chat room to change (`updateChatRoom`): the official type's title and
+ * description, and the picture Ethora's published examples send. The object is sent as given.
+ */
 export interface UpdateChatRoomRequest {
   title?: string
   description?: string
+  /** URL of the room's picture. */
+  picture?: string
 }
 
 /**

@@ -90,6 +90,8 @@ async function calls(): Promise<void> {
   await service.grantUserAccessToChatRoom('room', ['u1', 'u2'])
   await service.getUsers({ chatName: 'a_room', limit: 10 })
   await service.listApps({ order: 'desc', orderBy: 'createdAt' })
+  // Ethora's published examples send a picture (not in the official type).
+  await service.updateChatRoom('room', { title: 'T', description: 'D', picture: 'p.png' })
   await service.broadcastToAppChats('app', { text: 'hi', allRooms: true })
   const ok: boolean | undefined = response.ok
   const token: string = createClientToken('u1') + createServerToken(undefined, { tenantId: 't' })

@@ -267,7 +267,8 @@ pub struct ListAppsQueryParams {
     pub order_by: Option<String>,
 }
 
-/// Title and description of a chat room (`updateChatRoom`).
+/// Fields of a chat room to change (`updateChatRoom`): the official type's title and
+/// description, and the picture Ethora's published examples send. The object is sent as given.
 #[cfg_attr(feature = "napi", napi(object))]
 #[cfg_attr(
     feature = "wasm",
@@ -279,6 +280,9 @@ pub struct UpdateChatRoomRequest {
     pub title: Option<String>,
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub description: Option<String>,
+    /// URL of the room's picture.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub picture: Option<String>,
 }
 
 /// Body of `createApp`; `displayName` is required, other keys are forwarded.
