@@ -148,6 +148,27 @@ for (const [index, testCase] of cases.entries()) {
   })
 }
 
+test('a process.env replaced by the program is read by both builds as by the official SDK', async () => {
+  const saved = process.env
+  process.env = { ...saved, ETHORA_CHAT_APP_ID: 'replaced-app', ETHORA_CHAT_APP_SECRET: 'replaced-secret' }
+  try {
+    const seen = {}
+    for (const [name, { module }] of Object.entries(builds)) {
+      const service = await quietly(() => new module.EthoraSDKService({ maxRetries: 0 }))
+      seen[name] = { secrets: module.getSecretsSync(), chatName: await quietly(() => service.createChatName('x', false)) }
+    }
+    assert.equal(seen.official.secrets.chatAppId, 'replaced-app')
+    assert.equal(seen.official.chatName, 'replaced-app_x')
+    for (const build of BUILDS) {
+      assert.deepEqual(seen[build], seen.official, build)
+      // (The official SDK's tokens keep the secrets it cached first: a README row.)
+      assert.equal(claimsOf(builds[build].module.createClientToken('u1')).data.appId, 'replaced-app', build)
+    }
+  } finally {
+    process.env = saved
+  }
+})
+
 after(() => {
   const total = Object.values(counts).reduce((a, b) => a + b, 0)
   console.log(`# conformance: ${total} cases on each of ${BUILDS.join(' and ')} against the official SDK: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)

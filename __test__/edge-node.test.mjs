@@ -123,6 +123,33 @@ test('a fetch that starts another call from inside it (first attempt and retry) 
   assert.deepEqual(paths.filter((p) => p.startsWith('inner-')).sort(), ['inner-0', 'inner-1'])
 })
 
+test('a patched fetch answering with a Response whose getters throw gives an EthoraError, and the module goes on', async () => {
+  await mock.reset()
+  const client = new edge.EthoraSDKService({ ...mock.config, maxRetries: 0 })
+  class Hostile extends Response {
+    get status() {
+      throw new Error('status getter')
+    }
+    get headers() {
+      throw new Error('headers getter')
+    }
+  }
+  const realFetch = globalThis.fetch
+  globalThis.fetch = async (url, init) => {
+    const real = await realFetch(url, init)
+    return new Hostile(await real.arrayBuffer())
+  }
+  try {
+    for (let round = 0; round < 50; round++) {
+      await assert.rejects(client.getUsers(), (error) => error instanceof edge.EthoraError && error.code === 'ETHORA_NETWORK')
+    }
+  } finally {
+    globalThis.fetch = realFetch
+  }
+  assert.equal((await mock.requests()).length, 50, 'every attempt reached the server')
+  assert.ok(Array.isArray((await client.getUsers()).results), 'the module still answers')
+})
+
 test('secrets and tokens stay out of errors, inspect output, JSON and debug logs', async () => {
   await mock.reset()
   const secret = mock.appSecret

@@ -62,7 +62,13 @@ export function exchange(url, method, headerLines, body, timeoutMs) {
 const strictDecoder = typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : undefined
 
 function successValue(response, bytes, url, maxResponseBytes) {
-  const status = response.status
+  let status
+  try {
+    status = response.status
+  } catch {
+    // A Response subclass whose getter throws: the core reads it as a broken exchange.
+    return undefined
+  }
   if (status < 200 || status >= 300 || bytes.length === 0 || bytes.length > maxResponseBytes || strictDecoder === undefined) return undefined
   let value
   try {

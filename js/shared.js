@@ -299,6 +299,29 @@ export function readArgument(value, mode) {
 }
 
 /**
+ * The runtime's environment variable `name` as the official SDK reads it: `process.env`
+ * (Node, Vercel Edge; whatever object the program put there), else `Deno.env.get` (nothing
+ * without the env permission). A string or undefined; never throws.
+ */
+export function runtimeEnv(name) {
+  try {
+    const processEnv = globalThis.process?.env
+    if (processEnv !== null && typeof processEnv === 'object') {
+      const value = processEnv[name]
+      if (typeof value === 'string') return value
+    }
+    const denoEnv = globalThis.Deno?.env
+    if (denoEnv !== null && typeof denoEnv === 'object' && typeof denoEnv.get === 'function') {
+      const value = denoEnv.get(name)
+      if (typeof value === 'string') return value
+    }
+  } catch {
+    // A throwing getter or a refused permission: the variable is not set.
+  }
+  return undefined
+}
+
+/**
  * An options object that may carry an `onProgress` function and an AbortSignal:
  * `[json, onProgress, signal]`, the JSON part read as readArgument reads it (functions drop
  * out of it; the signal is `{}` there). Never throws.

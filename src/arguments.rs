@@ -241,3 +241,22 @@ pub unsafe fn call_shared(
     }
     Some(result)
 }
+
+/// The runtime's environment variable `name` as `runtimeEnv` in js/shared.js reads it
+/// (`process.env`, whatever object the program put there), the function the edge build
+/// calls too: a program that replaces `process.env` is seen the same on both builds.
+pub fn runtime_env(env: &Env, name: &str) -> Option<String> {
+    let name = env.create_string(name).ok()?;
+    // SAFETY: `env` is the live environment of the current call and `name` one of its values.
+    let value = unsafe { call_shared(env.raw(), c"runtimeEnv", &[name.raw()]) }?;
+    let mut kind = sys::ValueType::napi_undefined;
+    // SAFETY: as above; `value` is what the call returned in this environment.
+    unsafe {
+        if sys::napi_typeof(env.raw(), value, &mut kind) != sys::Status::napi_ok
+            || kind != sys::ValueType::napi_string
+        {
+            return None;
+        }
+        String::from_napi_value(env.raw(), value).ok()
+    }
+}

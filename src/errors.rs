@@ -22,11 +22,22 @@ use serde_json::Value;
 const SHARED_MODULE: &str = include_str!("../js/shared.js");
 
 fn shared_script() -> String {
+    let exported: Vec<&str> = SHARED_MODULE
+        .lines()
+        .filter_map(|line| {
+            let rest = line
+                .strip_prefix("export function ")
+                .or_else(|| line.strip_prefix("export class "))?;
+            rest.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                .next()
+        })
+        .collect();
     format!(
-        "(() => {{\n{}\nreturn {{ EthoraError, guardConstructor, installAsyncIterator, readArgument, readOptions, listenForAbort, userPuller }}\n}})()",
+        "(() => {{\n{}\nreturn {{ {} }}\n}})()",
         SHARED_MODULE
             .replace("export class", "class")
-            .replace("export function", "function")
+            .replace("export function", "function"),
+        exported.join(", ")
     )
 }
 
@@ -41,8 +52,7 @@ thread_local! {
     static SHARED: RefCell<Option<ManuallyDrop<ObjectRef>>> = const { RefCell::new(None) };
 }
 
-/// The shared script's exports (`{ EthoraError, guardConstructor, installAsyncIterator,
-/// readArgument, readOptions, listenForAbort, userPuller }`).
+/// The shared script's exports: every function and class js/shared.js exports.
 pub fn shared_script_exports(env: &Env) -> Result<Object<'_>> {
     SHARED.with(|slot| match slot.borrow().as_ref() {
         Some(reference) => reference.get_value(env),

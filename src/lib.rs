@@ -42,10 +42,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub(crate) type CoreResult<T> = ethora_core::Result<T>;
 
-fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
-}
-
 /// Runs `use_id` on an id argument: a short plain string without running any JavaScript
 /// (the hot path of `createChatUserJwtToken`), anything else as the core reads it.
 fn with_id<R>(
@@ -77,9 +73,9 @@ pub(crate) type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
 
 impl EthoraSDKService {
     /// A client for the config as the core read it (`None`: from the environment only).
-    fn from_config(config: Option<&Value>) -> CoreResult<EthoraSDKService> {
+    fn from_config(env: &Env, config: Option<&Value>) -> CoreResult<EthoraSDKService> {
         let input = args::config_input(config, "config")?;
-        let client = EthoraClient::from_input(input, process_env)?;
+        let client = EthoraClient::from_input(input, |name| arguments::runtime_env(env, name))?;
         Ok(EthoraSDKService {
             client: Arc::new(client),
         })
@@ -139,7 +135,7 @@ impl EthoraSDKService {
         #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
     ) -> Result<Self> {
         functions::read_config(arguments::value(config, &functions::SERVICE_CONFIG[0]))
-            .and_then(|config| EthoraSDKService::from_config(config.as_ref()))
+            .and_then(|config| EthoraSDKService::from_config(&env, config.as_ref()))
             .map_err(|error| to_js_error(&env, &error))
     }
 
@@ -314,7 +310,7 @@ pub fn get_ethora_sdk_service(
     let config = functions::read_config(arguments::value(config, &functions::SERVICE_CONFIG[0]))
         .map_err(|error| to_js_error(&env, &error))?;
     let construct = |config: Option<&Value>| {
-        EthoraSDKService::from_config(config).map_err(|error| to_js_error(&env, &error))
+        EthoraSDKService::from_config(&env, config).map_err(|error| to_js_error(&env, &error))
     };
     if !functions::wants_shared_instance(config.as_ref()) {
         return construct(config.as_ref())?.into_reference(env);
@@ -348,7 +344,9 @@ pub fn create_client_token(
         [Some(user_id), custom_secrets, options],
     )
     .and_then(|v| {
-        functions::create_client_token(v[0].as_ref(), v[1].as_ref(), v[2].as_ref(), process_env)
+        functions::create_client_token(v[0].as_ref(), v[1].as_ref(), v[2].as_ref(), |name| {
+            arguments::runtime_env(&env, name)
+        })
     })
     .map_err(|e| to_js_error(&env, &e))
 }
@@ -361,7 +359,11 @@ pub fn create_server_token(
     #[napi(ts_arg_type = "ServerTokenOptions")] options: Option<Unknown>,
 ) -> Result<String> {
     arguments::values(functions::CREATE_SERVER_TOKEN, [custom_secrets, options])
-        .and_then(|v| functions::create_server_token(v[0].as_ref(), v[1].as_ref(), process_env))
+        .and_then(|v| {
+            functions::create_server_token(v[0].as_ref(), v[1].as_ref(), |name| {
+                arguments::runtime_env(&env, name)
+            })
+        })
         .map_err(|e| to_js_error(&env, &e))
 }
 
@@ -387,7 +389,7 @@ pub fn verify_jwt_token(
             v[1].as_ref(),
             v[2].as_ref(),
             v[3].as_ref(),
-            process_env,
+            |name| arguments::runtime_env(&env, name),
         )
     })
     .map(Value::Object)
@@ -402,7 +404,11 @@ pub fn config_from_env(
     #[napi(ts_arg_type = "Record<string, unknown>")] env: Option<Unknown>,
 ) -> Result<Value> {
     arguments::values(functions::CONFIG_FROM_ENV, [env])
-        .and_then(|values| functions::config_from_env_argument(values[0].as_ref(), process_env))
+        .and_then(|values| {
+            functions::config_from_env_argument(values[0].as_ref(), |name| {
+                arguments::runtime_env(&js_env, name)
+            })
+        })
         .map(Value::Object)
         .map_err(|error| to_js_error(&js_env, &error))
 }
@@ -416,7 +422,7 @@ pub fn get_secrets_sync(
     #[napi(ts_arg_type = "Partial<Secrets>")] overrides: Option<Unknown>,
 ) -> Result<Value> {
     arguments::with_argument(overrides, &functions::GET_SECRETS[0], |overrides| {
-        functions::get_secrets_from(overrides, process_env)
+        functions::get_secrets_from(overrides, |name| arguments::runtime_env(&env, name))
     })
     .map(Value::Object)
     .map_err(|e| to_js_error(&env, &e))

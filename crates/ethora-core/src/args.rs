@@ -139,6 +139,28 @@ fn paging_number(
     })))
 }
 
+/// An iterator's `pageSize` (from 1 to `max`) or `offset`, read by the rules of a query's
+/// `limit` and `offset` (digit text counts as its number); `None` when not given.
+pub fn paging_count(
+    value: Option<&Value>,
+    argument: &str,
+    key: &str,
+    max: u64,
+) -> Result<Option<u64>> {
+    let range = if key == "offset" {
+        0.0..=MAX_OFFSET
+    } else {
+        1.0..=max as f64
+    };
+    let text = paging_number(value.and_then(QueryValue::of), argument, key, range)?;
+    text.map(|text| {
+        text.parse::<u64>().map_err(|_| {
+            EthoraError::validation(format!("{argument}.{key}"), "must be a whole number")
+        })
+    })
+    .transpose()
+}
+
 /// Largest offset a query takes (JavaScript's largest safe integer).
 const MAX_OFFSET: f64 = 9_007_199_254_740_991.0;
 

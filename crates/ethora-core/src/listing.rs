@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::args;
 use crate::calls::{self, ApiCall, Parameter};
 use crate::error::{ErrorCode, EthoraError, Result};
 use crate::response::JsonText;
@@ -143,29 +144,6 @@ struct Pagination {
     total: Option<Value>,
 }
 
-/// A whole number within `range`, read from a JSON number.
-fn whole_number(
-    value: &Value,
-    argument: &str,
-    range: std::ops::RangeInclusive<u64>,
-) -> Result<u64> {
-    let rule = || {
-        EthoraError::validation(
-            argument,
-            format!(
-                "must be a whole number from {} to {}",
-                range.start(),
-                range.end()
-            ),
-        )
-    };
-    let number = value.as_f64().ok_or_else(rule)?;
-    if number.fract() != 0.0 || number < *range.start() as f64 || number > *range.end() as f64 {
-        return Err(rule());
-    }
-    Ok(number as u64)
-}
-
 impl Listing {
     /// Reads the iterator's arguments. Every rule the page requests follow is checked here,
     /// by building the first page's request: a wrong argument fails before anything is sent.
@@ -188,18 +166,17 @@ impl Listing {
             ));
         }
         params.remove("limit");
-        let page_size = match params.remove("pageSize") {
-            None | Some(Value::Null) => DEFAULT_PAGE_SIZE.min(call.max_page_size()),
-            Some(value) => whole_number(
-                &value,
-                &format!("{paging_name}.pageSize"),
-                1..=call.max_page_size(),
-            )?,
-        };
-        let next_offset = match params.remove("offset") {
-            None | Some(Value::Null) => 0,
-            Some(value) => whole_number(&value, &format!("{paging_name}.offset"), 0..=u64::MAX)?,
-        };
+        let max_page_size = call.max_page_size();
+        let page_size = args::paging_count(
+            params.remove("pageSize").as_ref(),
+            paging_name,
+            "pageSize",
+            max_page_size,
+        )?
+        .unwrap_or(DEFAULT_PAGE_SIZE.min(max_page_size));
+        let next_offset =
+            args::paging_count(params.remove("offset").as_ref(), paging_name, "offset", 0)?
+                .unwrap_or(0);
         let listing = Listing {
             call,
             leading,
@@ -457,7 +434,7 @@ mod tests {
             let error = listing(ListingCall::IterateUsers, values).unwrap_err();
             (error.code, error.argument.clone().unwrap_or_default())
         };
-        for bad in [json!(0), json!(501), json!(1.5), json!("10")] {
+        for bad in [json!(0), json!(501), json!(1.5), json!("ten"), json!("-1")] {
             assert_eq!(
                 error(&[Some(json!({ "pageSize": bad }))]),
                 (ErrorCode::Validation, "params.pageSize".into())
@@ -477,6 +454,17 @@ mod tests {
         );
         assert_eq!(
             error(&[Some(json!({"offset": "ten"}))]),
+            (ErrorCode::Validation, "params.offset".into())
+        );
+        // Digit text counts as its number, as a query's `limit` and `offset`.
+        let from_text = listing(
+            ListingCall::IterateUsers,
+            &[Some(json!({"pageSize": "10", "offset": "20"}))],
+        )
+        .unwrap();
+        assert_eq!((from_text.page_size, from_text.next_offset), (10, 20));
+        assert_eq!(
+            error(&[Some(json!({"offset": 9_007_199_254_740_992u64}))]),
             (ErrorCode::Validation, "params.offset".into())
         );
         let apps = Listing::new(

@@ -254,8 +254,11 @@ mod web {
 
     pub struct Transport;
 
+    /// A response as read once, through `Reflect` (a getter that throws, on a `Response`
+    /// subclass a patched `fetch` returned, never unwinds through WebAssembly).
     pub struct Incoming {
-        response: Response,
+        status: u16,
+        headers: web_sys::Headers,
         body: Uint8Array,
     }
 
@@ -341,10 +344,24 @@ mod web {
             let settled = settled.unchecked_into::<Array>();
             let (first, second) = (settled.get(0), settled.get(1));
             match first.dyn_into::<Response>() {
-                Ok(response) => Ok(Incoming {
-                    response,
-                    body: second.unchecked_into(),
-                }),
+                Ok(response) => {
+                    let read =
+                        |name: &str| js_sys::Reflect::get(&response, &JsValue::from_str(name));
+                    let status = read("status").ok().and_then(|status| status.as_f64());
+                    let headers = read("headers")
+                        .ok()
+                        .and_then(|headers| headers.dyn_into::<web_sys::Headers>().ok());
+                    match (status, headers) {
+                        (Some(status), Some(headers)) if (0.0..=999.0).contains(&status) => {
+                            Ok(Incoming {
+                                status: status as u16,
+                                headers,
+                                body: second.unchecked_into(),
+                            })
+                        }
+                        _ => Err(Failure::Broken(Delivery::MaybeSent)),
+                    }
+                }
                 Err(_) => Err(match second.as_f64().map(|code| code as u32) {
                     Some(TIMED_OUT) => Failure::TimedOut(Delivery::MaybeSent),
                     Some(BROKEN) => Failure::Broken(Delivery::MaybeSent),
@@ -358,16 +375,16 @@ mod web {
         }
 
         pub fn status(&self) -> u16 {
-            self.response.status()
+            self.status
         }
 
         pub fn header(&self, name: &str) -> Option<String> {
-            ResponseHeaders(self.response.headers()).get(name)
+            self.headers.get(name).ok().flatten()
         }
 
         /// The response's headers, kept apart from it.
         pub fn take_headers(&mut self) -> ResponseHeaders {
-            ResponseHeaders(self.response.headers())
+            ResponseHeaders(self.headers.clone())
         }
 
         /// Copies the body (read whole by `exchange`) into `buffer`; `false` when it is

@@ -26,7 +26,7 @@ use ethora_core::logging::{LogLevel, LogSink};
 use ethora_core::response;
 use ethora_core::transport::{fetch_exchange, Failure, FetchRequest, Incoming, Outgoing};
 use ethora_core::{args, functions, naming, EthoraClient, EthoraError as CoreError};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -60,6 +60,9 @@ extern "C" {
     /// Calls `on_abort` once the signal aborts: `none`, `aborted`, `listening` or `invalid`.
     #[wasm_bindgen(catch, js_name = listenForAbort)]
     fn listen_for_abort(signal: &JsValue, on_abort: &JsValue) -> Result<JsValue, JsValue>;
+    /// The environment variable `name` (it catches what reading throws).
+    #[wasm_bindgen(catch, js_name = runtimeEnv)]
+    fn runtime_env_value(name: &str) -> Result<Option<String>, JsValue>;
 }
 
 mod iterate;
@@ -102,34 +105,11 @@ fn to_js(value: &Value) -> JsValue {
     response::engine::parse(&value.to_string())
 }
 
-/// The runtime's environment variables where it has them: `process.env` (Vercel Edge,
-/// Node) or `Deno.env` (without `--allow-env` simply nothing). Workers have none; they pass
-/// their `env` object through `configFromEnv(env)`.
+/// The runtime's environment variable `name` (`runtimeEnv` in js/shared.js, as the native
+/// addon reads it): `process.env`, else `Deno.env`. Workers have none; they pass their `env`
+/// object through `configFromEnv(env)`.
 fn runtime_env(name: &str) -> Option<String> {
-    let global = js_sys::global();
-    let from_process = Reflect::get(&global, &JsValue::from_str("process"))
-        .ok()
-        .filter(|process| process.is_object())
-        .and_then(|process| Reflect::get(&process, &JsValue::from_str("env")).ok())
-        .filter(|env| env.is_object())
-        .and_then(|env| Reflect::get(&env, &JsValue::from_str(name)).ok())
-        .and_then(|value| value.as_string());
-    if from_process.is_some() {
-        return from_process;
-    }
-    let deno_env = Reflect::get(&global, &JsValue::from_str("Deno"))
-        .ok()
-        .filter(|deno| deno.is_object())
-        .and_then(|deno| Reflect::get(&deno, &JsValue::from_str("env")).ok())
-        .filter(|env| env.is_object())?;
-    let get = Reflect::get(&deno_env, &JsValue::from_str("get"))
-        .ok()?
-        .dyn_into::<Function>()
-        .ok()?;
-    // Throws without the env permission: treated as unset.
-    get.call1(&deno_env, &JsValue::from_str(name))
-        .ok()
-        .and_then(|value| value.as_string())
+    runtime_env_value(name).ok().flatten()
 }
 
 /// A `setTimeout` wait that clears its timer when dropped unfinished: a time limit whose
