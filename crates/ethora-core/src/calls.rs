@@ -377,6 +377,40 @@ mod tests {
     }
 
     #[test]
+    fn every_route_is_its_path_with_placeholders() {
+        let object = json!({
+            "displayName": "D", "text": "t", "allRooms": true, "title": "T",
+            "usersList": [{ "email": "a@b.c", "firstName": "Ada", "lastName": "Bee", "uuid": "u1" }],
+        });
+        for call in ApiCall::ALL {
+            let arguments: Vec<Option<serde_json::Value>> = call
+                .parameters()
+                .iter()
+                .map(|parameter| {
+                    Some(match parameter.name {
+                        name if name.ends_with("Ids") => json!(["u1"]),
+                        "users" => json!([{ "xmppUsername": "x" }]),
+                        name if name.ends_with("Id") || name == "xmppUsername" => json!("id-1"),
+                        _ => object.clone(),
+                    })
+                })
+                .collect();
+            let request = build_request(*call, "app", &arguments)
+                .unwrap_or_else(|error| panic!("{call:?}: {}", error.message));
+            let route: Vec<&str> = request.route.split('/').collect();
+            let path: Vec<&str> = request.path.split('/').collect();
+            assert_eq!(route.len(), path.len(), "{call:?}");
+            for (template, segment) in route.iter().zip(&path) {
+                let placeholder = template.starts_with('{') && template.ends_with('}');
+                assert!(
+                    placeholder || template == segment,
+                    "{call:?}: {template} / {segment}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn errors_name_the_parameter() {
         let missing = build_request(ApiCall::RevokeAppToken, "a", &[Some(json!("app"))]);
         assert_eq!(missing.unwrap_err().argument.as_deref(), Some("tokenId"));

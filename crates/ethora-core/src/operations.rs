@@ -304,7 +304,7 @@ pub fn create_user(user_id: &str, user_data: Option<&Value>) -> Result<ApiReques
         }
     }
     Ok(
-        ApiRequest::new(HttpMethod::Post, "/v2/users/batch".into()).with_body(json!({
+        ApiRequest::fixed(HttpMethod::Post, "/v2/users/batch").with_body(json!({
             "bypassEmailConfirmation": true,
             "usersList": [Value::Object(javascript_key_order(entry))],
         })),
@@ -314,7 +314,7 @@ pub fn create_user(user_id: &str, user_data: Option<&Value>) -> Result<ApiReques
 /// POST /v2/chats.
 pub fn create_chat_room(chat_id: &str, room_data: Option<&Value>) -> Result<ApiRequest> {
     require_id("chatId", chat_id)?;
-    Ok(ApiRequest::new(HttpMethod::Post, "/v2/chats".into())
+    Ok(ApiRequest::fixed(HttpMethod::Post, "/v2/chats")
         .with_body(chat_room_body(chat_id, room_data)?))
 }
 
@@ -329,7 +329,7 @@ fn users_access_body(app_id: &str, chat_id: &str, user_ids: &[String]) -> Result
 /// POST /v2/chats/users-access.
 pub fn grant_user_access(app_id: &str, chat_id: &str, user_ids: &[String]) -> Result<ApiRequest> {
     Ok(
-        ApiRequest::new(HttpMethod::Post, "/v2/chats/users-access".into())
+        ApiRequest::fixed(HttpMethod::Post, "/v2/chats/users-access")
             .with_body(users_access_body(app_id, chat_id, user_ids)?),
     )
 }
@@ -337,24 +337,22 @@ pub fn grant_user_access(app_id: &str, chat_id: &str, user_ids: &[String]) -> Re
 /// DELETE /v2/chats/users-access.
 pub fn remove_user_access(app_id: &str, chat_id: &str, user_ids: &[String]) -> Result<ApiRequest> {
     Ok(
-        ApiRequest::new(HttpMethod::Delete, "/v2/chats/users-access".into())
+        ApiRequest::fixed(HttpMethod::Delete, "/v2/chats/users-access")
             .with_body(users_access_body(app_id, chat_id, user_ids)?),
     )
 }
 
 /// DELETE /v1/users/batch; resolves `{ ok: false }` when the users do not exist.
 pub fn delete_users(user_ids: &[String]) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Delete, "/v1/users/batch".into())
-            .with_body(json!({ "usersIdList": non_empty_ids("userIds", user_ids)? }))
-            .resolving_not_found_with(json!({ "ok": false })),
-    )
+    Ok(ApiRequest::fixed(HttpMethod::Delete, "/v1/users/batch")
+        .with_body(json!({ "usersIdList": non_empty_ids("userIds", user_ids)? }))
+        .resolving_not_found_with(json!({ "ok": false })))
 }
 
 /// DELETE /v1/chats; resolves `{ ok: false, reason: "Chat room not found" }` for a missing room.
 pub fn delete_chat_room(app_id: &str, chat_id: &str) -> Result<ApiRequest> {
     require_id("chatId", chat_id)?;
-    Ok(ApiRequest::new(HttpMethod::Delete, "/v1/chats".into())
+    Ok(ApiRequest::fixed(HttpMethod::Delete, "/v1/chats")
         .with_body(json!({ "name": scoped_chat_name(app_id, chat_id) }))
         .resolving_not_found_with(json!({ "ok": false, "reason": "Chat room not found" })))
 }
@@ -409,7 +407,7 @@ pub fn update_users(app_id: &str, users: &Value) -> Result<ApiRequest> {
         }
         cleaned.push(Value::Object(entry));
     }
-    Ok(ApiRequest::new(HttpMethod::Patch, "/v2/chats/users".into())
+    Ok(ApiRequest::fixed(HttpMethod::Patch, "/v2/chats/users")
         .with_body(json!({ "users": cleaned })))
 }
 
@@ -430,7 +428,7 @@ pub fn get_users(params: &UsersQuery) -> Result<ApiRequest> {
             query.raw(key, value);
         }
     }
-    Ok(ApiRequest::new(HttpMethod::Get, "/v2/chats/users".into()).with_query(query.finish()))
+    Ok(ApiRequest::fixed(HttpMethod::Get, "/v2/chats/users").with_query(query.finish()))
 }
 
 /// GET /v2/apps/{appId}/users/{userId}/chats.
@@ -448,7 +446,12 @@ pub fn get_user_chats(app_id: &str, user_id: &str, params: &ChatsQuery) -> Resul
     if let Some(include) = &params.include_members {
         query.text("includeMembers", include);
     }
-    Ok(ApiRequest::new(HttpMethod::Get, path).with_query(query.finish()))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/users/{userId}/chats",
+        HttpMethod::Get,
+        path,
+    )
+    .with_query(query.finish()))
 }
 
 /// PATCH /v2/apps/{appId}/chats/{chatName}; the body is `updateData` as given.
@@ -460,7 +463,10 @@ pub fn update_chat_room(app_id: &str, chat_id: &str, update_data: &Value) -> Res
         app_id,
         &format!("/chats/{}", id_segment("chatId", &chat_name)?),
     )?;
-    Ok(ApiRequest::new(HttpMethod::Patch, path).with_body(Value::Object(update.clone())))
+    Ok(
+        ApiRequest::at("/v2/apps/{appId}/chats/{chatName}", HttpMethod::Patch, path)
+            .with_body(Value::Object(update.clone())),
+    )
 }
 
 /// `URLSearchParams` over the pairs, in order.
@@ -474,12 +480,16 @@ fn search_params(params: &FormQuery) -> String {
 
 /// GET /v2/apps with every given query key.
 pub fn list_apps(params: &FormQuery) -> Result<ApiRequest> {
-    Ok(ApiRequest::new(HttpMethod::Get, "/v2/apps".into()).with_query(search_params(params)))
+    Ok(ApiRequest::fixed(HttpMethod::Get, "/v2/apps").with_query(search_params(params)))
 }
 
 /// GET /v2/apps/{appId}.
 pub fn get_app(app_id: &str) -> Result<ApiRequest> {
-    Ok(ApiRequest::new(HttpMethod::Get, app_path(app_id, "")?))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}",
+        HttpMethod::Get,
+        app_path(app_id, "")?,
+    ))
 }
 
 /// POST /v2/apps; `displayName` is required, every other key is forwarded.
@@ -494,17 +504,22 @@ pub fn create_app(app_data: &Value) -> Result<ApiRequest> {
             ))
         }
     }
-    Ok(ApiRequest::new(HttpMethod::Post, "/v2/apps".into()).with_body(Value::Object(app.clone())))
+    Ok(ApiRequest::fixed(HttpMethod::Post, "/v2/apps").with_body(Value::Object(app.clone())))
 }
 
 /// DELETE /v2/apps/{appId}.
 pub fn delete_app(app_id: &str) -> Result<ApiRequest> {
-    Ok(ApiRequest::new(HttpMethod::Delete, app_path(app_id, "")?))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}",
+        HttpMethod::Delete,
+        app_path(app_id, "")?,
+    ))
 }
 
 /// GET /v2/apps/{appId}/tokens.
 pub fn list_app_tokens(app_id: &str) -> Result<ApiRequest> {
-    Ok(ApiRequest::new(
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/tokens",
         HttpMethod::Get,
         app_path(app_id, "/tokens")?,
     ))
@@ -522,10 +537,12 @@ fn payload_or_empty(argument: &str, payload: Option<&Value>) -> Result<Value> {
 
 /// POST /v2/apps/{appId}/tokens with the payload (`{ label? }`, and any other key) or `{}`.
 pub fn create_app_token(app_id: &str, payload: Option<&Value>) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/tokens")?)
-            .with_body(payload_or_empty("payload", payload)?),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/tokens",
+        HttpMethod::Post,
+        app_path(app_id, "/tokens")?,
     )
+    .with_body(payload_or_empty("payload", payload)?))
 }
 
 /// DELETE /v2/apps/{appId}/tokens/{tokenId}.
@@ -534,7 +551,11 @@ pub fn revoke_app_token(app_id: &str, token_id: &str) -> Result<ApiRequest> {
         app_id,
         &format!("/tokens/{}", id_segment("tokenId", token_id)?),
     )?;
-    Ok(ApiRequest::new(HttpMethod::Delete, path))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/tokens/{tokenId}",
+        HttpMethod::Delete,
+        path,
+    ))
 }
 
 /// POST /v2/apps/{appId}/tokens/{tokenId}/rotate with the payload or `{}`.
@@ -547,27 +568,42 @@ pub fn rotate_app_token(
         app_id,
         &format!("/tokens/{}/rotate", id_segment("tokenId", token_id)?),
     )?;
-    Ok(ApiRequest::new(HttpMethod::Post, path).with_body(payload_or_empty("payload", payload)?))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/tokens/{tokenId}/rotate",
+        HttpMethod::Post,
+        path,
+    )
+    .with_body(payload_or_empty("payload", payload)?))
 }
 
 /// POST /v2/apps/{appId}/provision with the payload or `{}`.
 pub fn provision_app(app_id: &str, payload: Option<&Value>) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/provision")?)
-            .with_body(payload_or_empty("payload", payload)?),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/provision",
+        HttpMethod::Post,
+        app_path(app_id, "/provision")?,
     )
+    .with_body(payload_or_empty("payload", payload)?))
 }
 
 /// GET /v2/apps/{appId}/bot.
 pub fn get_app_bot(app_id: &str) -> Result<ApiRequest> {
-    Ok(ApiRequest::new(HttpMethod::Get, app_path(app_id, "/bot")?))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/bot",
+        HttpMethod::Get,
+        app_path(app_id, "/bot")?,
+    ))
 }
 
 /// PUT /v2/apps/{appId}/bot with the payload as given.
 pub fn update_app_bot(app_id: &str, payload: &Value) -> Result<ApiRequest> {
     let bot = required_object("payload", Some(payload))?;
-    Ok(ApiRequest::new(HttpMethod::Put, app_path(app_id, "/bot")?)
-        .with_body(Value::Object(bot.clone())))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/bot",
+        HttpMethod::Put,
+        app_path(app_id, "/bot")?,
+    )
+    .with_body(Value::Object(bot.clone())))
 }
 
 /// POST /v2/apps/{appId}/chats/broadcast. The API needs `text` and exactly one target
@@ -600,10 +636,12 @@ pub fn broadcast_to_app_chats(app_id: &str, payload: &Value) -> Result<ApiReques
             "needs exactly one target: allRooms: true, chatNames or chatIds",
         ));
     }
-    Ok(
-        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/chats/broadcast")?)
-            .with_body(Value::Object(broadcast.clone())),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats/broadcast",
+        HttpMethod::Post,
+        app_path(app_id, "/chats/broadcast")?,
     )
+    .with_body(Value::Object(broadcast.clone())))
 }
 
 /// GET /v2/apps/{appId}/chats/broadcast/{jobId}.
@@ -612,13 +650,18 @@ pub fn get_app_broadcast_job(app_id: &str, job_id: &str) -> Result<ApiRequest> {
         app_id,
         &format!("/chats/broadcast/{}", id_segment("jobId", job_id)?),
     )?;
-    Ok(ApiRequest::new(HttpMethod::Get, path))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats/broadcast/{jobId}",
+        HttpMethod::Get,
+        path,
+    ))
 }
 
 /// GET /v1/apps/users/{xmppUsername}, encoded with encodeURIComponent as the reference does.
 pub fn get_app_user_by_xmpp_username(xmpp_username: &str) -> Result<ApiRequest> {
     id_segment("xmppUsername", xmpp_username)?;
-    Ok(ApiRequest::new(
+    Ok(ApiRequest::at(
+        "/v1/apps/users/{xmppUsername}",
         HttpMethod::Get,
         format!("/v1/apps/users/{}", encode::uri_component(xmpp_username)),
     ))
@@ -628,10 +671,12 @@ pub fn get_app_user_by_xmpp_username(xmpp_username: &str) -> Result<ApiRequest> 
 pub fn create_users_in_app(app_id: &str, payload: &Value) -> Result<ApiRequest> {
     let batch = required_object("payload", Some(payload))?;
     user_batch("payload.usersList", batch.get("usersList"))?;
-    Ok(
-        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/users/batch")?)
-            .with_body(Value::Object(batch.clone())),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/users/batch",
+        HttpMethod::Post,
+        app_path(app_id, "/users/batch")?,
     )
+    .with_body(Value::Object(batch.clone())))
 }
 
 /// GET /v2/apps/{appId}/users/batch/{jobId}.
@@ -640,16 +685,22 @@ pub fn get_users_batch_job(app_id: &str, job_id: &str) -> Result<ApiRequest> {
         app_id,
         &format!("/users/batch/{}", id_segment("jobId", job_id)?),
     )?;
-    Ok(ApiRequest::new(HttpMethod::Get, path))
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/users/batch/{jobId}",
+        HttpMethod::Get,
+        path,
+    ))
 }
 
 /// DELETE /v2/apps/{appId}/users/batch; missing users resolve `{ ok: false }` like `deleteUsers`.
 pub fn delete_users_in_app(app_id: &str, user_ids: &[String]) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Delete, app_path(app_id, "/users/batch")?)
-            .with_body(json!({ "usersIdList": non_empty_ids("userIds", user_ids)? }))
-            .resolving_not_found_with(json!({ "ok": false })),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/users/batch",
+        HttpMethod::Delete,
+        app_path(app_id, "/users/batch")?,
     )
+    .with_body(json!({ "usersIdList": non_empty_ids("userIds", user_ids)? }))
+    .resolving_not_found_with(json!({ "ok": false })))
 }
 
 /// POST /v2/apps/{appId}/chats with the same defaults as `createChatRoom`.
@@ -659,28 +710,34 @@ pub fn create_chat_room_in_app(
     room_data: Option<&Value>,
 ) -> Result<ApiRequest> {
     require_id("chatId", chat_id)?;
-    Ok(
-        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/chats")?)
-            .with_body(chat_room_body(chat_id, room_data)?),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats",
+        HttpMethod::Post,
+        app_path(app_id, "/chats")?,
     )
+    .with_body(chat_room_body(chat_id, room_data)?))
 }
 
 /// GET /v2/apps/{appId}/chats with every given query key.
 pub fn list_chats_in_app(app_id: &str, params: &FormQuery) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Get, app_path(app_id, "/chats")?)
-            .with_query(search_params(params)),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats",
+        HttpMethod::Get,
+        app_path(app_id, "/chats")?,
     )
+    .with_query(search_params(params)))
 }
 
 /// DELETE /v2/apps/{appId}/chats; a missing room resolves like `deleteChatRoom`.
 pub fn delete_chat_room_in_app(app_id: &str, chat_id: &str) -> Result<ApiRequest> {
     require_id("chatId", chat_id)?;
-    Ok(
-        ApiRequest::new(HttpMethod::Delete, app_path(app_id, "/chats")?)
-            .with_body(json!({ "name": scoped_chat_name(app_id, chat_id) }))
-            .resolving_not_found_with(json!({ "ok": false, "reason": "Chat room not found" })),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats",
+        HttpMethod::Delete,
+        app_path(app_id, "/chats")?,
     )
+    .with_body(json!({ "name": scoped_chat_name(app_id, chat_id) }))
+    .resolving_not_found_with(json!({ "ok": false, "reason": "Chat room not found" })))
 }
 
 /// POST /v2/apps/{appId}/chats/users-access.
@@ -689,10 +746,12 @@ pub fn grant_user_access_in_app(
     chat_id: &str,
     user_ids: &[String],
 ) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Post, app_path(app_id, "/chats/users-access")?)
-            .with_body(users_access_body(app_id, chat_id, user_ids)?),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats/users-access",
+        HttpMethod::Post,
+        app_path(app_id, "/chats/users-access")?,
     )
+    .with_body(users_access_body(app_id, chat_id, user_ids)?))
 }
 
 /// DELETE /v2/apps/{appId}/chats/users-access.
@@ -701,10 +760,12 @@ pub fn remove_user_access_in_app(
     chat_id: &str,
     user_ids: &[String],
 ) -> Result<ApiRequest> {
-    Ok(
-        ApiRequest::new(HttpMethod::Delete, app_path(app_id, "/chats/users-access")?)
-            .with_body(users_access_body(app_id, chat_id, user_ids)?),
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats/users-access",
+        HttpMethod::Delete,
+        app_path(app_id, "/chats/users-access")?,
     )
+    .with_body(users_access_body(app_id, chat_id, user_ids)?))
 }
 
 #[cfg(test)]

@@ -35,6 +35,9 @@ pub enum NotFound {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiRequest {
     pub method: HttpMethod,
+    /// The path with placeholders for its ids (`/v2/apps/{appId}`): what traces and events
+    /// name, never the ids themselves.
+    pub route: &'static str,
     /// Starts with `/`; every id segment is already percent-encoded.
     pub path: String,
     /// Empty, or `?` followed by the encoded query.
@@ -44,14 +47,21 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
-    pub fn new(method: HttpMethod, path: String) -> Self {
+    /// A request to `path`, an instance of `route`.
+    pub fn at(route: &'static str, method: HttpMethod, path: String) -> Self {
         ApiRequest {
             method,
+            route,
             path,
             query: String::new(),
             body: None,
             not_found: NotFound::Fail,
         }
+    }
+
+    /// A request to a path without ids.
+    pub fn fixed(method: HttpMethod, path: &'static str) -> Self {
+        Self::at(path, method, path.to_owned())
     }
 
     pub fn with_body(mut self, body: Value) -> Self {
