@@ -75,6 +75,9 @@ function load() {
 }
 
 const binding = load()
+// Node's modules for the addon's relay (js/transport.js) where `process.getBuiltinModule` is
+// missing (Node < 20.16); the WebAssembly build's entry gives its own.
+if (typeof binding.__provideRequire === 'function') binding.__provideRequire(require)
 
 // Assigned one by one so that Node's ESM `import` finds the names (cjs-module-lexer).
 module.exports.EthoraError = binding.EthoraError

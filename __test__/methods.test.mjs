@@ -6,6 +6,7 @@ import { createRequire } from 'node:module'
 import { startCaptureServer } from './helpers/capture-server.mjs'
 import { sdk, serviceFor, APP_ID, APP_SECRET } from './helpers/sdk.mjs'
 import { scopedKey, verifyHs256 } from './helpers/jwt.mjs'
+import { NETWORK_CASES } from './helpers/network-cases.mjs'
 
 const require = createRequire(import.meta.url)
 let server
@@ -18,64 +19,6 @@ before(async () => {
 after(() => server.close())
 
 const JID_DOMAIN = '@conference.xmpp.chat.ethora.com'
-
-// [method name, call, expected method, expected path+query, expected body (undefined = none)]
-const NETWORK_CASES = [
-  ['createChatRoom', (s) => s.createChatRoom('room-1'), 'POST', '/v2/chats',
-    { title: 'Chat Room room-1', uuid: 'room-1', type: 'group' }],
-  ['grantUserAccessToChatRoom', (s) => s.grantUserAccessToChatRoom('room-3', ['u1', 'app123_u2']), 'POST',
-    '/v2/chats/users-access', { chatName: 'app123_room-3', members: ['app123_u1', 'app123_u2'] }],
-  ['removeUserAccessFromChatRoom', (s) => s.removeUserAccessFromChatRoom('room-5', 'u1'), 'DELETE',
-    '/v2/chats/users-access', { chatName: 'app123_room-5', members: ['app123_u1'] }],
-  ['deleteUsers', (s) => s.deleteUsers(['u1', 'u2']), 'DELETE', '/v1/users/batch', { usersIdList: ['u1', 'u2'] }],
-  ['deleteChatRoom', (s) => s.deleteChatRoom('room-7'), 'DELETE', '/v1/chats', { name: 'app123_room-7' }],
-  ['updateUsers', (s) => s.updateUsers([{ userId: 'u1', xmppUsername: 'app123_u1', firstName: 'John', email: 'x@y', roles: ['a'] }]),
-    'PATCH', '/v2/chats/users', { users: [{ xmppUsername: 'app123_u1', firstName: 'John' }] }],
-  ['getUsers', (s) => s.getUsers({ chatName: 'a b', xmppUsername: 'u+1', limit: 25, offset: 50 }), 'GET',
-    '/v2/chats/users?chatName=a%20b&xmppUsername=u%2B1&limit=25&offset=50', undefined],
-  ['getUserChats', (s) => s.getUserChats('u2', { limit: 10, offset: 5, includeMembers: true }), 'GET',
-    '/v2/apps/app123/users/u2/chats?limit=10&offset=5&includeMembers=true', undefined],
-  ['updateChatRoom', (s) => s.updateChatRoom('room-1', { title: 'New Room 1' }), 'PATCH',
-    '/v2/apps/app123/chats/app123_room-1', { title: 'New Room 1' }],
-  ['listApps', (s) => s.listApps({ limit: 10, offset: 5, order: 'desc', orderBy: 'createdAt' }), 'GET',
-    '/v2/apps?limit=10&offset=5&order=desc&orderBy=createdAt', undefined],
-  ['getApp', (s) => s.getApp('app-1'), 'GET', '/v2/apps/app-1', undefined],
-  ['createApp', (s) => s.createApp({ displayName: 'Child', appTagline: 't', custom: 1 }), 'POST', '/v2/apps',
-    { displayName: 'Child', appTagline: 't', custom: 1 }],
-  ['deleteApp', (s) => s.deleteApp('app-1'), 'DELETE', '/v2/apps/app-1', undefined],
-  ['listAppTokens', (s) => s.listAppTokens('app-1'), 'GET', '/v2/apps/app-1/tokens', undefined],
-  ['createAppToken', (s) => s.createAppToken('app-1', { label: 'Primary token' }), 'POST', '/v2/apps/app-1/tokens',
-    { label: 'Primary token' }],
-  ['revokeAppToken', (s) => s.revokeAppToken('app-1', 'tok-1'), 'DELETE', '/v2/apps/app-1/tokens/tok-1', undefined],
-  ['rotateAppToken', (s) => s.rotateAppToken('app-1', 'tok-1'), 'POST', '/v2/apps/app-1/tokens/tok-1/rotate', {}],
-  ['provisionApp', (s) => s.provisionApp('app-1', { rooms: [{ title: 'General', pinned: true }] }), 'POST',
-    '/v2/apps/app-1/provision', { rooms: [{ title: 'General', pinned: true }] }],
-  ['getAppBot', (s) => s.getAppBot('app-1'), 'GET', '/v2/apps/app-1/bot', undefined],
-  ['updateAppBot', (s) => s.updateAppBot('app-1', { status: 'on', trigger: '/bot', isRAG: false }), 'PUT',
-    '/v2/apps/app-1/bot', { status: 'on', trigger: '/bot', isRAG: false }],
-  ['broadcastToAppChats', (s) => s.broadcastToAppChats('app-1', { text: 'hi', allRooms: true, dryRun: true }), 'POST',
-    '/v2/apps/app-1/chats/broadcast', { text: 'hi', allRooms: true, dryRun: true }],
-  ['getAppBroadcastJob', (s) => s.getAppBroadcastJob('app-1', 'job-1'), 'GET', '/v2/apps/app-1/chats/broadcast/job-1', undefined],
-  ['getAppUserByXmppUsername', (s) => s.getAppUserByXmppUsername('app-1_user+1@example'), 'GET',
-    '/v1/apps/users/app-1_user%2B1%40example', undefined],
-  ['createUsersInApp', (s) => s.createUsersInApp('app-1', { bypassEmailConfirmation: true, usersList: [{ email: 'a@b.c', firstName: 'A', lastName: 'Bee', uuid: 'u1' }] }),
-    'POST', '/v2/apps/app-1/users/batch',
-    { bypassEmailConfirmation: true, usersList: [{ email: 'a@b.c', firstName: 'A', lastName: 'Bee', uuid: 'u1' }] }],
-  ['getUsersBatchJob', (s) => s.getUsersBatchJob('app-1', 'job-2'), 'GET', '/v2/apps/app-1/users/batch/job-2', undefined],
-  ['deleteUsersInApp', (s) => s.deleteUsersInApp('app-1', ['u1']), 'DELETE', '/v2/apps/app-1/users/batch', { usersIdList: ['u1'] }],
-  ['createChatRoomInApp', (s) => s.createChatRoomInApp('app-1', 'room-1', { title: 'General', description: 'd' }), 'POST',
-    '/v2/apps/app-1/chats', { title: 'General', uuid: 'room-1', type: 'group', description: 'd' }],
-  ['listChatsInApp', (s) => s.listChatsInApp('app-1', { limit: 20, offset: 10, includeMembers: true }), 'GET',
-    '/v2/apps/app-1/chats?limit=20&offset=10&includeMembers=true', undefined],
-  ['deleteChatRoomInApp', (s) => s.deleteChatRoomInApp('app-1', 'room-1'), 'DELETE', '/v2/apps/app-1/chats', { name: 'app-1_room-1' }],
-  ['grantUserAccessToChatRoomInApp', (s) => s.grantUserAccessToChatRoomInApp('app-1', 'app-1_room-1', ['u1', 'app-1_u2']), 'POST',
-    '/v2/apps/app-1/chats/users-access', { chatName: 'app-1_room-1', members: ['app-1_u1', 'app-1_u2'] }],
-  ['removeUserAccessFromChatRoomInApp', (s) => s.removeUserAccessFromChatRoomInApp('app-1', 'room-1', 'u1'), 'DELETE',
-    '/v2/apps/app-1/chats/users-access', { chatName: 'app-1_room-1', members: ['app-1_u1'] }],
-  ['getUserChatsInApp', (s) => s.getUserChatsInApp('app-1', 'u1'), 'GET', '/v2/apps/app-1/users/u1/chats', undefined],
-  ['updateChatRoomInApp', (s) => s.updateChatRoomInApp('app-1', 'room-3@conference.domain.com', { description: 'x' }), 'PATCH',
-    '/v2/apps/app-1/chats/room-3@conference.domain.com', { description: 'x' }],
-]
 
 test('the class has all 36 methods of the reference', () => {
   const methods = [

@@ -11,6 +11,7 @@
 // from the generated class's prototype, and the modes are asked for at the first call.
 import * as wasm from './pkg/ethora_wasm.js'
 import { installAsyncIterator, readArgument, readOptions, userPuller } from './pkg/shared.js'
+import { callRoute, installHooks } from './pkg/observe.js'
 
 export { EthoraError } from './pkg/shared.js'
 
@@ -89,6 +90,8 @@ function checkedInner(inner, className, name) {
 }
 
 let serviceOf
+let clientIdOf
+let observeNextCall
 const services = new WeakMap()
 // The generated class (named `GeneratedEthoraSDKService` in the glue: scripts/build-wasm.mjs).
 const InnerService = wasm.EthoraSDKService
@@ -96,6 +99,8 @@ const generated = InnerService.prototype
 
 export class EthoraSDKService {
   #inner
+  #clientId
+  #observing = 0
   constructor(config) {
     if (config === WRAP && wrapping !== undefined) {
       this.#inner = wrapping
@@ -105,6 +110,7 @@ export class EthoraSDKService {
       this.#inner = inside(() => new InnerService(read))
     }
     services.set(this.#inner, this)
+    this.#clientId = this.#inner.__clientId()
   }
 
   /** Releases the client's WebAssembly memory now; later calls throw a TypeError. */
@@ -118,6 +124,18 @@ export class EthoraSDKService {
   static {
     serviceOf = (object, name) =>
       checkedInner(isObject(object) && #inner in object ? object.#inner : undefined, 'EthoraSDKService', name)
+    clientIdOf = (object) => {
+      serviceOf(object, 'on')
+      return object.#clientId
+    }
+    // How the calls starting now are observed (js/observe.js), told to the core when it changes.
+    observeNextCall = (object, inner) => {
+      const observing = callRoute(object.#clientId) >> 1
+      if (observing !== object.#observing) {
+        object.#observing = observing
+        inner.__observeNextCalls(observing)
+      }
+    }
   }
 }
 
@@ -166,6 +184,9 @@ export class ListingIterator {
   }
 }
 
+// `on` / `off` (js/observe.js).
+installHooks(EthoraSDKService.prototype, (object) => clientIdOf(object))
+
 // `for await` over what iterateUsers() and its siblings return.
 installAsyncIterator(ListingIterator.prototype)
 
@@ -184,6 +205,7 @@ for (const name of Object.getOwnPropertyNames(generated)) {
       const read = readArguments(args, methods[name])
       // Reading ran the caller's code (getters, toJSON), which may have freed this service.
       const inner = serviceOf(this, name)
+      observeNextCall(this, inner)
       const result = inside(() => inner[name](...read))
       return iterators.has(name) ? iteratorFacade(result) : result
     },

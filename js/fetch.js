@@ -1,58 +1,13 @@
 // A network call of the edge build, on the JavaScript side (crates/ethora-wasm drives it
 // with the core; crates/ethora-core/src/transport.rs has the web transport; its arguments
-// were read by the facade in edge/api.js before the call entered WebAssembly):
-//  - exchange: one HTTP exchange through the runtime's `fetch`, the body read whole, under one
-//    time limit, in a single promise;
-//  - drive / driveExchange: the call from its first attempt to its result.
-// A successful call enters WebAssembly twice (the method, `pendingCallParsed`) and calls out
-// of it twice (the clock for the server token, `driveExchange`).
-//
-// `headerLines` is `name\nvalue\n...` (header names and values cannot hold a line feed): one
-// string out of WebAssembly memory instead of two per header; the body comes as text (the
-// core sends JSON). The time limit is a timer of ours, cleared when the exchange ends: workerd
-// counts every pending timer of a request against a limit of 10,000 (an
-// `AbortSignal.timeout` stays pending for its whole time).
-//
-// `exchange` resolves with `[response, bodyBytes, url]`, or with `[null, failure]` where
-// failure is NOT_SENT (fetch rejected: it could not connect), TIMED_OUT (the time limit ended
-// it) or BROKEN (the body's reading failed); it never rejects or throws.
+// were read by the facade in edge/api.js before the call entered WebAssembly): `drive` /
+// `driveExchange` move the call from its first attempt to its result, each attempt sent by
+// `exchange` (js/transport.js). A successful call enters WebAssembly twice (the method,
+// `pendingCallParsed`) and calls out of it twice (the clock for the server token,
+// `driveExchange`). `headerLines` is `name\nvalue\n...` (header names and values cannot hold
+// a line feed): one string out of WebAssembly memory instead of two per header.
 import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
-
-const NOT_SENT = 0
-const TIMED_OUT = 1
-const BROKEN = 2
-
-export function exchange(url, method, headerLines, body, timeoutMs) {
-  let timer
-  let timedOut = false
-  const failed = (failure) => {
-    clearTimeout(timer)
-    return [null, timedOut ? TIMED_OUT : failure]
-  }
-  try {
-    const headers = {}
-    const lines = headerLines.split('\n')
-    for (let i = 0; i + 1 < lines.length; i += 2) headers[lines[i]] = lines[i + 1]
-    const controller = new AbortController()
-    timer = setTimeout(() => {
-      timedOut = true
-      controller.abort()
-    }, timeoutMs)
-    const init = { method, headers, signal: controller.signal }
-    if (body !== undefined) init.body = body
-    return fetch(url, init).then(
-      (response) =>
-        response.arrayBuffer().then((bytes) => {
-          clearTimeout(timer)
-          return [response, new Uint8Array(bytes), url]
-        }, () => failed(BROKEN)),
-      () => failed(NOT_SENT),
-    )
-  } catch {
-    // Thrown before anything was sent (a runtime refusing another timer, say).
-    return Promise.resolve(failed(NOT_SENT))
-  }
-}
+import { exchange } from './transport.js'
 
 // A successful body as the call's result, by the rule the core applies to one
 // (crates/ethora-core/src/response.rs: success_text): a JSON object or array in UTF-8 (a
@@ -61,15 +16,17 @@ export function exchange(url, method, headerLines, body, timeoutMs) {
 // client's limit, not UTF-8, not JSON, a bare string or number): the core judges those.
 const strictDecoder = typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : undefined
 
-function successValue(response, bytes, url, maxResponseBytes) {
-  let status
+function statusOf(response) {
   try {
-    status = response.status
+    return response.status
   } catch {
     // A Response subclass whose getter throws: the core reads it as a broken exchange.
     return undefined
   }
-  if (status < 200 || status >= 300 || bytes.length === 0 || bytes.length > maxResponseBytes || strictDecoder === undefined) return undefined
+}
+
+function successValue(status, bytes, url, maxResponseBytes) {
+  if (typeof status !== 'number' || status < 200 || status >= 300 || bytes.length === 0 || bytes.length > maxResponseBytes || strictDecoder === undefined) return undefined
   let value
   try {
     value = JSON.parse(strictDecoder.decode(bytes))
@@ -103,10 +60,11 @@ export async function drive(id, sent, maxResponseBytes) {
       const settled = await sent
       const [response, bytes, url] = settled
       if (response !== null) {
-        const value = successValue(response, bytes, url, maxResponseBytes)
+        const status = statusOf(response)
+        const value = successValue(status, bytes, url, maxResponseBytes)
         if (value !== undefined) {
           ended = true
-          pendingCallParsed(id)
+          pendingCallParsed(id, status)
           return value
         }
       }
@@ -124,6 +82,6 @@ export async function drive(id, sent, maxResponseBytes) {
 }
 
 /** `drive` with the call's first attempt sent here. */
-export function driveExchange(id, maxResponseBytes, url, method, headerLines, body, timeoutMs) {
-  return drive(id, exchange(url, method, headerLines, body, timeoutMs), maxResponseBytes)
+export function driveExchange(id, maxResponseBytes, url, method, headerLines, body, timeoutMs, nodeHooks) {
+  return drive(id, exchange(url, method, headerLines, body, timeoutMs, nodeHooks, maxResponseBytes), maxResponseBytes)
 }

@@ -32,14 +32,21 @@ thread_local! {
 
 /// Captures the shared script's `readArgument`; called once when the addon loads.
 pub fn install(shared: &Object) -> Result<()> {
-    let reader: Unknown = shared.get_named_property("readArgument")?;
-    let mut reference = ptr::null_mut();
-    // SAFETY: `reader` is a live value of the loading environment.
-    check_status!(unsafe {
-        sys::napi_create_reference(shared.value().env, reader.raw(), 1, &mut reference)
-    })?;
+    let reference = lasting_reference(shared, "readArgument")?;
     READ_ARGUMENT.with(|slot| slot.set(reference));
     Ok(())
+}
+
+/// A reference to the shared script's export `name`, for a thread-local slot that never
+/// deletes it.
+pub fn lasting_reference(shared: &Object, name: &str) -> Result<sys::napi_ref> {
+    let value: Unknown = shared.get_named_property(name)?;
+    let mut reference = ptr::null_mut();
+    // SAFETY: `value` is a live value of the loading environment.
+    check_status!(unsafe {
+        sys::napi_create_reference(shared.value().env, value.raw(), 1, &mut reference)
+    })?;
+    Ok(reference)
 }
 
 /// Each argument as the value its parameter's rules read (missing ones are absent). Every

@@ -26,6 +26,8 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 
 use crate::errors::to_js_error;
+use crate::observe::ObserveJob;
+use crate::relay::RelayJob;
 
 /// What a call settles with.
 pub enum Outcome {
@@ -67,6 +69,9 @@ unsafe impl Send for Wakeup {}
 
 struct State {
     finished: Vec<(u64, Outcome)>,
+    /// Work for the JavaScript thread: attempts of relayed calls (src/relay.rs) and what
+    /// observed calls report (src/observe.rs), in the order it came.
+    jobs: Vec<JsJob>,
     /// `None` once the environment has torn down: results are then dropped.
     wakeup: Option<Wakeup>,
 }
@@ -79,11 +84,21 @@ struct Shared {
 impl Shared {
     /// Queues a finished call; the first one into an empty queue wakes the JS thread.
     fn finish(&self, id: u64, outcome: Outcome) {
+        self.queue(|state| state.finished.push((id, outcome)));
+    }
+
+    /// Queues work for the JavaScript thread, waking it as `finish` does (a relay job dropped
+    /// with the environment fails its attempt).
+    fn job(&self, job: JsJob) {
+        self.queue(|state| state.jobs.push(job));
+    }
+
+    fn queue(&self, push: impl FnOnce(&mut State)) {
         let Ok(mut state) = self.state.lock() else {
             return;
         };
-        let was_empty = state.finished.is_empty();
-        state.finished.push((id, outcome));
+        let was_empty = state.finished.is_empty() && state.jobs.is_empty();
+        push(&mut state);
         if was_empty {
             if let Some(wakeup) = &state.wakeup {
                 // SAFETY: the function is live while `wakeup` is `Some` (the teardown takes
@@ -180,6 +195,7 @@ impl Dispatcher {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 finished: Vec::new(),
+                jobs: Vec::new(),
                 wakeup: None,
             }),
         });
@@ -253,6 +269,7 @@ unsafe extern "C" fn teardown(data: *mut c_void) {
             };
         }
         state.finished.clear();
+        state.jobs.clear();
     }
     DISPATCHER.with(|slot| {
         if let Ok(mut slot) = slot.try_borrow_mut() {
@@ -260,6 +277,36 @@ unsafe extern "C" fn teardown(data: *mut c_void) {
             slot.take();
         }
     });
+}
+
+/// Work the I/O thread hands the JavaScript thread.
+pub enum JsJob {
+    Relay(RelayJob),
+    Observe(ObserveJob),
+}
+
+/// The queue to this environment's JavaScript thread, for relays and observers.
+#[derive(Clone)]
+pub struct JsQueue(Arc<Shared>);
+
+impl JsQueue {
+    /// The queue of the current environment (its dispatcher made if it has none yet).
+    pub fn of(env: &Env) -> Result<JsQueue> {
+        DISPATCHER.with(|slot| {
+            let mut slot = slot
+                .try_borrow_mut()
+                .map_err(|_| Error::from_reason("the SDK's dispatcher is busy"))?;
+            let dispatcher = match slot.as_mut() {
+                Some(dispatcher) => dispatcher,
+                None => slot.insert(Dispatcher::new(env.raw())?),
+            };
+            Ok(JsQueue(Arc::clone(&dispatcher.shared)))
+        })
+    }
+
+    pub fn push(&self, job: JsJob) {
+        self.0.job(job);
+    }
 }
 
 /// Starts `work` on the I/O thread and returns the promise it settles.
@@ -354,7 +401,11 @@ unsafe extern "C" fn drain(
     let settling = DISPATCHER.with(|slot| {
         let mut slot = slot.try_borrow_mut().ok()?;
         let dispatcher = slot.as_mut()?;
-        let finished = std::mem::take(&mut dispatcher.shared.state.lock().ok()?.finished);
+        let (finished, jobs) = {
+            let mut state = dispatcher.shared.state.lock().ok()?;
+            let jobs = std::mem::take(&mut state.jobs);
+            (std::mem::take(&mut state.finished), jobs)
+        };
         let settling: Vec<_> = finished
             .into_iter()
             .filter_map(|(id, outcome)| Some((dispatcher.pending.remove(&id)?, outcome)))
@@ -363,9 +414,20 @@ unsafe extern "C" fn drain(
             // SAFETY: the function belongs to this thread's live environment.
             unsafe { sys::napi_unref_threadsafe_function(env, dispatcher.wakeup) };
         }
-        Some(settling)
+        Some((settling, jobs))
     });
-    for (deferred, outcome) in settling.into_iter().flatten() {
+    let Some((settling, jobs)) = settling else {
+        return;
+    };
+    // Jobs first: an observed call's end is reported before its promise settles.
+    let js_env = Env::from_raw(env);
+    for job in jobs {
+        match job {
+            JsJob::Relay(job) => crate::relay::start(&js_env, job),
+            JsJob::Observe(job) => crate::observe::run(&js_env, job),
+        }
+    }
+    for (deferred, outcome) in settling {
         // SAFETY: `env` is live during this callback and `deferred` is settled once.
         unsafe { settle(env, deferred, outcome) };
     }

@@ -16,10 +16,17 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-/// The JavaScript both faces share (the class, the iterator protocol, the users adapter): an
-/// ES module whose `export` keywords are dropped so that it can be evaluated as a script
-/// that ends with an object of its exports.
-const SHARED_MODULE: &str = include_str!("../js/shared.js");
+/// The JavaScript both faces share (the class, the iterator protocol, the users adapter, the
+/// relay's sending, the observation of calls): ES modules whose `import` lines and `export`
+/// keywords are dropped so that they can be evaluated as one script that ends with an object
+/// of their exports.
+const SHARED_MODULE: &str = concat!(
+    include_str!("../js/shared.js"),
+    "\n",
+    include_str!("../js/transport.js"),
+    "\n",
+    include_str!("../js/observe.js")
+);
 
 fn shared_script() -> String {
     let exported: Vec<&str> = SHARED_MODULE
@@ -32,9 +39,14 @@ fn shared_script() -> String {
                 .next()
         })
         .collect();
+    // Their `import` lines name each other, which one script does not need.
+    let body: Vec<&str> = SHARED_MODULE
+        .lines()
+        .filter(|line| !line.starts_with("import "))
+        .collect();
     format!(
         "(() => {{\n{}\nreturn {{ {} }}\n}})()",
-        SHARED_MODULE
+        body.join("\n")
             .replace("export class", "class")
             .replace("export function", "function"),
         exported.join(", ")
@@ -77,9 +89,14 @@ pub fn install_error_class(mut exports: Object, env: Env) -> Result<()> {
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(reference)));
     crate::iterate::install(&exports, &shared)?;
     crate::arguments::install(&shared)?;
+    crate::relay::install(&exports, &shared)?;
+    crate::observe::install(&env);
     let shared_reference = shared.create_ref()?;
     SHARED.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(shared_reference)));
     crate::fast::install(&exports, &env)?;
+    let class: Unknown = exports.get_named_property("EthoraSDKService")?;
+    let hooks: Function<Unknown, Unknown> = shared.get_named_property("installNativeHooks")?;
+    hooks.call(class)?;
     // Last: what is exported as the class is the guarded one (see `guardConstructor`).
     let class: Unknown = exports.get_named_property("EthoraSDKService")?;
     let guard: Function<Unknown, Unknown> = shared.get_named_property("guardConstructor")?;

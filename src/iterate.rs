@@ -61,6 +61,7 @@ impl ListingIterator {
         }
         let listing = Arc::clone(&self.listing);
         let client = Arc::clone(&self.client);
+        crate::relay::choose_route(env, &client);
         let promise = dispatch::start(env, async move {
             let item = listing::next_item(&listing, &client).await?;
             Ok(listing::iterator_result(item.as_deref()))
@@ -125,6 +126,7 @@ impl EthoraSDKService {
         W: std::future::Future<Output = CoreResult<JsonText>> + Send + 'static,
     {
         let client = Arc::clone(&self.client);
+        crate::relay::choose_route(env, &client);
         let promise = dispatch::start(env, async move {
             let prepared = prepared?;
             work(client, prepared).await

@@ -15,6 +15,8 @@ mod dispatch;
 mod errors;
 mod fast;
 mod iterate;
+mod observe;
+mod relay;
 
 use std::mem::ManuallyDrop;
 use std::sync::Arc;
@@ -76,6 +78,9 @@ impl EthoraSDKService {
     fn from_config(env: &Env, config: Option<&Value>) -> CoreResult<EthoraSDKService> {
         let input = args::config_input(config, "config")?;
         let client = EthoraClient::from_input(input, |name| arguments::runtime_env(env, name))?;
+        relay::attach(env, &client).map_err(|_| {
+            ethora_core::EthoraError::config("could not start the SDK's dispatcher")
+        })?;
         Ok(EthoraSDKService {
             client: Arc::new(client),
         })
@@ -87,6 +92,7 @@ impl EthoraSDKService {
     fn send<'env>(&self, env: &'env Env, request: CoreResult<ApiRequest>) -> PendingResponse<'env> {
         let client = Arc::clone(&self.client);
         let buffer = dispatch::spare_buffer();
+        relay::choose_route(env, &client);
         let exchange = request.and_then(|request| client.exchange(request));
         let promise = dispatch::start_settling(env, |guard| async move {
             let exchange = match exchange {
@@ -165,6 +171,13 @@ impl EthoraSDKService {
             fast::mint_client_token(self, user_id, options).map_err(|e| to_js_error(env, &e))?;
         // A JWT is ASCII: handing it over as Latin-1 spares the engine a UTF-8 decode.
         env.create_string_latin1(token.as_bytes())
+    }
+
+    /// The core's number of this client, for the shared script (`on` / `off`). Not part of
+    /// the API.
+    #[napi(js_name = "__clientId", skip_typescript)]
+    pub fn client_id(&self) -> u32 {
+        self.client.id()
     }
 
     /// What `console.log` / `util.inspect` show: the app and URL, never the secret.

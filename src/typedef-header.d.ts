@@ -4,7 +4,8 @@
 // the only hand-written part, shared by both (src/typedef-header.d.ts): what the generators
 // cannot express, namely the `UUID` alias, the open index signatures of the reference SDK's
 // request types (merged into the generated interfaces of the same name), the `EthoraError`
-// fields and the `ChatRepository` interface. __test__/types proves they agree with
+// fields, the `ChatRepository` interface and the hooks `on` / `off` with their events (merged
+// into the generated class: they are installed from JavaScript on both builds). __test__/types proves they agree with
 // @ethora/sdk-backend; __test__/edge-types.test.mjs that the two builds agree.
 
 /** Identifier type used by the reference SDK. */
@@ -85,6 +86,42 @@ export interface EthoraError extends Error {
   readonly tlsReason?: EthoraTlsReason
   /** As on the reference SDK's errors: `{ status, data }` of the failed response. */
   readonly response?: { status: number; data: unknown }
+}
+
+/** An attempt about to go out (`service.on('request', …)`, `ethora:request:start`). */
+export interface EthoraRequestEvent {
+  /** The `x-request-id` the request carries. */
+  requestId: string
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  /** The route with placeholders, never the ids: `/v2/apps/{appId}/chats`. */
+  route: string
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number
+}
+
+/** An attempt judged (`service.on('response', …)`, `ethora:request:end` / `ethora:request:error`). */
+export interface EthoraResponseEvent extends EthoraRequestEvent {
+  /** The answer's HTTP status; absent when there was none (`ethora:request:error`). */
+  status?: number
+  /** The attempt's error code when it failed (`ETHORA_HTTP`, `ETHORA_TIMEOUT`, ...). */
+  error?: EthoraErrorCode
+  /** From the attempt's start to its judgment. */
+  durationMs: number
+  /** The wait before the next attempt, when one follows. */
+  retryInMs?: number
+  /** The server's `Retry-After`, when it sent one. */
+  retryAfterMs?: number
+}
+
+/** Per-client hooks, merged into the generated class (installed by js/observe.js on both builds). */
+export interface EthoraSDKService {
+  /** Calls `handler` before each attempt; what it throws is dropped, never breaking the call. */
+  on(event: 'request', handler: (event: EthoraRequestEvent) => void): this
+  /** Calls `handler` after each attempt is judged; what it throws is dropped. */
+  on(event: 'response', handler: (event: EthoraResponseEvent) => void): this
+  /** Removes a handler `on` added (the last one added, if it was added twice). */
+  off(event: 'request', handler: (event: EthoraRequestEvent) => void): this
+  off(event: 'response', handler: (event: EthoraResponseEvent) => void): this
 }
 
 /** The chat repository contract that `EthoraSDKService` implements. */

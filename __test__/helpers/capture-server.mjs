@@ -17,11 +17,12 @@ export async function startCaptureServer() {
       }
       requests.push({ method: req.method, url: req.url, headers: req.headers, rawBody: raw, body })
       const reply = replies.shift() ?? { status: 200, json: { ok: true } }
+      if (reply.hang) return
       if (reply.text !== undefined) {
-        res.writeHead(reply.status, { 'content-type': 'text/plain' })
+        res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers })
         res.end(reply.text)
       } else {
-        res.writeHead(reply.status, { 'content-type': 'application/json' })
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
         res.end(JSON.stringify(reply.json))
       }
     })
@@ -42,7 +43,8 @@ export async function startCaptureServer() {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    /** Queue the answer to the next request: `{ status, json }` or `{ status, text }`. */
+    /** Queue the answer to the next request: `{ status, json }` or `{ status, text }` (with
+     * `headers`), or `{ hang: true }` for none. */
     reply(next) {
       replies.push(next)
     },

@@ -2,9 +2,9 @@
 // in the test's process) and collects what it printed.
 import { spawn } from 'node:child_process'
 
-/** `{ code, stdout, stderr }` of `node ...args`; the child is killed after `timeoutMs`. */
-export async function runNode(args, { env = process.env, cwd, timeoutMs = 60_000 } = {}) {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+/** `{ code, stdout, stderr }` of `node ...args` (`node`: another Node binary); the child is killed after `timeoutMs`. */
+export async function runNode(args, { env = process.env, cwd, timeoutMs = 60_000, node = process.execPath } = {}) {
+  const child = spawn(node, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => (stdout += chunk))

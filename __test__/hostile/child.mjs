@@ -93,6 +93,8 @@ const METHODS = {
   // The signal ends the endless iterables; long enough that no finite case meets it.
   importUsers: () => [[{ uuid: 'u', email: 'a@b.c', firstName: 'A', lastName: 'Bee' }], { dryRun: true, signal: AbortSignal.timeout(5_000) }],
   toJSON: () => [],
+  on: () => ['response', () => {}],
+  off: () => ['response', () => {}],
 }
 const FUNCTIONS = {
   createClientToken: () => ['u1', secrets, { expiresIn: 60 }],

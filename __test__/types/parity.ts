@@ -67,9 +67,12 @@ const reference = {} as Ref.EthoraSDKService
 const referenceAsOurs: Ours.ChatRepository = reference
 type Methods<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] }
 // The same 36 methods, plus toJSON (which keeps the secret out of JSON.stringify) and what
-// the reference does not have: the listing iterators, the bulk import and the job waits.
+// the reference does not have: the listing iterators, the bulk import, the job waits and the
+// per-client hooks.
 type Additions =
   | 'toJSON'
+  | 'on'
+  | 'off'
   | 'iterateUsers'
   | 'iterateApps'
   | 'iterateChatsInApp'

@@ -300,6 +300,7 @@ pub fn config_input(value: Option<&Value>, argument: &str) -> Result<crate::conf
         log_level: text("logLevel")?,
         ca: ca_list(map.and_then(|m| m.get("ca")))?,
         proxy: proxy_setting(map.and_then(|m| m.get("proxy")))?,
+        transport: text("transport")?,
     })
 }
 

@@ -11,11 +11,14 @@ use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE,
 use crate::config::{ClientConfig, ConfigInput};
 use crate::error::{capped_body, ErrorCode, EthoraError, RateLimit, Result};
 use crate::logging::{LogLevel, LogSink, Logger};
+use crate::observe::{AttemptEnded, AttemptStarting, CallEnded, CallStarted, Observer, Observing};
 use crate::request::ApiRequest;
 use crate::response::{self, JsonText};
 use crate::retry::{parse_retry_after, Delivery};
 use crate::token::{now_unix_seconds, TokenSigner};
 use crate::transport::{Failure, Incoming, Outgoing, ResponseHeaders, Transport};
+#[cfg(not(target_arch = "wasm32"))]
+use crate::transport::{Relay, RelayRequest};
 
 const USER_AGENT_VALUE: &str = concat!("ethora-rs-sdk-backend/", env!("CARGO_PKG_VERSION"));
 const ACCEPT_VALUE: &str = "application/json, text/plain, */*";
@@ -137,7 +140,20 @@ pub struct EthoraClient {
     /// bytes the reference would mint for it, signed once.
     auth_headers: std::sync::Mutex<Option<AuthHeaders>>,
     request_ids: RequestIds,
+    /// The binding's other way out (see [`Relay`]), and whether calls starting now take it.
+    #[cfg(not(target_arch = "wasm32"))]
+    relay: std::sync::OnceLock<Arc<dyn Relay>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    relaying: std::sync::atomic::AtomicBool,
+    /// Told of each observed call, and how the calls starting now are observed (bits of
+    /// [`Observing`]).
+    observer: std::sync::OnceLock<Arc<dyn Observer>>,
+    observing: std::sync::atomic::AtomicU8,
+    id: u32,
 }
+
+/// Every client's own number, for its binding's JavaScript.
+static NEXT_CLIENT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
 
 impl std::fmt::Debug for EthoraClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -162,7 +178,55 @@ impl EthoraClient {
             logger,
             auth_headers: std::sync::Mutex::new(None),
             request_ids: RequestIds::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            relay: std::sync::OnceLock::new(),
+            #[cfg(not(target_arch = "wasm32"))]
+            relaying: std::sync::atomic::AtomicBool::new(false),
+            observer: std::sync::OnceLock::new(),
+            observing: std::sync::atomic::AtomicU8::new(0),
+            id: NEXT_CLIENT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// This client's number (unique in the process).
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+
+    /// Gives the client its binding's observer (once; later ones are ignored).
+    pub fn set_observer(&self, observer: Arc<dyn Observer>) {
+        let _first = self.observer.set(observer);
+    }
+
+    /// How the calls starting from now are observed (a binding decides before each call it
+    /// starts, as for the relay).
+    pub fn observe_next_calls(&self, observing: Observing) {
+        self.observing
+            .store(observing.bits(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The observer and whether attempts carry a trace context, for a call starting now.
+    fn observation_of_new_call(&self) -> Option<(Arc<dyn Observer>, bool)> {
+        let bits = self.observing.load(std::sync::atomic::Ordering::Relaxed);
+        let observing = Observing::from_bits(bits);
+        if !observing.observed {
+            return None;
+        }
+        Some((Arc::clone(self.observer.get()?), observing.inject))
+    }
+
+    /// Gives the client a binding's relay (once; later ones are ignored).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn set_relay(&self, relay: Arc<dyn Relay>) {
+        let _first = self.relay.set(relay);
+    }
+
+    /// Whether the calls starting from now send their attempts through the relay (a binding
+    /// decides before each call it starts; calls already started keep their way).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn relay_next_calls(&self, relayed: bool) {
+        self.relaying
+            .store(relayed, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Resolves the configuration (explicit values, then `env`) and builds the client.
@@ -287,6 +351,16 @@ impl EthoraClient {
             )),
             None => None,
         };
+        let observed = self.observation_of_new_call();
+        if let Some((observer, _)) = &observed {
+            observer.call_started(&CallStarted {
+                client: self.id,
+                request_id: &request_id,
+                method: request.method.as_str(),
+                route: request.route,
+                api_url: &self.config.api_url,
+            });
+        }
         Ok(Exchange {
             request,
             url,
@@ -295,6 +369,10 @@ impl EthoraClient {
             attempt: 0,
             rate_limits,
             started: None,
+            relay: self.route_of_new_call(),
+            observed,
+            status: None,
+            trace_headers: None,
         })
     }
 
@@ -332,9 +410,23 @@ impl EthoraClient {
         let (finished, slot) = loop {
             // The semaphore is never closed, so acquiring only waits.
             let slot = self.in_flight.acquire().await.ok();
+            // (The edge build's observer answers at once: no wait in its state machine.)
+            #[cfg(target_arch = "wasm32")]
+            self.start_attempt_now(&mut exchange);
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                exchange.trace_headers = self.attempt_starting(&exchange).await;
+            }
+            // (On wasm the route is an empty `Copy` type.)
+            #[allow(clippy::clone_on_copy)]
+            let relay = exchange.relay.clone();
             let received = match self.next_attempt(&mut exchange) {
                 Ok(outgoing) => {
-                    let sent = self.transport.send(outgoing).await;
+                    let sent = match relay {
+                        None => self.transport.send(outgoing).await,
+                        Some(relay) => self.relayed(relay, outgoing).await,
+                    };
+                    exchange.status = sent.as_ref().ok().map(Incoming::status);
                     self.receive(&exchange, sent, &mut buffer, parsing).await
                 }
                 Err(failed) => Err(failed),
@@ -365,6 +457,106 @@ impl EthoraClient {
         // waiting for the slot reuses it instead of dialling.
         yield_to_pool().await;
         drop(slot);
+    }
+
+    /// One attempt through the binding's relay, which keeps its time limit; a relay that
+    /// outlives it by a second is given up on.
+    #[cfg(not(target_arch = "wasm32"))]
+    async fn relayed(
+        &self,
+        relay: Arc<dyn Relay>,
+        outgoing: Outgoing<'_>,
+    ) -> std::result::Result<Incoming, Failure> {
+        let limit = outgoing.timeout + Duration::from_secs(1);
+        let request = RelayRequest::new(outgoing, self.config.max_response_bytes);
+        match tokio::time::timeout(limit, relay.send(request)).await {
+            Ok(relayed) => relayed.map(Incoming::Relayed),
+            Err(_) => Err(Failure::TimedOut(Delivery::MaybeSent)),
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    async fn relayed(
+        &self,
+        relay: std::convert::Infallible,
+        _outgoing: Outgoing<'_>,
+    ) -> std::result::Result<Incoming, Failure> {
+        match relay {}
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn route_of_new_call(&self) -> RelayRoute {
+        let relaying = self.relaying.load(std::sync::atomic::Ordering::Relaxed);
+        relaying.then(|| self.relay.get().cloned()).flatten()
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn route_of_new_call(&self) -> RelayRoute {
+        None
+    }
+
+    /// Tells the observer of an observed exchange that its next attempt starts; the trace
+    /// context to send with it when the observer injects one.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub async fn attempt_starting(&self, exchange: &Exchange) -> Option<String> {
+        let (observer, inject) = exchange.observed.as_ref()?;
+        let attempt = AttemptStarting {
+            request_id: &exchange.request_id,
+            attempt: exchange.attempt + 1,
+        };
+        observer.attempt_starting(&attempt, *inject).await
+    }
+
+    /// The same on the edge build, whose observer answers at once: the trace context goes with
+    /// the next attempt.
+    #[cfg(target_arch = "wasm32")]
+    pub fn start_attempt_now(&self, exchange: &mut Exchange) {
+        let Some((observer, inject)) = exchange.observed.as_ref() else {
+            return;
+        };
+        let attempt = AttemptStarting {
+            request_id: &exchange.request_id,
+            attempt: exchange.attempt + 1,
+        };
+        exchange.trace_headers = observer.attempt_starting(&attempt, *inject);
+    }
+
+    /// The status of the answer an attempt of `exchange` just got (for its observer), set by
+    /// a driver that reads responses itself.
+    pub fn answered(exchange: &mut Exchange, status: Option<u16>) {
+        exchange.status = status;
+    }
+
+    /// Tells the observer of an observed exchange how its attempt ended, and the call when it
+    /// did.
+    fn observe_end(
+        &self,
+        exchange: &Exchange,
+        error: Option<&EthoraError>,
+        retry: Option<(Duration, Option<Duration>)>,
+    ) {
+        let Some((observer, _)) = &exchange.observed else {
+            return;
+        };
+        let status = exchange
+            .status
+            .or_else(|| error.and_then(|error| error.status));
+        let error_code = error.map(EthoraError::code_str);
+        observer.attempt_ended(&AttemptEnded {
+            request_id: &exchange.request_id,
+            attempt: exchange.attempt,
+            status,
+            error: error_code,
+            retry_in: retry.map(|(wait, _)| wait),
+            retry_after: retry.and_then(|(_, retry_after)| retry_after),
+        });
+        if retry.is_none() {
+            observer.call_ended(&CallEnded {
+                request_id: &exchange.request_id,
+                error: error_code,
+                status,
+            });
+        }
     }
 
     /// The engine parsed an [`UnparsedSuccess`]: the call succeeded (logged as any success).
@@ -475,6 +667,8 @@ impl EthoraClient {
             ],
             body: exchange.body.clone(),
             timeout: self.config.timeout,
+            transport: self.config.transport,
+            trace_headers: exchange.trace_headers.as_deref(),
         })
     }
 
@@ -538,6 +732,7 @@ impl EthoraClient {
     }
 
     fn log_success(&self, exchange: &Exchange) {
+        self.observe_end(exchange, None, None);
         let Exchange {
             request,
             url,
@@ -588,6 +783,7 @@ impl EthoraClient {
         error.attempts = attempt;
         match delay {
             Some(delay) => {
+                self.observe_end(exchange, Some(&error), Some((delay, failure.retry_after)));
                 self.logger.log(LogLevel::Warn, || {
                     format!(
                         "{method} {url} attempt {attempt} failed ({}) after {elapsed_ms} ms; retrying in {} ms (request {request_id})",
@@ -612,6 +808,7 @@ impl EthoraClient {
         } = exchange;
         let (method, attempt) = (request.method.as_str(), *attempt);
         error.attempts = attempt;
+        self.observe_end(exchange, Some(&error), None);
         self.logger.log(LogLevel::Error, || {
             format!(
                 "{method} {url} failed ({}{}) after {attempt} attempt(s) (request {request_id})",
@@ -780,7 +977,21 @@ pub struct Exchange {
     attempt: u32,
     rate_limits: RateLimits,
     started: Option<web_time::Instant>,
+    /// Where its attempts go instead of the client's transport (set when it is made).
+    relay: RelayRoute,
+    /// Its observer, and whether its attempts carry a trace context.
+    observed: Option<(Arc<dyn Observer>, bool)>,
+    /// The status of its last attempt's answer, for the observer.
+    status: Option<u16>,
+    /// The trace context of the attempt about to go out (header lines).
+    trace_headers: Option<String>,
 }
+
+/// A call's relay, if its attempts take one (the edge build has none).
+#[cfg(not(target_arch = "wasm32"))]
+type RelayRoute = Option<Arc<dyn Relay>>;
+#[cfg(target_arch = "wasm32")]
+type RelayRoute = Option<std::convert::Infallible>;
 
 /// Who parses a successful JSON body: the core (checked, `url` spliced into the text), or the
 /// binding's JavaScript engine, whose `JSON.parse` checks it anyway (the Node face: one parse

@@ -16,6 +16,36 @@ pub const ENV_APP_SECRET: &str = "ETHORA_CHAT_APP_SECRET";
 pub const ENV_LOG: &str = "ETHORA_LOG";
 /// A PEM file of extra trusted CAs, read as Node reads it (Node build only).
 pub const ENV_EXTRA_CA_CERTS: &str = "NODE_EXTRA_CA_CERTS";
+/// The transport when the config does not set `transport`: native, node or auto.
+pub const ENV_TRANSPORT: &str = "ETHORA_SDK_TRANSPORT";
+
+/// Which way requests leave the process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TransportChoice {
+    /// Node's own HTTP stack when something hooked it (a test interceptor, an APM agent),
+    /// the SDK's own transport otherwise.
+    #[default]
+    Auto,
+    /// Always the SDK's own transport (the Rust HTTP client; the runtime's `fetch` on the
+    /// edge build), whatever hooked Node's.
+    Native,
+    /// Always Node's own HTTP stack (`fetch`, or `http.request` when only that is hooked).
+    Node,
+}
+
+fn transport_from(
+    explicit: Option<String>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<TransportChoice> {
+    match non_empty(explicit).or_else(|| non_empty(env(ENV_TRANSPORT))).as_deref() {
+        None | Some("auto") => Ok(TransportChoice::Auto),
+        Some("native") => Ok(TransportChoice::Native),
+        Some("node") => Ok(TransportChoice::Node),
+        Some(_) => Err(EthoraError::config(format!(
+            "Invalid Ethora configuration: `transport` / {ENV_TRANSPORT} must be native, node or auto"
+        ))),
+    }
+}
 
 /// Same defaults as the reference SDK's `DEFAULT_TIMEOUT`.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
@@ -46,6 +76,7 @@ pub struct ConfigInput {
     /// Extra trusted CA certificates, PEM text (one string may hold several).
     pub ca: Option<Vec<String>>,
     pub proxy: Option<ProxySetting>,
+    pub transport: Option<String>,
 }
 
 /// Which proxy requests go through.
@@ -116,6 +147,7 @@ pub struct ClientConfig {
     /// `ca` option's, then those of the `NODE_EXTRA_CA_CERTS` file.
     pub extra_ca_pem: Vec<String>,
     pub proxy: ProxySetting,
+    pub transport: TransportChoice,
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -304,6 +336,7 @@ impl ClientConfig {
             log_level: log_level_from(input.log_level, &env)?,
             extra_ca_pem: extra_ca_from(input.ca, &env)?,
             proxy: proxy_from(input.proxy)?,
+            transport: transport_from(input.transport, &env)?,
         })
     }
 }

@@ -21,6 +21,7 @@ pub mod listing;
 pub mod logging;
 pub mod methods;
 pub mod naming;
+pub mod observe;
 pub mod operations;
 pub mod request;
 pub mod response;

@@ -19,6 +19,17 @@ pub struct Outgoing<'a> {
     /// The attempt's time limit, natively (on wasm the client's timer bounds the attempt and
     /// dropping it aborts the fetch).
     pub timeout: Duration,
+    /// The config's `transport` (on the edge build in Node: whether a hooked `http.request`
+    /// may carry the attempt).
+    pub transport: crate::config::TransportChoice,
+    /// Header lines (`name\nvalue\n`) of the attempt's trace context, when it is traced.
+    pub trace_headers: Option<&'a str>,
+}
+
+/// `name\nvalue\n` header lines as pairs (an odd last line is dropped).
+pub fn header_pairs(lines: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut parts = lines.split('\n');
+    std::iter::from_fn(move || Some((parts.next()?, parts.next()?)))
 }
 
 /// Why an exchange did not produce a complete response.
@@ -33,7 +44,7 @@ pub enum Failure {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::{Incoming, ResponseHeaders, Transport};
+pub use native::{Incoming, Relay, RelayRequest, RelayedResponse, ResponseHeaders, Transport};
 #[cfg(target_arch = "wasm32")]
 pub use web::{fetch_exchange, FetchRequest, Incoming, ResponseHeaders, Transport};
 
@@ -49,8 +60,88 @@ mod native {
         http: reqwest::Client,
     }
 
-    pub struct Incoming {
-        response: reqwest::Response,
+    /// A response: from the connection pool, or read whole by a binding's relay.
+    pub enum Incoming {
+        Pooled(reqwest::Response),
+        Relayed(RelayedResponse),
+    }
+
+    /// An attempt as a binding's relay sends it (the Node face's route through Node's own
+    /// HTTP stack, where a test interceptor or an APM agent sees it).
+    pub struct RelayRequest {
+        pub method: &'static str,
+        pub url: String,
+        /// `name\nvalue\n` for each header (names and values hold no line feed).
+        pub header_lines: String,
+        pub body: Option<bytes::Bytes>,
+        pub timeout: std::time::Duration,
+        /// A body longer than this may be cut short (it fails as too long either way).
+        pub max_response_bytes: usize,
+    }
+
+    impl RelayRequest {
+        pub fn new(outgoing: Outgoing<'_>, max_response_bytes: usize) -> Self {
+            let mut header_lines = String::with_capacity(512);
+            for (name, value) in &outgoing.headers {
+                // Every header the client sets is visible ASCII.
+                if let Ok(value) = value.to_str() {
+                    header_lines.push_str(name.as_str());
+                    header_lines.push('\n');
+                    header_lines.push_str(value);
+                    header_lines.push('\n');
+                }
+            }
+            header_lines.push_str(outgoing.trace_headers.unwrap_or_default());
+            RelayRequest {
+                method: outgoing.method.as_str(),
+                url: outgoing.url.to_owned(),
+                header_lines,
+                body: outgoing.body,
+                timeout: outgoing.timeout,
+                max_response_bytes,
+            }
+        }
+    }
+
+    /// A response a relay read whole.
+    pub struct RelayedResponse {
+        status: u16,
+        headers: http::HeaderMap,
+        body: Vec<u8>,
+    }
+
+    impl RelayedResponse {
+        /// `header_lines` as [`RelayRequest::header_lines`]; lines that are not a valid
+        /// header are left out.
+        pub fn new(status: u16, header_lines: &str, body: Vec<u8>) -> Self {
+            let mut headers = http::HeaderMap::new();
+            for (name, value) in super::header_pairs(header_lines) {
+                let name = http::HeaderName::from_bytes(name.as_bytes());
+                let value = http::HeaderValue::from_str(value);
+                if let (Ok(name), Ok(value)) = (name, value) {
+                    headers.append(name, value);
+                }
+            }
+            RelayedResponse {
+                status,
+                headers,
+                body,
+            }
+        }
+    }
+
+    /// A binding's way of sending one attempt itself; resolves with the whole response or
+    /// the exchange's failure, within the request's time limit.
+    pub trait Relay: Send + Sync {
+        fn send(
+            &self,
+            request: RelayRequest,
+        ) -> std::pin::Pin<
+            Box<
+                dyn std::future::Future<Output = std::result::Result<RelayedResponse, Failure>>
+                    + Send,
+            >,
+        >;
     }
 
     /// A response's headers, kept apart from it.
@@ -102,27 +193,43 @@ mod native {
             for (name, value) in outgoing.headers {
                 builder = builder.header(name, value);
             }
+            for (name, value) in super::header_pairs(outgoing.trace_headers.unwrap_or_default()) {
+                builder = builder.header(name, value);
+            }
             if let Some(body) = outgoing.body {
                 builder = builder.body(body);
             }
             let response = builder.send().await.map_err(|e| failure(&e))?;
-            Ok(Incoming { response })
+            Ok(Incoming::Pooled(response))
         }
     }
 
     impl Incoming {
         pub fn status(&self) -> u16 {
-            self.response.status().as_u16()
+            match self {
+                Incoming::Pooled(response) => response.status().as_u16(),
+                Incoming::Relayed(response) => response.status,
+            }
+        }
+
+        fn headers(&self) -> &http::HeaderMap {
+            match self {
+                Incoming::Pooled(response) => response.headers(),
+                Incoming::Relayed(response) => &response.headers,
+            }
         }
 
         pub fn header(&self, name: &str) -> Option<String> {
-            header_text(self.response.headers(), name)
+            header_text(self.headers(), name)
         }
 
         /// The response's headers, moved out (for a judgment made after the response is
         /// gone).
         pub fn take_headers(&mut self) -> ResponseHeaders {
-            ResponseHeaders(std::mem::take(self.response.headers_mut()))
+            ResponseHeaders(std::mem::take(match self {
+                Incoming::Pooled(response) => response.headers_mut(),
+                Incoming::Relayed(response) => &mut response.headers,
+            }))
         }
 
         /// Reads the body into `buffer` (cleared first, sized from Content-Length when the
@@ -133,12 +240,22 @@ mod native {
             buffer: &mut Vec<u8>,
         ) -> std::result::Result<bool, Failure> {
             buffer.clear();
-            match self.response.content_length() {
+            let response = match self {
+                Incoming::Pooled(response) => response,
+                Incoming::Relayed(relayed) => {
+                    if relayed.body.len() > limit {
+                        return Ok(false);
+                    }
+                    std::mem::swap(buffer, &mut relayed.body);
+                    return Ok(true);
+                }
+            };
+            match response.content_length() {
                 Some(length) if length > limit as u64 => return Ok(false),
                 Some(length) => buffer.reserve(length as usize),
                 None => {}
             }
-            while let Some(chunk) = self.response.chunk().await.map_err(|e| failure(&e))? {
+            while let Some(chunk) = response.chunk().await.map_err(|e| failure(&e))? {
                 if buffer.len() + chunk.len() > limit {
                     return Ok(false);
                 }
@@ -236,7 +353,7 @@ mod web {
     use crate::error::Result;
     use crate::retry::Delivery;
 
-    #[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./fetch.js")]
+    #[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./transport.js")]
     extern "C" {
         /// Resolves with `[response, bodyBytes, url]` or `[null, failure]`; never rejects.
         fn exchange(
@@ -245,6 +362,7 @@ mod web {
             header_lines: &str,
             body: Option<&str>,
             timeout_ms: f64,
+            node_hooks: bool,
         ) -> Promise;
     }
 
@@ -294,6 +412,8 @@ mod web {
         pub header_lines: String,
         pub body: Option<&'a str>,
         pub timeout_ms: f64,
+        /// Whether a hooked Node `http.request` may carry it (`transport` is not `native`).
+        pub node_hooks: bool,
     }
 
     impl<'a> FetchRequest<'a> {
@@ -309,6 +429,7 @@ mod web {
                 header_lines.push_str(value);
                 header_lines.push('\n');
             }
+            header_lines.push_str(outgoing.trace_headers.unwrap_or_default());
             let body = match &outgoing.body {
                 Some(body) => Some(std::str::from_utf8(body).map_err(|_| not_sent())?),
                 None => None,
@@ -319,6 +440,7 @@ mod web {
                 header_lines,
                 body,
                 timeout_ms: outgoing.timeout.as_millis() as f64,
+                node_hooks: outgoing.transport != crate::config::TransportChoice::Native,
             })
         }
     }
@@ -333,6 +455,7 @@ mod web {
             &request.header_lines,
             request.body,
             request.timeout_ms,
+            request.node_hooks,
         ))
     }
 

@@ -78,6 +78,15 @@ pub struct EthoraSDKConfig {
     #[cfg_attr(feature = "wasm", tsify(type = "string | false"))]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub proxy: Option<Value>,
+    /// How requests leave the process (default `'auto'`, else `ETHORA_SDK_TRANSPORT`):
+    /// `'auto'` sends through Node's own HTTP stack when something hooked it (nock, MSW,
+    /// undici's `MockAgent`, an APM agent) and through the SDK's own transport otherwise;
+    /// `'native'` always the SDK's own (on the edge build the runtime's `fetch`); `'node'`
+    /// always Node's stack.
+    #[cfg_attr(feature = "napi", napi(ts_type = "'auto' | 'native' | 'node'"))]
+    #[cfg_attr(feature = "wasm", tsify(type = "'auto' | 'native' | 'node'"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub transport: Option<String>,
 }
 
 /// What every network method resolves with: the server's JSON (objects get `url`).

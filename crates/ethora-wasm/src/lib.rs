@@ -65,6 +65,82 @@ extern "C" {
     fn runtime_env_value(name: &str) -> Result<Option<String>, JsValue>;
 }
 
+// The observation of calls (js/observe.js): what observed calls report (see WasmObserver).
+#[wasm_bindgen(raw_module = "./observe.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = observeCallStarted)]
+    fn observe_call_started(
+        client: u32,
+        request_id: &str,
+        method: &str,
+        route: &str,
+        api_url: &str,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = observeAttemptStarting)]
+    fn observe_attempt_starting(
+        request_id: &str,
+        attempt: u32,
+        inject: bool,
+    ) -> Result<Option<String>, JsValue>;
+    #[wasm_bindgen(catch, js_name = observeAttemptEnded)]
+    fn observe_attempt_ended(
+        request_id: &str,
+        attempt: u32,
+        status: Option<u16>,
+        error: Option<&str>,
+        retry_in_ms: Option<f64>,
+        retry_after_ms: Option<f64>,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch, js_name = observeCallEnded)]
+    fn observe_call_ended(
+        request_id: &str,
+        error: Option<&str>,
+        status: Option<u16>,
+    ) -> Result<(), JsValue>;
+}
+
+/// The edge build's observer: every report is a call into js/observe.js, on the one thread
+/// there is (what it throws is dropped: observing never breaks a call).
+struct WasmObserver;
+
+impl ethora_core::observe::Observer for WasmObserver {
+    fn call_started(&self, call: &ethora_core::observe::CallStarted<'_>) {
+        let _ = observe_call_started(
+            call.client,
+            call.request_id,
+            call.method,
+            call.route,
+            call.api_url,
+        );
+    }
+
+    fn attempt_starting(
+        &self,
+        attempt: &ethora_core::observe::AttemptStarting<'_>,
+        inject: bool,
+    ) -> ethora_core::observe::TraceHeaders {
+        observe_attempt_starting(attempt.request_id, attempt.attempt, inject)
+            .ok()
+            .flatten()
+    }
+
+    fn attempt_ended(&self, attempt: &ethora_core::observe::AttemptEnded<'_>) {
+        let millis = |duration: std::time::Duration| duration.as_secs_f64() * 1000.0;
+        let _ = observe_attempt_ended(
+            attempt.request_id,
+            attempt.attempt,
+            attempt.status,
+            attempt.error,
+            attempt.retry_in.map(millis),
+            attempt.retry_after.map(millis),
+        );
+    }
+
+    fn call_ended(&self, call: &ethora_core::observe::CallEnded<'_>) {
+        let _ = observe_call_ended(call.request_id, call.error, call.status);
+    }
+}
+
 mod iterate;
 
 #[wasm_bindgen]
@@ -196,6 +272,7 @@ impl EthoraSdkService {
         let client = EthoraClient::from_input(input, runtime_env)?
             .with_sleeper(timer_sleeper())
             .with_log_sink(console_sink());
+        client.set_observer(Arc::new(WasmObserver));
         Ok(EthoraSdkService {
             client: Arc::new(client),
         })
@@ -258,6 +335,7 @@ extern "C" {
         header_lines: &str,
         body: Option<&str>,
         timeout_ms: f64,
+        node_hooks: bool,
     ) -> Promise;
 }
 
@@ -364,6 +442,7 @@ impl PendingCall {
         let Some(slot) = client.try_slot() else {
             return Attempt::NotSent(JsValue::UNDEFINED);
         };
+        client.start_attempt_now(exchange);
         let unsent = match client.next_attempt(exchange) {
             Ok(outgoing) => match send(outgoing) {
                 Ok(sent) => {
@@ -402,6 +481,7 @@ impl PendingCall {
                 &request.header_lines,
                 request.body,
                 request.timeout_ms,
+                request.node_hooks,
             ))
         })
     }
@@ -416,13 +496,14 @@ pub fn pending_call_send(id: u32) -> Result<JsValue, JsValue> {
 /// `drive` made the call's result from a successful body itself: the call ends, logged
 /// as any success.
 #[wasm_bindgen(js_name = pendingCallParsed, skip_typescript)]
-pub fn pending_call_parsed(id: u32) {
+pub fn pending_call_parsed(id: u32, status: u16) {
     if let Some(PendingCall {
         client,
-        exchange: Some(exchange),
+        exchange: Some(mut exchange),
         ..
     }) = end_pending_call(id)
     {
+        EthoraClient::answered(&mut exchange, Some(status));
         let _logged = client.settle(&exchange, Ok(()));
     }
 }
@@ -434,13 +515,19 @@ pub fn pending_call_parsed(id: u32) {
 pub fn pending_call_settle(id: u32, settled: JsValue) -> Result<f64, JsValue> {
     with_pending_call(id, |call| {
         call.slot = None;
-        let (client, exchange) = (&call.client, call.exchange.as_ref());
+        let (client, exchange) = (&call.client, call.exchange.as_mut());
         let exchange = exchange.ok_or_else(call_ended)?;
         let outcome = match call.unsent.take() {
             Some(unsent) => Err(unsent),
             None => match Incoming::from_settled(settled) {
-                Ok(response) => client.answer_fetched(exchange, &response),
-                Err(failure) => Err(client.transport_failure(failure, exchange)),
+                Ok(response) => {
+                    EthoraClient::answered(exchange, Some(response.status()));
+                    client.answer_fetched(exchange, &response)
+                }
+                Err(failure) => {
+                    EthoraClient::answered(exchange, None);
+                    Err(client.transport_failure(failure, exchange))
+                }
             },
         };
         match client.settle(exchange, outcome) {
@@ -569,6 +656,19 @@ impl EthoraSdkService {
     }
 
     /// What `console.log` / `JSON.stringify` show: the app and URL, never the secret.
+    /// The core's number of this client, for the facade's `on` / `off`.
+    #[wasm_bindgen(js_name = __clientId, skip_typescript)]
+    pub fn client_id(&self) -> u32 {
+        self.client.id()
+    }
+
+    /// How the client's next calls are observed (`callRoute`'s bits, from the facade).
+    #[wasm_bindgen(js_name = __observeNextCalls, skip_typescript)]
+    pub fn observe_next_calls(&self, bits: u8) {
+        self.client
+            .observe_next_calls(ethora_core::observe::Observing::from_bits(bits));
+    }
+
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "any")]
     pub fn to_json(&self) -> JsValue {
         to_js(&serde_json::json!({

@@ -1,0 +1,205 @@
+//! Calls routed through Node's own HTTP stack: with `transport: 'node'`, or `'auto'` when a
+//! test interceptor or an APM agent hooked that stack (`nodeStackHooked` in js/transport.js,
+//! asked at every call's start), a call's attempts are sent by `relayExchange` on the
+//! JavaScript thread instead of the I/O thread's own client. The core still builds each
+//! attempt, keeps its time limits and retries, and judges each answer: an attempt goes to the
+//! JavaScript thread through the dispatcher's queue and its response comes back through
+//! `__relayAnswer`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::ptr;
+
+use ethora_core::config::TransportChoice;
+use ethora_core::observe::Observing;
+use ethora_core::retry::Delivery;
+use ethora_core::transport::{Failure, Relay, RelayRequest, RelayedResponse};
+use ethora_core::EthoraClient;
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+use tokio::sync::oneshot;
+
+use crate::dispatch::{JsJob, JsQueue};
+
+type Reply = oneshot::Sender<std::result::Result<RelayedResponse, Failure>>;
+
+/// One attempt on its way to the JavaScript thread, with where its response goes.
+pub struct RelayJob {
+    request: RelayRequest,
+    reply: Reply,
+}
+
+/// A client's relay: the queue to the JavaScript thread of the environment that made it.
+pub struct NodeRelay(JsQueue);
+
+impl Relay for NodeRelay {
+    fn send(
+        &self,
+        request: RelayRequest,
+    ) -> Pin<Box<dyn Future<Output = std::result::Result<RelayedResponse, Failure>> + Send>> {
+        let (reply, response) = oneshot::channel();
+        self.0.push(JsJob::Relay(RelayJob { request, reply }));
+        // A reply dropped unanswered: the environment went away with the attempt out.
+        Box::pin(async move {
+            response
+                .await
+                .unwrap_or(Err(Failure::Broken(Delivery::MaybeSent)))
+        })
+    }
+}
+
+/// Gives a new client its relay and its observer.
+pub fn attach(env: &Env, client: &EthoraClient) -> Result<()> {
+    let queue = JsQueue::of(env)?;
+    client.set_relay(std::sync::Arc::new(NodeRelay(queue.clone())));
+    client.set_observer(std::sync::Arc::new(crate::observe::NodeObserver::new(
+        queue,
+    )));
+    Ok(())
+}
+
+thread_local! {
+    /// `callRoute` of this thread's environment. Never deleted, as the reader's.
+    static CALL_ROUTE: Cell<sys::napi_ref> = const { Cell::new(ptr::null_mut()) };
+    /// Replies of attempts out on this thread, by id.
+    static OUT: RefCell<(u32, HashMap<u32, Reply>)> = RefCell::new((0, HashMap::new()));
+}
+
+/// Captures `callRoute` and hands the shared script the answer function; called once when
+/// the addon loads.
+pub fn install(exports: &Object, shared: &Object) -> Result<()> {
+    let route = crate::arguments::lasting_reference(shared, "callRoute")?;
+    CALL_ROUTE.with(|slot| slot.set(route));
+    let answer: Unknown = exports.get_named_property("__relayAnswer")?;
+    let install: Function<Unknown, Unknown> = shared.get_named_property("installRelay")?;
+    install.call(answer)?;
+    Ok(())
+}
+
+/// Hands the shared script a `require` for Node's modules (from the package entry, sdk.js).
+/// Not part of the API.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(js_name = "__provideRequire", skip_typescript)]
+pub fn provide_require(env: Env, require: Unknown) {
+    // SAFETY: `env` is the live environment of this call and `require` one of its values.
+    let _ignored =
+        unsafe { crate::arguments::call_shared(env.raw(), c"provideRequire", &[require.raw()]) };
+}
+
+/// Decides, as a call starts, whether its attempts are relayed and whether it is observed.
+pub fn choose_route(env: &Env, client: &EthoraClient) {
+    let bits = call_route(env.raw(), client.id());
+    let relayed = match client.config().transport {
+        TransportChoice::Native => false,
+        TransportChoice::Node => true,
+        TransportChoice::Auto => bits & 1 != 0,
+    };
+    client.relay_next_calls(relayed);
+    client.observe_next_calls(Observing::from_bits(bits >> 1));
+}
+
+/// `callRoute(clientId)`: 1 when something hooked Node's HTTP stack, 2 when the call is
+/// observed, 4 when traced; 0 if it cannot be asked.
+fn call_route(env: sys::napi_env, client_id: u32) -> u8 {
+    let reference = CALL_ROUTE.with(Cell::get);
+    if reference.is_null() {
+        return 0;
+    }
+    let (mut function, mut receiver, mut result, mut id) = (
+        ptr::null_mut(),
+        ptr::null_mut(),
+        ptr::null_mut(),
+        ptr::null_mut(),
+    );
+    let mut bits = 0u32;
+    // SAFETY (every N-API call below): `env` is the live environment of the current call, the
+    // reference was made in it and is never deleted, and the out-pointers are live locals.
+    unsafe {
+        if sys::napi_get_reference_value(env, reference, &mut function) != sys::Status::napi_ok
+            || sys::napi_get_undefined(env, &mut receiver) != sys::Status::napi_ok
+            || sys::napi_create_uint32(env, client_id, &mut id) != sys::Status::napi_ok
+        {
+            return 0;
+        }
+        let called = sys::napi_call_function(env, receiver, function, 1, &id, &mut result);
+        if called != sys::Status::napi_ok {
+            crate::arguments::clear_exception(env);
+            return 0;
+        }
+        if sys::napi_get_value_uint32(env, result, &mut bits) != sys::Status::napi_ok {
+            return 0;
+        }
+    }
+    (bits & 0b111) as u8
+}
+
+/// On the JavaScript thread: hands an attempt to `relayExchange`.
+pub fn start(env: &Env, job: RelayJob) {
+    let RelayJob { request, reply } = job;
+    let id = OUT.with(|out| {
+        let mut out = out.borrow_mut();
+        let id = out.0;
+        out.0 = out.0.wrapping_add(1);
+        out.1.insert(id, reply);
+        id
+    });
+    if send(env, id, request).is_err() {
+        if let Some(reply) = take_reply(id) {
+            let _gone = reply.send(Err(Failure::Broken(Delivery::NotSent)));
+        }
+    }
+}
+
+fn send(env: &Env, id: u32, request: RelayRequest) -> Result<()> {
+    let body = match &request.body {
+        Some(body) => env
+            .create_string(
+                std::str::from_utf8(body)
+                    .map_err(|_| Error::from_reason("a request body is not text"))?,
+            )?
+            .to_unknown(),
+        None => ().into_unknown(env)?,
+    };
+    let arguments = [
+        env.create_uint32(id)?.raw(),
+        env.create_string(request.method)?.raw(),
+        env.create_string(&request.url)?.raw(),
+        env.create_string(&request.header_lines)?.raw(),
+        body.raw(),
+        env.create_double(request.timeout.as_millis() as f64)?.raw(),
+        env.create_double(request.max_response_bytes as f64)?.raw(),
+    ];
+    // SAFETY: `env` is the live environment of this callback; the arguments are its values.
+    unsafe { crate::arguments::call_shared(env.raw(), c"relayExchange", &arguments) }
+        .map(drop)
+        .ok_or_else(|| Error::from_reason("relayExchange could not run"))
+}
+
+fn take_reply(id: u32) -> Option<Reply> {
+    OUT.with(|out| out.borrow_mut().1.remove(&id))
+}
+
+/// `relayExchange`'s answer for the attempt `id`: the response (`status`, `name\nvalue\n`
+/// header lines, the body), or a negative status, `-1 -` why there is none (0: not sent,
+/// 1: timed out, 2: broken). Not part of the API.
+#[cfg_attr(test, allow(dead_code))]
+#[napi(js_name = "__relayAnswer", skip_typescript)]
+pub fn relay_answer(id: u32, status: i32, header_lines: String, body: Option<Uint8Array>) {
+    let Some(reply) = take_reply(id) else {
+        return;
+    };
+    let outcome = match status {
+        0..=999 => Ok(RelayedResponse::new(
+            status as u16,
+            &header_lines,
+            body.map(|body| body.to_vec()).unwrap_or_default(),
+        )),
+        -1 => Err(Failure::Broken(Delivery::NotSent)),
+        -2 => Err(Failure::TimedOut(Delivery::MaybeSent)),
+        _ => Err(Failure::Broken(Delivery::MaybeSent)),
+    };
+    let _gone = reply.send(outcome);
+}
