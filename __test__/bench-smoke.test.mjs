@@ -24,6 +24,9 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours|undici\.Pool \(bare\)|transport floor \(our request, no SDK work\)|ours, WebAssembly fallback) \| [\d,]+ \| /gm) ?? []).length, 36)
   assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| \d[\d.,]*× \| [≤≥] /gm) ?? []).length, 21)
   assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| [≤≥] \d[\d.,]*× \| \d[\d.,]*× \| \d[\d.,]*× \|$/gm) ?? []).length, 21)
+  // The hooked (relayed through Node's stack) and watched paths against the plain native one.
+  assert.ok(report.includes('## Hooked and watched calls against the plain native path'))
+  assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours, through Node's stack \(hooked\)|ours, watched \(a response hook\)) \| \d[\d.,]*× \| \d[\d.,]*× \| \d[\d.,]*× \|$/gm) ?? []).length, 18)
   // The floor probe: the round trip to the I/O thread, and the ratio floor it sets per kind.
   assert.match(report, /That trip alone, with no request .*: p50 \d[\d.,]* µs, p99 \d[\d.,]* µs, \d[\d.,]* µs of CPU/)
   assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [\d,]+ \| -?[\d,.]+ \| [\d,.]+ \| (yes|no) \|$/gm) ?? []).length, 3)

@@ -214,6 +214,11 @@ async function latency() {
 const FLOOR_USERS = 120
 const BARE = 'undici.Pool (bare)'
 const TRANSPORT_FLOOR = 'transport floor (our request, no SDK work)'
+// The same calls when something hooked Node's HTTP stack (a test interceptor or an APM agent
+// makes the addon relay them through it: `transport: 'node'` forces that here), and when a
+// per-client hook watches every attempt.
+const NODE_STACK = "ours, through Node's stack (hooked)"
+const WATCHED = 'ours, watched (a response hook)'
 
 async function floorKinds(server, client) {
   await prepareMockData(client)
@@ -295,6 +300,8 @@ async function floor() {
   const server = await startMockServer({ binary: mockBinary })
   const client = new ours.EthoraSDKService(server.config)
   const fallbackCaller = new fallback.EthoraSDKService(server.config)
+  const relayed = new ours.EthoraSDKService({ ...server.config, transport: 'node' })
+  const watched = new ours.EthoraSDKService(server.config).on('response', () => {})
   const kinds = await floorKinds(server, client)
   for (const [kindName, kind] of Object.entries(kinds)) {
     results.floor[kindName] = {}
@@ -305,6 +312,8 @@ async function floor() {
         [BARE]: bareCall(server, pool, kind.wire, kind.unique),
         [TRANSPORT_FLOOR]: transportFloorCall(client, kind),
         [FALLBACK]: (n) => kind.call(fallbackCaller, n),
+        [NODE_STACK]: (n) => kind.call(relayed, n),
+        [WATCHED]: (n) => kind.call(watched, n),
       }
       const names = Object.keys(contenders)
       const runs = Object.fromEntries(names.map((name) => [name, []]))
@@ -568,6 +577,22 @@ for (const { kindName, name, target, cells, field } of floorRatios) {
   w(`| ${kindName} | ${name} | ${target} | ${fmt(cellRatio(cells, field, TRANSPORT_FLOOR, BARE), 2)}× | ${fmt(cellRatio(cells, field, 'ours', TRANSPORT_FLOOR), 2)}× |`)
 }
 w()
+w("## Hooked and watched calls against the plain native path")
+w()
+w(`The same rounds: ours through Node's own stack, as when a test interceptor or an APM agent hooked it (\`transport: 'node'\` here; Node's \`fetch\`), and ours with a \`response\` hook on the client (each attempt reported to the JavaScript thread), each divided by ours with nothing hooked or watched.`)
+w()
+w('| Request | Concurrency | Caller | requests/s | CPU per request | p50 |')
+w('|---|---|---|---|---|---|')
+for (const [kindName, row] of Object.entries(results.floor)) {
+  for (const c of [1, 16, 64]) {
+    for (const name of [NODE_STACK, WATCHED]) {
+      const r = row[c][name]
+      const base = row[c].ours
+      w(`| ${kindName} | ${c} | ${name} | ${fmt(r.rps / base.rps, 2)}× | ${fmt(r.cpuUs / base.cpuUs, 2)}× | ${fmt(r.p50 / base.p50, 2)}× |`)
+    }
+  }
+}
+w()
 w('## Against a bare undici client: absolute figures')
 w()
 w('| Request | Concurrency | Client | requests/s | CPU µs per request | p50 µs | p99 µs |')
@@ -704,9 +729,9 @@ const numbers = [
   ...Object.values(results.workerd.medianRatioToFetch),
   results.workerd.medianRatioOursToTimeLimited, results.workerd.medianRatioOursToChecked,
 ]
-// 42 figures before, 3 kinds x 3 concurrencies x 4 clients x 4 figures against undici, the
+// 42 figures before, 3 kinds x 3 concurrencies x 6 clients x 4 figures against undici, the
 // round trip's 3, workerd's 5 times, 5 own costs and 6 median ratios, and the bulk import's 2.
-if (numbers.length !== 42 + 144 + 3 + 16 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+if (numbers.length !== 42 + 216 + 3 + 16 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }
