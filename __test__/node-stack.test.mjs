@@ -134,3 +134,22 @@ test('transport is checked: the option and ETHORA_SDK_TRANSPORT', async () => {
   assert.equal(await seenWith('native'), 0)
   assert.equal(await seenWith('auto'), 1)
 })
+
+test('a replaced fetch that answers something unreadable fails the call, never the process; no fetch at all is no hook', async () => {
+  const original = globalThis.fetch
+  const edge = await import('../edge/node.js')
+  try {
+    // A jest-style mock: no arrayBuffer, no body.
+    globalThis.fetch = async () => ({ ok: true, status: 200, json: async () => ({}) })
+    for (const service of [serviceFor(server.url, { maxRetries: 0 }), new edge.EthoraSDKService({ chatApiUrl: server.url, chatAppId: 'a', chatAppSecret: 's', maxRetries: 0 })]) {
+      const failed = await outcome(() => service.getApp('a'))
+      assert.equal(failed.error?.code, 'ETHORA_NETWORK')
+    }
+    delete globalThis.fetch
+    server.reset()
+    assert.deepEqual(await serviceFor(server.url).getApp('b'), { ok: true, url: `${server.url}/v2/apps/b` })
+    assert.equal(server.requests.length, 1)
+  } finally {
+    globalThis.fetch = original
+  }
+})

@@ -130,7 +130,7 @@ export class EthoraSDKService {
     }
     // How the calls starting now are observed (js/observe.js), told to the core when it changes.
     observeNextCall = (object, inner) => {
-      const observing = callRoute(object.#clientId) >> 1
+      const observing = callRoute(object.#clientId, false) >> 1
       if (observing !== object.#observing) {
         object.#observing = observing
         inner.__observeNextCalls(observing)

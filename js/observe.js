@@ -60,46 +60,51 @@ function tracing() {
   }
 }
 
-// Each client's hooks by the core's client id, forgotten with the client; and the context the
-// last call of each of the most recent observed clients started in (a listing's pages and an
-// import's batches start later, on their own).
-const hooksOf = new Map()
+// Each client's hooks, held by the client object itself (a handler that refers to its client
+// keeps nothing alive), found by the core's client id; and the context the last call of each of
+// the most recent traced clients started in (a listing's next page and an import's batches
+// start later, on their own).
+const hooksOf = new WeakMap()
+const clientsById = new Map()
 const entryContexts = new Map()
 const MAX_ENTRY_CONTEXTS = 4096
-const registered = new Set()
 const forgetClient =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry((id) => {
-        hooksOf.delete(id)
+        clientsById.delete(id)
         entryContexts.delete(id)
-        registered.delete(id)
       })
     : undefined
 
-function register(service, clientId) {
-  if (forgetClient !== undefined && !registered.has(clientId)) {
-    registered.add(clientId)
-    forgetClient.register(service, clientId)
-  }
+function hooksById(clientId) {
+  const client = clientsById.get(clientId)?.deref()
+  return client === undefined ? undefined : hooksOf.get(client)
 }
 
 /**
  * As a call of the core's client `clientId` starts: whether something hooked Node's HTTP stack
- * (1), whether the call is observed (2) and traced (4).
+ * (1, looked at only when `checkHooks`: the Node addon's `transport: 'auto'`), whether the call
+ * is observed (2: relayed calls are, for the caller's async context) and traced (4).
  */
-export function callRoute(clientId) {
-  const bits = nodeStackHooked() ? HOOKED : 0
-  const found = tracing()
-  if (found !== null) {
-    entryContexts.delete(clientId)
-    entryContexts.set(clientId, found.api.context.active())
-    if (entryContexts.size > MAX_ENTRY_CONTEXTS) entryContexts.delete(entryContexts.keys().next().value)
-    return bits | OBSERVED | TRACED
+export function callRoute(clientId, checkHooks) {
+  try {
+    const bits = checkHooks && nodeStackHooked() ? HOOKED | OBSERVED : 0
+    const found = tracing()
+    if (found !== null) {
+      entryContexts.delete(clientId)
+      entryContexts.set(clientId, found.api.context.active())
+      if (entryContexts.size > MAX_ENTRY_CONTEXTS) entryContexts.delete(entryContexts.keys().next().value)
+      return bits | OBSERVED | TRACED
+    }
+    if (clientsById.size > 0 && hooksById(clientId) !== undefined) return bits | OBSERVED
+    const listening = channelsOf()
+    if (listening !== null && (listening.start.hasSubscribers || listening.end.hasSubscribers || listening.error.hasSubscribers)) return bits | OBSERVED
+    return bits
+  } catch {
+    // A context manager or a provider that throws: the call goes unobserved, as it would go
+    // without them.
+    return 0
   }
-  if (hooksOf.has(clientId)) return bits | OBSERVED
-  const listening = channelsOf()
-  if (listening !== null && (listening.start.hasSubscribers || listening.end.hasSubscribers || listening.error.hasSubscribers)) return bits | OBSERVED
-  return bits
 }
 
 const EVENTS = ['request', 'response']
@@ -122,23 +127,26 @@ export function installHooks(prototype, clientIdOf) {
     on(event, handler) {
       const clientId = clientIdOf(this)
       checkedHook(event, handler)
-      let hooks = hooksOf.get(clientId)
+      let hooks = hooksOf.get(this)
       if (hooks === undefined) {
         hooks = { request: [], response: [] }
-        hooksOf.set(clientId, hooks)
-        register(this, clientId)
+        hooksOf.set(this, hooks)
+        if (!clientsById.has(clientId)) {
+          clientsById.set(clientId, typeof WeakRef === 'function' ? new WeakRef(this) : { deref: () => this })
+          forgetClient?.register(this, clientId)
+        }
       }
       hooks[event] = [...hooks[event], handler]
       return this
     },
     off(event, handler) {
-      const clientId = clientIdOf(this)
+      clientIdOf(this)
       checkedHook(event, handler)
-      const hooks = hooksOf.get(clientId)
+      const hooks = hooksOf.get(this)
       if (hooks !== undefined) {
         const index = hooks[event].lastIndexOf(handler)
         if (index >= 0) hooks[event] = hooks[event].filter((_, i) => i !== index)
-        if (hooks.request.length === 0 && hooks.response.length === 0) hooksOf.delete(clientId)
+        if (hooks.request.length === 0 && hooks.response.length === 0) hooksOf.delete(this)
       }
       return this
     },
@@ -170,22 +178,54 @@ function publish(channel, message) {
   }
 }
 
-const now = typeof performance === 'object' && typeof performance.now === 'function' ? () => performance.now() : () => Date.now()
 const calls = new Map()
 const SPAN_KIND_INTERNAL = 0
 const SPAN_KIND_CLIENT = 2
 const SPAN_STATUS_ERROR = 2
+// A header a fetch or the Rust client would refuse never reaches them.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+let snapshotOf
+/** A function that runs a function in the caller's async context (Node), or undefined elsewhere. */
+function snapshot() {
+  if (snapshotOf === undefined) {
+    const take = nodeRequire('node:async_hooks')?.AsyncLocalStorage?.snapshot
+    snapshotOf = typeof take === 'function' ? take : null
+  }
+  if (snapshotOf === null) return undefined
+  try {
+    return snapshotOf()
+  } catch {
+    return undefined
+  }
+}
+
+function inContextOf(call, work) {
+  if (call.snapshot === undefined) return work()
+  try {
+    return call.snapshot(work)
+  } catch {
+    return undefined
+  }
+}
+
+/** When something happened `lagMs` ago (the Node addon reports from its I/O thread), for a span. */
+function timeAgo(lagMs) {
+  return lagMs > 0 ? Date.now() - lagMs : undefined
+}
 
 /** The core made an observed call's exchange (its request id names it from here on). */
-export function observeCallStarted(clientId, requestId, method, route, apiUrl) {
+export function observeCallStarted(clientId, requestId, method, route, apiUrl, lagMs) {
   const entryContext = entryContexts.get(clientId)
-  const call = { hooks: hooksOf.get(clientId), method, route, attemptStarted: 0, span: undefined, context: undefined, attemptSpan: undefined }
+  const call = { hooks: hooksById(clientId), method, route, span: undefined, context: undefined, attemptSpan: undefined, attemptContext: undefined, snapshot: snapshot() }
   const found = entryContext !== undefined ? tracing() : null
   if (found !== null) {
     try {
       const url = new URL(apiUrl)
       call.server = { 'server.address': url.hostname, 'server.port': Number(url.port) || (url.protocol === 'https:' ? 443 : 80) }
-      call.span = found.tracer.startSpan(`ethora ${method} ${route}`, { kind: SPAN_KIND_INTERNAL, attributes: { 'http.request.method': method, 'url.template': route, ...call.server } }, entryContext)
+      const options = { kind: SPAN_KIND_INTERNAL, attributes: { 'http.request.method': method, 'url.template': route, ...call.server }, startTime: timeAgo(lagMs) }
+      call.span = found.tracer.startSpan(`ethora ${method} ${route}`, options, entryContext)
       call.context = found.api.trace.setSpan(entryContext, call.span)
       call.api = found.api
       call.tracer = found.tracer
@@ -197,25 +237,28 @@ export function observeCallStarted(clientId, requestId, method, route, apiUrl) {
 }
 
 /** An observed call's attempt is about to go out: the trace context to send with it (header lines). */
-export function observeAttemptStarting(requestId, attempt, inject) {
+export function observeAttemptStarting(requestId, attempt, inject, lagMs) {
   const call = calls.get(requestId)
   if (call === undefined) return undefined
-  call.attemptStarted = now()
   let lines
   if (call.span !== undefined) {
     try {
       const attributes = { 'http.request.method': call.method, 'url.template': call.route, ...call.server }
       if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1
-      call.attemptSpan = call.tracer.startSpan(`${call.method} ${call.route}`, { kind: SPAN_KIND_CLIENT, attributes }, call.context)
-      if (inject) lines = traceHeaders(call.api, call.api.trace.setSpan(call.context, call.attemptSpan), call.attemptSpan)
+      call.attemptSpan = call.tracer.startSpan(`${call.method} ${call.route}`, { kind: SPAN_KIND_CLIENT, attributes, startTime: timeAgo(lagMs) }, call.context)
+      call.attemptContext = call.api.trace.setSpan(call.context, call.attemptSpan)
+      if (inject) lines = traceHeaders(call.api, call.attemptContext, call.attemptSpan)
     } catch {
       call.attemptSpan = undefined
+      call.attemptContext = undefined
     }
   }
   const event = { requestId, method: call.method, route: call.route, attempt }
-  const listening = channelsOf()
-  if (listening !== null) publish(listening.start, event)
-  runHooks(call.hooks?.request, event)
+  inContextOf(call, () => {
+    const listening = channelsOf()
+    if (listening !== null) publish(listening.start, event)
+    runHooks(call.hooks?.request, event)
+  })
   return lines
 }
 
@@ -236,20 +279,31 @@ function traceHeaders(api, context, span) {
   }
   let lines = ''
   for (const [name, value] of Object.entries(carrier)) {
-    if (typeof value === 'string' && !/[\r\n]/.test(name + value)) lines += `${name}\n${value}\n`
+    if (typeof value === 'string' && TOKEN.test(name) && FIELD_VALUE.test(value)) lines += `${name.toLowerCase()}\n${value}\n`
   }
   return lines
 }
 
 /**
- * An observed call's attempt was judged: `status` of its answer (undefined without one), the
- * error code when it failed, the wait before the next attempt and the server's Retry-After
- * (milliseconds, or undefined).
+ * Runs a relayed attempt's sending in its call's async context and, when traced, in its attempt
+ * span's context, so that an APM agent that hooked the stack parents its own span there.
  */
-export function observeAttemptEnded(requestId, attempt, status, error, retryInMs, retryAfterMs) {
+export function inAttemptContext(requestId, send) {
+  const call = calls.get(requestId)
+  if (call === undefined) return send()
+  const traced = call.attemptContext !== undefined ? () => call.api.context.with(call.attemptContext, send) : send
+  return inContextOf(call, traced) ?? send()
+}
+
+/**
+ * An observed call's attempt was judged: `status` of its answer (undefined without one), the
+ * error code when it failed, how long it took, the wait before the next attempt and the
+ * server's Retry-After (milliseconds, or undefined).
+ */
+export function observeAttemptEnded(requestId, attempt, status, error, durationMs, retryInMs, retryAfterMs, lagMs) {
   const call = calls.get(requestId)
   if (call === undefined) return
-  const event = { requestId, method: call.method, route: call.route, attempt, durationMs: now() - call.attemptStarted }
+  const event = { requestId, method: call.method, route: call.route, attempt, durationMs }
   if (status !== undefined) event.status = status
   if (error !== undefined) event.error = error
   if (retryInMs !== undefined) event.retryInMs = retryInMs
@@ -257,38 +311,36 @@ export function observeAttemptEnded(requestId, attempt, status, error, retryInMs
   const span = call.attemptSpan
   if (span !== undefined) {
     call.attemptSpan = undefined
-    try {
-      if (status !== undefined) span.setAttribute('http.response.status_code', status)
-      if (error !== undefined) {
-        span.setAttribute('error.type', status !== undefined && status >= 400 ? String(status) : error)
-        span.setStatus({ code: SPAN_STATUS_ERROR })
-      }
-      span.end()
-    } catch {
-      // The tracer's failure is the tracer's.
-    }
+    call.attemptContext = undefined
+    endSpan(span, status, error, lagMs)
   }
-  const listening = channelsOf()
-  if (listening !== null) publish(status === undefined ? listening.error : listening.end, event)
-  runHooks(call.hooks?.response, event)
+  inContextOf(call, () => {
+    const listening = channelsOf()
+    if (listening !== null) publish(status === undefined ? listening.error : listening.end, event)
+    runHooks(call.hooks?.response, event)
+  })
 }
 
-/** An observed call ended (`error`: its error code when it failed). */
-export function observeCallEnded(requestId, error, status) {
-  const call = calls.get(requestId)
-  if (call === undefined) return
-  calls.delete(requestId)
-  if (call.span === undefined) return
+function endSpan(span, status, error, lagMs) {
   try {
-    if (status !== undefined) call.span.setAttribute('http.response.status_code', status)
+    if (status !== undefined) span.setAttribute('http.response.status_code', status)
     if (error !== undefined) {
-      call.span.setAttribute('error.type', status !== undefined && status >= 400 ? String(status) : error)
-      call.span.setStatus({ code: SPAN_STATUS_ERROR })
+      span.setAttribute('error.type', status !== undefined && status >= 400 ? String(status) : error)
+      span.setStatus({ code: SPAN_STATUS_ERROR })
     }
-    call.span.end()
+    span.end(timeAgo(lagMs))
   } catch {
     // The tracer's failure is the tracer's.
   }
+}
+
+/** An observed call ended (`error`: its error code when it failed). */
+export function observeCallEnded(requestId, error, status, lagMs) {
+  const call = calls.get(requestId)
+  if (call === undefined) return
+  calls.delete(requestId)
+  if (call.attemptSpan !== undefined) endSpan(call.attemptSpan, undefined, error, lagMs)
+  if (call.span !== undefined) endSpan(call.span, status, error, lagMs)
 }
 
 /**

@@ -8,6 +8,8 @@
 // An exchange resolves with `[response, bodyBytes, url]` (a fetch `Response`) or with
 // `[null, failure]`; it never rejects or throws.
 
+import { inAttemptContext } from './observe.js'
+
 const EXCHANGE_NOT_SENT = 0
 const EXCHANGE_TIMED_OUT = 1
 const EXCHANGE_BROKEN = 2
@@ -87,7 +89,8 @@ function ownness(isOwn) {
   }
 }
 
-const ownFetch = ownness((value) => sourceOf(value).includes("require('internal/deps/undici/undici')"))
+// No fetch at all (`--no-experimental-fetch`, a jsdom test environment) is no hook either.
+const ownFetch = ownness((value) => typeof value !== 'function' || sourceOf(value).includes("require('internal/deps/undici/undici')"))
 // Node's default dispatcher (made at the first fetch) and a plain `Agent` a program set are
 // connection pools, not hooks; a MockAgent, a ProxyAgent or any other dispatcher is one.
 const ownDispatcher = ownness((value) => {
@@ -141,9 +144,58 @@ export function nodeStackHooked() {
  * (nock 13, an APM agent's http patch), through `fetch` otherwise (its own, or whatever
  * replaced or dispatches it); the body read whole, under one time limit.
  */
-export function exchange(url, method, headerLines, body, timeoutMs, nodeHooks, maxResponseBytes) {
-  if (nodeHooks && !fetchHooked() && httpHooked()) return httpExchange(url, method, headerLines, body, timeoutMs, maxResponseBytes)
-  return fetchExchange(url, method, headerLines, body, timeoutMs)
+export function exchange(url, method, headerLines, body, timeoutMs, nodeHooks, maxResponseBytes, relayed = false) {
+  if (nodeHooks && viaHttp()) return httpExchange(url, method, headerLines, body, timeoutMs, maxResponseBytes)
+  return fetchExchange(url, method, headerLines, body, timeoutMs, relayed, maxResponseBytes)
+}
+
+/** Whether an attempt that may take Node's stack goes through `http.request` rather than `fetch`. */
+function viaHttp() {
+  return nodeModules() !== null && (typeof fetch !== 'function' || (!fetchHooked() && httpHooked()))
+}
+
+// Node's codes of a connection that was never made: a fetch that failed with one sent nothing
+// (a runtime that gives no code, as workerd, is taken to have sent nothing, as before).
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL'])
+
+function fetchFailure(error) {
+  try {
+    const code = error?.cause?.code
+    return typeof code === 'string' && !NOT_CONNECTED.has(code) ? EXCHANGE_BROKEN : EXCHANGE_NOT_SENT
+  } catch {
+    return EXCHANGE_NOT_SENT
+  }
+}
+
+/**
+ * The body as bytes, read only up to `maxResponseBytes` + 1 when `capped` (the relay: a body
+ * longer than that fails as too long whatever follows); the whole body otherwise.
+ */
+async function bodyBytes(response, capped, maxResponseBytes) {
+  const stream = capped ? response.body : null
+  if (stream === null || stream === undefined || typeof stream.getReader !== 'function') {
+    return new Uint8Array(await response.arrayBuffer())
+  }
+  const reader = stream.getReader()
+  const chunks = []
+  let length = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    length += value.length
+    if (length > maxResponseBytes) {
+      reader.cancel().catch(() => {})
+      break
+    }
+  }
+  const bytes = new Uint8Array(length)
+  let at = 0
+  for (const chunk of chunks) {
+    bytes.set(chunk, at)
+    at += chunk.length
+  }
+  return bytes
 }
 
 function headersOf(headerLines) {
@@ -156,7 +208,9 @@ function headersOf(headerLines) {
 // The time limit is a timer of ours, cleared when the exchange ends: workerd counts every
 // pending timer of a request against a limit of 10,000 (an `AbortSignal.timeout` stays
 // pending for its whole time).
-function fetchExchange(url, method, headerLines, body, timeoutMs) {
+// `relayed`: the Node addon's relay, which asks for no caching (Next.js's fetch caches GETs)
+// and reads a body only up to the size limit.
+function fetchExchange(url, method, headerLines, body, timeoutMs, relayed, maxResponseBytes) {
   let timer
   let timedOut = false
   const failed = (failure) => {
@@ -171,17 +225,21 @@ function fetchExchange(url, method, headerLines, body, timeoutMs) {
     }, timeoutMs)
     const init = { method, headers: headersOf(headerLines), signal: controller.signal }
     if (body !== undefined) init.body = body
-    return fetch(url, init).then(
-      (response) =>
-        response.arrayBuffer().then(
-          (bytes) => {
-            clearTimeout(timer)
-            return [response, new Uint8Array(bytes), url]
-          },
-          () => failed(EXCHANGE_BROKEN),
-        ),
-      () => failed(EXCHANGE_NOT_SENT),
-    )
+    if (relayed) init.cache = 'no-store'
+    // A replaced fetch may answer with anything: what reading it throws is a broken exchange.
+    return fetch(url, init)
+      .then(
+        (response) =>
+          bodyBytes(response, relayed, maxResponseBytes).then(
+            (bytes) => {
+              clearTimeout(timer)
+              return [response, bytes, url]
+            },
+            () => failed(EXCHANGE_BROKEN),
+          ),
+        (error) => failed(fetchFailure(error)),
+      )
+      .catch(() => failed(EXCHANGE_BROKEN))
   } catch {
     // Thrown before anything was sent (a runtime refusing another timer, say).
     return Promise.resolve(failed(EXCHANGE_NOT_SENT))
@@ -262,6 +320,15 @@ function httpExchange(url, method, headerLines, body, timeoutMs, maxResponseByte
   })
 }
 
+function withoutTraceContext(headerLines) {
+  const parts = headerLines.split('\n')
+  let lines = ''
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    if (parts[i] !== 'traceparent' && parts[i] !== 'tracestate') lines += `${parts[i]}\n${parts[i + 1]}\n`
+  }
+  return lines
+}
+
 let relayAnswer
 
 /** The Node addon's answer function (`__relayAnswer` in src/relay.rs), given when it loads. */
@@ -275,7 +342,19 @@ export function installRelay(answer) {
  * headerLines, bytes)`, a negative status `-1 - failure` when there is no response.
  */
 export function relayExchange(id, method, url, headerLines, body, timeoutMs, maxResponseBytes) {
-  exchange(url, method, headerLines, body ?? undefined, timeoutMs, true, maxResponseBytes).then((settled) => {
+  const requestId = /(?:^|\n)x-request-id\n([^\n]*)\n/.exec(headerLines)?.[1]
+  // An APM agent listening to undici's requests injects its own trace context, in the attempt's
+  // (inAttemptContext): two would reach the server.
+  const stack = nodeModules()
+  const lines = stack !== null && stack.undiciChannel.hasSubscribers && !viaHttp() ? withoutTraceContext(headerLines) : headerLines
+  const send = () => exchange(url, method, lines, body ?? undefined, timeoutMs, true, maxResponseBytes, true)
+  let sent
+  try {
+    sent = requestId === undefined ? send() : inAttemptContext(requestId, send)
+  } catch {
+    sent = Promise.resolve([null, EXCHANGE_BROKEN])
+  }
+  Promise.resolve(sent).catch(() => [null, EXCHANGE_BROKEN]).then((settled) => {
     const [response, second] = settled
     let status = -1 - EXCHANGE_BROKEN
     let lines = ''
@@ -284,15 +363,21 @@ export function relayExchange(id, method, url, headerLines, body, timeoutMs, max
     } else {
       try {
         status = response.status
+        if (!Number.isInteger(status) || status < 0 || status > 999 || !(second instanceof Uint8Array)) throw new TypeError('not a response')
         for (const [name, value] of response.headers) lines += `${name}\n${value}\n`
       } catch {
         status = -1 - EXCHANGE_BROKEN
+        lines = ''
       }
     }
     try {
       relayAnswer(id, status, lines, status < 0 ? undefined : second)
     } catch {
-      // The addon's environment is going away.
+      try {
+        relayAnswer(id, -1 - EXCHANGE_BROKEN, '', undefined)
+      } catch {
+        // The addon's environment is going away.
+      }
     }
   })
 }

@@ -90,7 +90,12 @@ impl Shared {
     /// Queues work for the JavaScript thread, waking it as `finish` does (a relay job dropped
     /// with the environment fails its attempt).
     fn job(&self, job: JsJob) {
-        self.queue(|state| state.jobs.push(job));
+        self.queue(|state| {
+            // No JavaScript thread to run it any more: dropped (a relay's attempt fails now).
+            if state.wakeup.is_some() {
+                state.jobs.push(job);
+            }
+        });
     }
 
     fn queue(&self, push: impl FnOnce(&mut State)) {

@@ -8,6 +8,7 @@ use std::ffi::CStr;
 use std::future::ready;
 use std::ptr;
 use std::thread::ThreadId;
+use std::time::Instant;
 
 use ethora_core::observe::{
     AttemptEnded, AttemptStarting, CallEnded, CallStarted, Observer, TraceHeaders,
@@ -18,8 +19,14 @@ use tokio::sync::oneshot;
 
 use crate::dispatch::{JsJob, JsQueue};
 
-/// What an observed call reported, owned for the trip to the JavaScript thread.
-pub enum ObserveJob {
+/// What an observed call reported, with when, owned for the trip to the JavaScript thread.
+pub struct ObserveJob {
+    report: Report,
+    /// When it was reported: the JavaScript side dates spans back by the time it waited.
+    reported: Instant,
+}
+
+enum Report {
     CallStarted {
         client: u32,
         request_id: String,
@@ -38,6 +45,7 @@ pub enum ObserveJob {
         attempt: u32,
         status: Option<u16>,
         error: Option<&'static str>,
+        duration_ms: f64,
         retry_in_ms: Option<f64>,
         retry_after_ms: Option<f64>,
     },
@@ -72,8 +80,12 @@ impl NodeObserver {
         }
     }
 
-    /// Runs `job` now on the JavaScript thread, or queues it from another.
-    fn report(&self, job: ObserveJob) {
+    /// Runs `report` now on the JavaScript thread, or queues it from another.
+    fn report(&self, report: Report) {
+        let job = ObserveJob {
+            report,
+            reported: Instant::now(),
+        };
         if std::thread::current().id() == self.js_thread {
             let env = JS_ENV.with(Cell::get);
             if !env.is_null() {
@@ -87,7 +99,7 @@ impl NodeObserver {
 
 impl Observer for NodeObserver {
     fn call_started(&self, call: &CallStarted<'_>) {
-        self.report(ObserveJob::CallStarted {
+        self.report(Report::CallStarted {
             client: call.client,
             request_id: call.request_id.to_owned(),
             method: call.method,
@@ -103,7 +115,7 @@ impl Observer for NodeObserver {
         } else {
             (None, None)
         };
-        self.report(ObserveJob::AttemptStarting {
+        self.report(Report::AttemptStarting {
             request_id: attempt.request_id.to_owned(),
             attempt: attempt.attempt,
             inject,
@@ -117,18 +129,19 @@ impl Observer for NodeObserver {
 
     fn attempt_ended(&self, attempt: &AttemptEnded<'_>) {
         let millis = |duration: std::time::Duration| duration.as_secs_f64() * 1000.0;
-        self.report(ObserveJob::AttemptEnded {
+        self.report(Report::AttemptEnded {
             request_id: attempt.request_id.to_owned(),
             attempt: attempt.attempt,
             status: attempt.status,
             error: attempt.error,
+            duration_ms: millis(attempt.duration),
             retry_in_ms: attempt.retry_in.map(millis),
             retry_after_ms: attempt.retry_after.map(millis),
         });
     }
 
     fn call_ended(&self, call: &CallEnded<'_>) {
-        self.report(ObserveJob::CallEnded {
+        self.report(Report::CallEnded {
             request_id: call.request_id.to_owned(),
             error: call.error,
             status: call.status,
@@ -153,8 +166,9 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
         Some(value) => text(value),
         None => undefined(),
     };
-    match job {
-        ObserveJob::CallStarted {
+    let lag = number(job.reported.elapsed().as_secs_f64() * 1000.0)?;
+    match job.report {
+        Report::CallStarted {
             client,
             request_id,
             method,
@@ -167,19 +181,25 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 text(method)?,
                 text(route)?,
                 text(&api_url)?,
+                lag,
             ];
             call(env, c"observeCallStarted", &arguments);
         }
-        ObserveJob::AttemptStarting {
+        Report::AttemptStarting {
             request_id,
             attempt,
             inject,
             reply,
         } => {
+            if reply.as_ref().is_some_and(oneshot::Sender::is_closed) {
+                // The attempt was given up on while this waited.
+                return Ok(());
+            }
             let arguments = [
                 text(&request_id)?,
                 number(f64::from(attempt))?,
                 inject.into_unknown(env)?.raw(),
+                lag,
             ];
             let headers = call(env, c"observeAttemptStarting", &arguments)
                 .and_then(|value| string_of(env, value));
@@ -187,11 +207,12 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 let _gone = reply.send(headers);
             }
         }
-        ObserveJob::AttemptEnded {
+        Report::AttemptEnded {
             request_id,
             attempt,
             status,
             error,
+            duration_ms,
             retry_in_ms,
             retry_after_ms,
         } => {
@@ -200,12 +221,14 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 number(f64::from(attempt))?,
                 optional_number(status.map(f64::from))?,
                 optional_text(error)?,
+                number(duration_ms)?,
                 optional_number(retry_in_ms)?,
                 optional_number(retry_after_ms)?,
+                lag,
             ];
             call(env, c"observeAttemptEnded", &arguments);
         }
-        ObserveJob::CallEnded {
+        Report::CallEnded {
             request_id,
             error,
             status,
@@ -214,6 +237,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 text(&request_id)?,
                 optional_text(error)?,
                 optional_number(status.map(f64::from))?,
+                lag,
             ];
             call(env, c"observeCallEnded", &arguments);
         }

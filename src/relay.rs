@@ -91,7 +91,8 @@ pub fn provide_require(env: Env, require: Unknown) {
 
 /// Decides, as a call starts, whether its attempts are relayed and whether it is observed.
 pub fn choose_route(env: &Env, client: &EthoraClient) {
-    let bits = call_route(env.raw(), client.id());
+    let auto = client.config().transport == TransportChoice::Auto;
+    let bits = call_route(env.raw(), client.id(), auto);
     let relayed = match client.config().transport {
         TransportChoice::Native => false,
         TransportChoice::Node => true,
@@ -101,30 +102,29 @@ pub fn choose_route(env: &Env, client: &EthoraClient) {
     client.observe_next_calls(Observing::from_bits(bits >> 1));
 }
 
-/// `callRoute(clientId)`: 1 when something hooked Node's HTTP stack, 2 when the call is
-/// observed, 4 when traced; 0 if it cannot be asked.
-fn call_route(env: sys::napi_env, client_id: u32) -> u8 {
+/// `callRoute(clientId, checkHooks)`: 1 when something hooked Node's HTTP stack (asked only
+/// with `check_hooks`), 2 when the call is observed, 4 when traced; 0 if it cannot be asked.
+fn call_route(env: sys::napi_env, client_id: u32, check_hooks: bool) -> u8 {
     let reference = CALL_ROUTE.with(Cell::get);
     if reference.is_null() {
         return 0;
     }
-    let (mut function, mut receiver, mut result, mut id) = (
-        ptr::null_mut(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-    );
+    let (mut function, mut receiver, mut result) =
+        (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+    let mut arguments = [ptr::null_mut(); 2];
     let mut bits = 0u32;
     // SAFETY (every N-API call below): `env` is the live environment of the current call, the
     // reference was made in it and is never deleted, and the out-pointers are live locals.
     unsafe {
         if sys::napi_get_reference_value(env, reference, &mut function) != sys::Status::napi_ok
             || sys::napi_get_undefined(env, &mut receiver) != sys::Status::napi_ok
-            || sys::napi_create_uint32(env, client_id, &mut id) != sys::Status::napi_ok
+            || sys::napi_create_uint32(env, client_id, &mut arguments[0]) != sys::Status::napi_ok
+            || sys::napi_get_boolean(env, check_hooks, &mut arguments[1]) != sys::Status::napi_ok
         {
             return 0;
         }
-        let called = sys::napi_call_function(env, receiver, function, 1, &id, &mut result);
+        let called =
+            sys::napi_call_function(env, receiver, function, 2, arguments.as_ptr(), &mut result);
         if called != sys::Status::napi_ok {
             crate::arguments::clear_exception(env);
             return 0;
@@ -139,6 +139,10 @@ fn call_route(env: sys::napi_env, client_id: u32) -> u8 {
 /// On the JavaScript thread: hands an attempt to `relayExchange`.
 pub fn start(env: &Env, job: RelayJob) {
     let RelayJob { request, reply } = job;
+    if reply.is_closed() {
+        // The core gave the attempt up (its time ran out) while it waited here.
+        return;
+    }
     let id = OUT.with(|out| {
         let mut out = out.borrow_mut();
         let id = out.0;

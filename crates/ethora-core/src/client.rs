@@ -373,6 +373,8 @@ impl EthoraClient {
             observed,
             status: None,
             trace_headers: None,
+            attempt_started: std::sync::Mutex::new(None),
+            observation_ended: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -504,6 +506,7 @@ impl EthoraClient {
             request_id: &exchange.request_id,
             attempt: exchange.attempt + 1,
         };
+        exchange.mark_attempt_started();
         observer.attempt_starting(&attempt, *inject).await
     }
 
@@ -518,6 +521,7 @@ impl EthoraClient {
             request_id: &exchange.request_id,
             attempt: exchange.attempt + 1,
         };
+        exchange.mark_attempt_started();
         exchange.trace_headers = observer.attempt_starting(&attempt, *inject);
     }
 
@@ -542,15 +546,24 @@ impl EthoraClient {
             .status
             .or_else(|| error.and_then(|error| error.status));
         let error_code = error.map(EthoraError::code_str);
+        let started = exchange
+            .attempt_started
+            .lock()
+            .ok()
+            .and_then(|started| *started);
         observer.attempt_ended(&AttemptEnded {
             request_id: &exchange.request_id,
             attempt: exchange.attempt,
             status,
             error: error_code,
+            duration: started.map_or(Duration::ZERO, |started| started.elapsed()),
             retry_in: retry.map(|(wait, _)| wait),
             retry_after: retry.and_then(|(_, retry_after)| retry_after),
         });
         if retry.is_none() {
+            exchange
+                .observation_ended
+                .store(true, std::sync::atomic::Ordering::Relaxed);
             observer.call_ended(&CallEnded {
                 request_id: &exchange.request_id,
                 error: error_code,
@@ -985,6 +998,37 @@ pub struct Exchange {
     status: Option<u16>,
     /// The trace context of the attempt about to go out (header lines).
     trace_headers: Option<String>,
+    /// When its current attempt started, and whether its observer was told of its end (when
+    /// it is observed).
+    attempt_started: std::sync::Mutex<Option<web_time::Instant>>,
+    observation_ended: std::sync::atomic::AtomicBool,
+}
+
+impl Exchange {
+    fn mark_attempt_started(&self) {
+        if let Ok(mut started) = self.attempt_started.lock() {
+            *started = Some(web_time::Instant::now());
+        }
+    }
+}
+
+/// An observed exchange dropped before its end (its call abandoned, its task dropped with its
+/// environment) still ends for its observer, so that no span or event stays open.
+impl Drop for Exchange {
+    fn drop(&mut self) {
+        if let Some((observer, _)) = &self.observed {
+            if !self
+                .observation_ended
+                .load(std::sync::atomic::Ordering::Relaxed)
+            {
+                observer.call_ended(&CallEnded {
+                    request_id: &self.request_id,
+                    error: Some(ErrorCode::Aborted.as_str()),
+                    status: self.status,
+                });
+            }
+        }
+    }
 }
 
 /// A call's relay, if its attempts take one (the edge build has none).

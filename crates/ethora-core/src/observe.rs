@@ -30,6 +30,8 @@ pub struct AttemptEnded<'a> {
     pub status: Option<u16>,
     /// The error code of a failed attempt (`ETHORA_HTTP`, `ETHORA_TIMEOUT`, ...).
     pub error: Option<&'static str>,
+    /// From the attempt's start to its judgment.
+    pub duration: Duration,
     /// The wait before the next attempt, when one follows.
     pub retry_in: Option<Duration>,
     /// The server's `Retry-After`, when it sent one.

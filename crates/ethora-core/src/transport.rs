@@ -193,8 +193,12 @@ mod native {
             for (name, value) in outgoing.headers {
                 builder = builder.header(name, value);
             }
+            // Only pairs that are valid headers (the trace context is the application's propagator's).
             for (name, value) in super::header_pairs(outgoing.trace_headers.unwrap_or_default()) {
-                builder = builder.header(name, value);
+                let name = http::HeaderName::from_bytes(name.as_bytes());
+                if let (Ok(name), Ok(value)) = (name, http::HeaderValue::from_str(value)) {
+                    builder = builder.header(name, value);
+                }
             }
             if let Some(body) = outgoing.body {
                 builder = builder.body(body);

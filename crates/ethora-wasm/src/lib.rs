@@ -88,6 +88,7 @@ extern "C" {
         attempt: u32,
         status: Option<u16>,
         error: Option<&str>,
+        duration_ms: f64,
         retry_in_ms: Option<f64>,
         retry_after_ms: Option<f64>,
     ) -> Result<(), JsValue>;
@@ -131,6 +132,7 @@ impl ethora_core::observe::Observer for WasmObserver {
             attempt.attempt,
             attempt.status,
             attempt.error,
+            millis(attempt.duration),
             attempt.retry_in.map(millis),
             attempt.retry_after.map(millis),
         );
