@@ -12,39 +12,37 @@ const HOOKED = 1
 const OBSERVED = 2
 const TRACED = 4
 
-let channels
-function channelsOf() {
-  if (channels !== undefined) return channels
-  channels = null
-  try {
-    const diagnostics = nodeRequire('node:diagnostics_channel')
-    if (diagnostics !== undefined) {
-      channels = {
-        start: diagnostics.channel(CHANNELS.start),
-        end: diagnostics.channel(CHANNELS.end),
-        error: diagnostics.channel(CHANNELS.error),
+/** `load()`, called once, when first needed; null when it gives nothing or throws. */
+function lazily(load) {
+  let value
+  return () => {
+    if (value === undefined) {
+      try {
+        value = load() ?? null
+      } catch {
+        value = null
       }
     }
-  } catch {
-    channels = null
+    return value
   }
-  return channels
 }
+
+const channelsOf = lazily(() => {
+  const diagnostics = nodeRequire('node:diagnostics_channel')
+  if (diagnostics === undefined) return null
+  return {
+    start: diagnostics.channel(CHANNELS.start),
+    end: diagnostics.channel(CHANNELS.end),
+    error: diagnostics.channel(CHANNELS.error),
+  }
+})
 
 // `@opentelemetry/api` as the application resolves it, looked for once; its tracer counts only
 // when a tracer provider is registered (the API alone traces nothing).
-let otel
-function otelOf() {
-  if (otel !== undefined) return otel
-  otel = null
-  try {
-    const api = nodeRequire('@opentelemetry/api')
-    if (api !== undefined && api.trace !== undefined) otel = { api, tracer: undefined }
-  } catch {
-    otel = null
-  }
-  return otel
-}
+const otelOf = lazily(() => {
+  const api = nodeRequire('@opentelemetry/api')
+  return api !== undefined && api.trace !== undefined ? { api, tracer: undefined } : null
+})
 
 function tracing() {
   const found = otelOf()
@@ -186,16 +184,17 @@ const SPAN_STATUS_ERROR = 2
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
 
-let snapshotOf
+const takeSnapshot = lazily(() => {
+  const take = nodeRequire('node:async_hooks')?.AsyncLocalStorage?.snapshot
+  return typeof take === 'function' ? take : null
+})
+
 /** A function that runs a function in the caller's async context (Node), or undefined elsewhere. */
 function snapshot() {
-  if (snapshotOf === undefined) {
-    const take = nodeRequire('node:async_hooks')?.AsyncLocalStorage?.snapshot
-    snapshotOf = typeof take === 'function' ? take : null
-  }
-  if (snapshotOf === null) return undefined
+  const take = takeSnapshot()
+  if (take === null) return undefined
   try {
-    return snapshotOf()
+    return take()
   } catch {
     return undefined
   }

@@ -256,8 +256,14 @@ pub fn runtime_env(env: &Env, name: &str) -> Option<String> {
     let name = env.create_string(name).ok()?;
     // SAFETY: `env` is the live environment of the current call and `name` one of its values.
     let value = unsafe { call_shared(env.raw(), c"runtimeEnv", &[name.raw()]) }?;
+    string_of(env, value)
+}
+
+/// What a shared script's function returned, when it is a string.
+pub fn string_of(env: &Env, value: sys::napi_value) -> Option<String> {
     let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: as above; `value` is what the call returned in this environment.
+    // SAFETY: `env` is the live environment of the current call and `value` one of its values
+    // (what a call into the shared script returned).
     unsafe {
         if sys::napi_typeof(env.raw(), value, &mut kind) != sys::Status::napi_ok
             || kind != sys::ValueType::napi_string

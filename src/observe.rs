@@ -202,7 +202,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 lag,
             ];
             let headers = call(env, c"observeAttemptStarting", &arguments)
-                .and_then(|value| string_of(env, value));
+                .and_then(|value| crate::arguments::string_of(env, value));
             if let Some(reply) = reply {
                 let _gone = reply.send(headers);
             }
@@ -248,18 +248,4 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
 fn call(env: &Env, name: &CStr, arguments: &[sys::napi_value]) -> Option<sys::napi_value> {
     // SAFETY: `env` is the live environment of this thread; the arguments are its values.
     unsafe { crate::arguments::call_shared(env.raw(), name, arguments) }
-}
-
-/// `value` as a string, if it is one.
-fn string_of(env: &Env, value: sys::napi_value) -> Option<String> {
-    let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: `env` is live and `value` one of its values.
-    unsafe {
-        if sys::napi_typeof(env.raw(), value, &mut kind) != sys::Status::napi_ok
-            || kind != sys::ValueType::napi_string
-        {
-            return None;
-        }
-        String::from_napi_value(env.raw(), value).ok()
-    }
 }
