@@ -195,6 +195,9 @@ function iteratorFacade(inner) {
   return new ListingIterator(WRAP)
 }
 
+// The methods that make no request: nothing to observe (`callRoute` is not asked).
+const LOCAL_METHODS = new Set(['createChatName', 'createChatUserJwtToken', 'toJSON'])
+
 // The service's methods: those of the generated class, with the modes the core declares.
 for (const name of Object.getOwnPropertyNames(generated)) {
   if (name === 'constructor' || name === 'free' || name.startsWith('__')) continue
@@ -205,7 +208,7 @@ for (const name of Object.getOwnPropertyNames(generated)) {
       const read = readArguments(args, methods[name])
       // Reading ran the caller's code (getters, toJSON), which may have freed this service.
       const inner = serviceOf(this, name)
-      observeNextCall(this, inner)
+      if (!LOCAL_METHODS.has(name)) observeNextCall(this, inner)
       const result = inside(() => inner[name](...read))
       return iterators.has(name) ? iteratorFacade(result) : result
     },
