@@ -201,9 +201,10 @@ pub fn relay_answer(id: u32, status: i32, header_lines: String, body: Option<Uin
             &header_lines,
             body.map(|body| body.to_vec()).unwrap_or_default(),
         )),
-        -1 => Err(Failure::Broken(Delivery::NotSent)),
-        -2 => Err(Failure::TimedOut(Delivery::MaybeSent)),
-        _ => Err(Failure::Broken(Delivery::MaybeSent)),
+        _ => {
+            let code = u32::try_from(-1 - i64::from(status)).unwrap_or(u32::MAX);
+            Err(Failure::from_exchange_code(code))
+        }
     };
     let _gone = reply.send(outcome);
 }

@@ -26,6 +26,18 @@ pub struct Outgoing<'a> {
     pub trace_headers: Option<&'a str>,
 }
 
+impl Failure {
+    /// The failure js/transport.js's exchanges report by code (0: not sent, 1: timed out,
+    /// 2: broken after sending); any other code counts as not sent.
+    pub fn from_exchange_code(code: u32) -> Failure {
+        match code {
+            1 => Failure::TimedOut(Delivery::MaybeSent),
+            2 => Failure::Broken(Delivery::MaybeSent),
+            _ => Failure::Broken(Delivery::NotSent),
+        }
+    }
+}
+
 /// `name\nvalue\n` header lines as pairs (an odd last line is dropped).
 pub fn header_pairs(lines: &str) -> impl Iterator<Item = (&str, &str)> {
     let mut parts = lines.split('\n');
@@ -370,10 +382,6 @@ mod web {
         ) -> Promise;
     }
 
-    /// `exchange`'s failure codes.
-    const TIMED_OUT: u32 = 1;
-    const BROKEN: u32 = 2;
-
     pub struct Transport;
 
     /// A response as read once, through `Reflect` (a getter that throws, on a `Response`
@@ -489,11 +497,11 @@ mod web {
                         _ => Err(Failure::Broken(Delivery::MaybeSent)),
                     }
                 }
-                Err(_) => Err(match second.as_f64().map(|code| code as u32) {
-                    Some(TIMED_OUT) => Failure::TimedOut(Delivery::MaybeSent),
-                    Some(BROKEN) => Failure::Broken(Delivery::MaybeSent),
-                    _ => Failure::Broken(Delivery::NotSent),
-                }),
+                Err(_) => Err(second
+                    .as_f64()
+                    .map_or(Failure::Broken(Delivery::NotSent), |code| {
+                        Failure::from_exchange_code(code as u32)
+                    })),
             }
         }
 
