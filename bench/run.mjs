@@ -724,14 +724,20 @@ const numbers = [
   ...Object.values(results.floor).flatMap((row) => [1, 16, 64].flatMap((c) => Object.values(row[c]).flatMap((r) => [r.rps, r.cpuUs, r.p50, r.p99]))),
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
   results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall, results.workerd.fetchWithTimeLimitMsPerCall,
-  ...Object.values(results.workerd.inWorkerUsPerCall),
   results.workerd.fetchAfterFixedWorkMsPerCall, results.workerd.fetchCheckedMsPerCall,
   ...Object.values(results.workerd.medianRatioToFetch),
   results.workerd.medianRatioOursToTimeLimited, results.workerd.medianRatioOursToChecked,
 ]
 // 42 figures before, 3 kinds x 3 concurrencies x 6 clients x 4 figures against undici, the
 // round trip's 3, workerd's 5 times, 5 own costs and 6 median ratios, and the bulk import's 2.
-if (numbers.length !== 42 + 216 + 3 + 16 + 2 || !numbers.every((n) => Number.isFinite(n) && n > 0)) {
+// The in-Worker costs are read off workerd's clock, which moves only at I/O: a short round
+// (as in the smoke run on a loaded machine) can read 0, which is a reading, not a failure.
+const clockBound = Object.values(results.workerd.inWorkerUsPerCall)
+if (
+  numbers.length + clockBound.length !== 42 + 216 + 3 + 16 + 2 ||
+  !numbers.every((n) => Number.isFinite(n) && n > 0) ||
+  !clockBound.every((n) => Number.isFinite(n) && n >= 0)
+) {
   process.stderr.write(`bench: a case produced no number: ${JSON.stringify(results)}\n`)
   process.exit(1)
 }
