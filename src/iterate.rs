@@ -16,9 +16,12 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::arguments::call_shared;
 use crate::errors::to_js_error;
-use crate::{arguments, dispatch, CoreResult, EthoraSDKService, PendingResponse};
+use crate::raw::dispatch::PendingResponse;
+use crate::raw::script;
+use crate::raw::{arguments, dispatch};
+
+type CoreResult<T> = ethora_core::Result<T>;
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
 /// iterable iterator over one listing. `next()` hands out a buffered item without leaving
@@ -97,70 +100,73 @@ pub fn install(exports: &Object, shared: &Object) -> Result<()> {
     install.call(prototype)
 }
 
-impl EthoraSDKService {
-    /// A listing iterator: its arguments are checked now (a wrong one throws), pages are
-    /// fetched as the loop asks.
-    pub(crate) fn iterate(
-        &self,
-        env: &Env,
-        call: ListingCall,
-        arguments: Vec<Option<Unknown>>,
-    ) -> Result<ListingIterator> {
-        let listing = arguments::values(call.parameters(), arguments)
-            .and_then(|values| Listing::new(call, self.client.app_id(), &values))
-            .map_err(|error| to_js_error(env, &error))?;
-        Ok(ListingIterator {
-            listing: listing.shared(),
-            client: Arc::clone(&self.client),
-        })
-    }
+/// A listing iterator: its arguments are checked now (a wrong one throws), pages are
+/// fetched as the loop asks.
+pub fn listing(
+    env: &Env,
+    client: &Arc<EthoraClient>,
+    call: ListingCall,
+    arguments: Vec<Option<Unknown>>,
+) -> Result<ListingIterator> {
+    let listing = arguments::values(call.parameters(), arguments)
+        .and_then(|values| Listing::new(call, client.app_id(), &values))
+        .map_err(|error| to_js_error(env, &error))?;
+    Ok(ListingIterator {
+        listing: listing.shared(),
+        client: Arc::clone(client),
+    })
+}
 
-    /// Runs `work` on the I/O thread once `prepared` succeeded (else rejects with its error).
-    fn run<'env, P: Send + 'static, W>(
-        &self,
-        env: &'env Env,
-        prepared: CoreResult<P>,
-        work: impl FnOnce(Arc<EthoraClient>, P) -> W + Send + 'static,
-    ) -> PendingResponse<'env>
-    where
-        W: std::future::Future<Output = CoreResult<JsonText>> + Send + 'static,
-    {
-        let client = Arc::clone(&self.client);
-        crate::relay::choose_route(env, &client);
-        let promise = dispatch::start(env, async move {
-            let prepared = prepared?;
-            work(client, prepared).await
-        })?;
-        Ok(PromiseRaw::new(env.raw(), promise))
-    }
+/// Runs `work` on the I/O thread once `prepared` succeeded (else rejects with its error).
+fn run<'env, P: Send + 'static, W>(
+    env: &'env Env,
+    client: &Arc<EthoraClient>,
+    prepared: CoreResult<P>,
+    work: impl FnOnce(Arc<EthoraClient>, P) -> W + Send + 'static,
+) -> PendingResponse<'env>
+where
+    W: std::future::Future<Output = CoreResult<JsonText>> + Send + 'static,
+{
+    let client = Arc::clone(client);
+    crate::relay::choose_route(env, &client);
+    let promise = dispatch::start(env, async move {
+        let prepared = prepared?;
+        work(client, prepared).await
+    })?;
+    Ok(PromiseRaw::new(env.raw(), promise))
+}
 
-    /// A job wait: reads the job until it has finished (see `ethora_core::jobs`).
-    pub(crate) fn wait_for_job<'env>(
-        &self,
-        env: &'env Env,
-        call: JobWaitCall,
-        arguments: Vec<Unknown>,
-        options: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        let prepared = (|| {
-            // Both read before either refuses, as everywhere.
-            let values = arguments::values(
-                call.read_call().parameters(),
-                arguments.into_iter().map(Some),
-            );
-            let options = read_options(env, options, &call.options_parameter());
-            let (mut values, options) = (values?, options?);
-            values.push(options.json);
-            let (request, wait) = jobs::job_wait_request(call, self.client.app_id(), &values)?;
-            let abort = abort_on(env, options.signal)?;
-            Ok((request, wait, abort))
-        })();
-        self.run(env, prepared, |client, (request, wait, abort)| async move {
+/// A job wait: reads the job until it has finished (see `ethora_core::jobs`).
+pub fn wait_for_job<'env>(
+    env: &'env Env,
+    client: &Arc<EthoraClient>,
+    call: JobWaitCall,
+    arguments: Vec<Unknown>,
+    options: Option<Unknown>,
+) -> PendingResponse<'env> {
+    let prepared = (|| {
+        // Both read before either refuses, as everywhere.
+        let values = arguments::values(
+            call.read_call().parameters(),
+            arguments.into_iter().map(Some),
+        );
+        let options = read_options(env, options, &call.options_parameter());
+        let (mut values, options) = (values?, options?);
+        values.push(options.json);
+        let (request, wait) = jobs::job_wait_request(call, client.app_id(), &values)?;
+        let abort = abort_on(env, options.signal)?;
+        Ok((request, wait, abort))
+    })();
+    run(
+        env,
+        client,
+        prepared,
+        |client, (request, wait, abort)| async move {
             let job =
                 jobs::wait_for_job_until_aborted(&client, &request, wait, abort.as_deref()).await?;
             Ok(JsonText::from_value(&job))
-        })
-    }
+        },
+    )
 }
 
 /// An options object as the shared `readOptions` reads it: its JSON part (functions drop out
@@ -172,53 +178,19 @@ struct Options {
     signal: Option<sys::napi_value>,
 }
 
-/// Element `index` of a JavaScript array made by the shared script; `None` for `undefined`
-/// or `null`.
-///
-/// # Safety
-/// `env` is the live environment of the current call and `array` one of its arrays.
-unsafe fn element(
-    env: sys::napi_env,
-    array: sys::napi_value,
-    index: u32,
-) -> Option<sys::napi_value> {
-    let mut item = std::ptr::null_mut();
-    let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: per this function's contract.
-    let read = unsafe {
-        sys::napi_get_element(env, array, index, &mut item) == sys::Status::napi_ok
-            && sys::napi_typeof(env, item, &mut kind) == sys::Status::napi_ok
-    };
-    (read && kind != sys::ValueType::napi_undefined && kind != sys::ValueType::napi_null)
-        .then_some(item)
-}
-
-/// What the shared script handed back as reader text (`None`: not a string).
-///
-/// # Safety
-/// `env` is the live environment of the current call and `value` one of its values.
-unsafe fn reader_text(env: sys::napi_env, value: sys::napi_value) -> Option<String> {
-    // SAFETY: per this function's contract.
-    unsafe { String::from_napi_value(env, value) }.ok()
-}
-
 fn read_options(env: &Env, options: Option<Unknown>, parameter: &Parameter) -> CoreResult<Options> {
     let Some(options) = options else {
         return Ok(Options::default());
     };
-    let raw = env.raw();
-    // SAFETY: `options` is a live value of this call's environment; the shared script's
-    // `readOptions` returns an array of three.
-    unsafe {
-        let read = call_shared(raw, c"readOptions", &[options.raw()])
-            .ok_or_else(|| parameter.unreadable())?;
-        let text = element(raw, read, 0).and_then(|text| reader_text(raw, text));
-        Ok(Options {
-            json: Argument::read(text.as_deref()).value(parameter)?,
-            on_progress: element(raw, read, 1),
-            signal: element(raw, read, 2),
-        })
-    }
+    // The shared script's `readOptions` returns an array of three.
+    let read = script::call_shared(env, c"readOptions", &[options.raw()])
+        .ok_or_else(|| parameter.unreadable())?;
+    let text = script::element(env, read, 0).and_then(|text| script::string_of(env, text));
+    Ok(Options {
+        json: Argument::read(text.as_deref()).value(parameter)?,
+        on_progress: script::element(env, read, 1),
+        signal: script::element(env, read, 2),
+    })
 }
 
 /// `onProgress` as a function (`None`: not given).
@@ -229,16 +201,9 @@ fn progress_callback<'env>(
     let Some(callback) = on_progress else {
         return Ok(None);
     };
-    let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: `callback` is a live value of this call's environment.
-    unsafe { sys::napi_typeof(env.raw(), callback, &mut kind) };
-    if kind != sys::ValueType::napi_function {
-        return Err(import::invalid_on_progress());
-    }
-    // SAFETY: as above; it is a function.
-    unsafe { Function::from_napi_value(env.raw(), callback) }
+    script::function_of(env, callback)
         .map(Some)
-        .map_err(|_| import::invalid_on_progress())
+        .ok_or_else(import::invalid_on_progress)
 }
 
 /// An `Abort` the signal sets (through the shared `listenForAbort`): at once if it is
@@ -255,11 +220,8 @@ fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc
             Ok(())
         })
         .map_err(|_| jobs::invalid_signal())?;
-    // SAFETY: `signal` and `listener` are live values of this call's environment.
-    let state = unsafe {
-        call_shared(env.raw(), c"listenForAbort", &[signal, listener.raw()])
-            .and_then(|state| reader_text(env.raw(), state))
-    };
+    let state = script::call_shared(env, c"listenForAbort", &[signal, listener.raw()])
+        .and_then(|state| script::string_of(env, state));
     jobs::abort_listened(state.as_deref(), abort)
 }
 
@@ -268,24 +230,16 @@ fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc
 /// shared reader as JSON.
 fn pull_from(env: &Env, users: Unknown) -> CoreResult<PullUsers> {
     let parameter = &IMPORT_USERS[0];
-    let raw = env.raw();
-    // SAFETY: `users` is a live value of this call's environment.
-    let puller = unsafe { call_shared(raw, c"userPuller", &[users.raw()]) }
+    let puller = script::call_shared(env, c"userPuller", &[users.raw()])
         .ok_or_else(|| parameter.unreadable())?;
-    let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: `puller` is a live value of this call's environment.
-    unsafe { sys::napi_typeof(raw, puller, &mut kind) };
-    if kind != sys::ValueType::napi_function {
-        // SAFETY: as above; anything but a function is the reader's refusal text.
-        let refusal = unsafe { reader_text(raw, puller) };
+    let Some(pull) = script::function_of::<u32, Promise<String>>(env, puller) else {
+        // Anything but a function is the reader's refusal text.
+        let refusal = script::string_of(env, puller);
         return Err(match Argument::read(refusal.as_deref()).value(parameter) {
             Err(error) => error,
             Ok(_) => parameter.unreadable(),
         });
-    }
-    // SAFETY: `puller` is a function of this call's environment.
-    let pull: Function<u32, Promise<String>> =
-        unsafe { Function::from_napi_value(raw, puller) }.map_err(|_| parameter.unreadable())?;
+    };
     let pull = pull
         .build_threadsafe_function::<u32>()
         .callee_handled::<false>()
@@ -312,55 +266,53 @@ fn pull_from(env: &Env, users: Unknown) -> CoreResult<PullUsers> {
     }))
 }
 
-impl EthoraSDKService {
-    /// `importUsers` (see its declaration in lib.rs).
-    pub(crate) fn import<'env>(
-        &self,
-        env: &'env Env,
-        users: Unknown,
-        options: Option<Unknown>,
-    ) -> PendingResponse<'env> {
-        let prepared = (|| {
-            // In the order of the edge build: the users (their iterator is started), the
-            // options, their rules, the callback, the signal.
-            let source = pull_from(env, users);
-            let read = read_options(env, options, &IMPORT_USERS[1]);
-            let source = UserSource::pull(source?);
-            let read = read?;
-            let options = ImportOptions::read(read.json.as_ref(), self.client.app_id())?;
-            let progress = progress_callback(env, read.on_progress)?
-                .map(|callback| {
-                    callback
-                        .build_threadsafe_function::<Value>()
-                        .callee_handled::<false>()
-                        .weak::<true>()
-                        .build()
-                })
-                .transpose()
-                .map_err(|_| import::invalid_on_progress())?
-                .map(|callback| -> import::ProgressSink {
-                    let callback = Arc::new(callback);
-                    Box::new(move |report| {
-                        let callback = Arc::clone(&callback);
-                        Box::pin(async move {
-                            // What the callback throws becomes an uncaught exception (as an
-                            // event listener's) and the import goes on; the wait only orders
-                            // the reports.
-                            let _ = callback.call_async(report).await;
-                        })
+/// `importUsers` (see its declaration in service.rs).
+pub fn import<'env>(
+    env: &'env Env,
+    client: &Arc<EthoraClient>,
+    users: Unknown,
+    options: Option<Unknown>,
+) -> PendingResponse<'env> {
+    let prepared = (|| {
+        // In the order of the edge build: the users (their iterator is started), the
+        // options, their rules, the callback, the signal.
+        let source = pull_from(env, users);
+        let read = read_options(env, options, &IMPORT_USERS[1]);
+        let source = UserSource::pull(source?);
+        let read = read?;
+        let options = ImportOptions::read(read.json.as_ref(), client.app_id())?;
+        let progress = progress_callback(env, read.on_progress)?
+            .map(|callback| {
+                callback
+                    .build_threadsafe_function::<Value>()
+                    .callee_handled::<false>()
+                    .weak::<true>()
+                    .build()
+            })
+            .transpose()
+            .map_err(|_| import::invalid_on_progress())?
+            .map(|callback| -> import::ProgressSink {
+                let callback = Arc::new(callback);
+                Box::new(move |report| {
+                    let callback = Arc::clone(&callback);
+                    Box::pin(async move {
+                        // What the callback throws becomes an uncaught exception (as an
+                        // event listener's) and the import goes on; the wait only orders
+                        // the reports.
+                        let _ = callback.call_async(report).await;
                     })
-                });
-            let abort = abort_on(env, read.signal)?;
-            Ok((source, options, progress, abort))
-        })();
-        self.run(
-            env,
-            prepared,
-            |client, (source, options, progress, abort)| async move {
-                let report =
-                    import::import_users(&client, source, options, progress, abort).await?;
-                Ok(JsonText::from_value(&report.to_json()))
-            },
-        )
-    }
+                })
+            });
+        let abort = abort_on(env, read.signal)?;
+        Ok((source, options, progress, abort))
+    })();
+    run(
+        env,
+        client,
+        prepared,
+        |client, (source, options, progress, abort)| async move {
+            let report = import::import_users(&client, source, options, progress, abort).await?;
+            Ok(JsonText::from_value(&report.to_json()))
+        },
+    )
 }

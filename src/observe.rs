@@ -17,7 +17,8 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use tokio::sync::oneshot;
 
-use crate::dispatch::{JsJob, JsQueue};
+use crate::raw::dispatch::JsQueue;
+use crate::raw::script;
 
 /// What an observed call reported, with when, owned for the trip to the JavaScript thread.
 pub struct ObserveJob {
@@ -93,7 +94,7 @@ impl NodeObserver {
                 return;
             }
         }
-        self.queue.push(JsJob::Observe(job));
+        self.queue.push(Box::new(move |env| run(env, job)));
     }
 }
 
@@ -202,7 +203,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 lag,
             ];
             let headers = call(env, c"observeAttemptStarting", &arguments)
-                .and_then(|value| crate::arguments::string_of(env, value));
+                .and_then(|value| script::string_of(env, value));
             if let Some(reply) = reply {
                 let _gone = reply.send(headers);
             }
@@ -246,6 +247,5 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
 }
 
 fn call(env: &Env, name: &CStr, arguments: &[sys::napi_value]) -> Option<sys::napi_value> {
-    // SAFETY: `env` is the live environment of this thread; the arguments are its values.
-    unsafe { crate::arguments::call_shared(env.raw(), name, arguments) }
+    script::call_shared(env, name, arguments)
 }

@@ -6,11 +6,10 @@
 //! JavaScript thread through the dispatcher's queue and its response comes back through
 //! `__relayAnswer`.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::ptr;
 
 use ethora_core::config::TransportChoice;
 use ethora_core::observe::Observing;
@@ -18,11 +17,11 @@ use ethora_core::retry::Delivery;
 use ethora_core::transport::{Failure, Relay, RelayRequest, RelayedResponse};
 use ethora_core::EthoraClient;
 use napi::bindgen_prelude::*;
-use napi::sys;
 use napi_derive::napi;
 use tokio::sync::oneshot;
 
-use crate::dispatch::{JsJob, JsQueue};
+use crate::raw::dispatch::JsQueue;
+use crate::raw::script;
 
 type Reply = oneshot::Sender<std::result::Result<RelayedResponse, Failure>>;
 
@@ -41,7 +40,8 @@ impl Relay for NodeRelay {
         request: RelayRequest,
     ) -> Pin<Box<dyn Future<Output = std::result::Result<RelayedResponse, Failure>> + Send>> {
         let (reply, response) = oneshot::channel();
-        self.0.push(JsJob::Relay(RelayJob { request, reply }));
+        self.0
+            .push(Box::new(move |env| start(env, RelayJob { request, reply })));
         // A reply dropped unanswered: the environment went away with the attempt out.
         Box::pin(async move {
             response
@@ -62,8 +62,6 @@ pub fn attach(env: &Env, client: &EthoraClient) -> Result<()> {
 }
 
 thread_local! {
-    /// `callRoute` of this thread's environment. Never deleted, as the reader's.
-    static CALL_ROUTE: Cell<sys::napi_ref> = const { Cell::new(ptr::null_mut()) };
     /// Replies of attempts out on this thread, by id.
     static OUT: RefCell<(u32, HashMap<u32, Reply>)> = RefCell::new((0, HashMap::new()));
 }
@@ -71,8 +69,7 @@ thread_local! {
 /// Captures `callRoute` and hands the shared script the answer function; called once when
 /// the addon loads.
 pub fn install(exports: &Object, shared: &Object) -> Result<()> {
-    let route = crate::arguments::lasting_reference(shared, "callRoute")?;
-    CALL_ROUTE.with(|slot| slot.set(route));
+    script::install_call_route(shared)?;
     let answer: Unknown = exports.get_named_property("__relayAnswer")?;
     let install: Function<Unknown, Unknown> = shared.get_named_property("installRelay")?;
     install.call(answer)?;
@@ -84,15 +81,13 @@ pub fn install(exports: &Object, shared: &Object) -> Result<()> {
 #[cfg_attr(test, allow(dead_code))]
 #[napi(js_name = "__provideRequire", skip_typescript)]
 pub fn provide_require(env: Env, require: Unknown) {
-    // SAFETY: `env` is the live environment of this call and `require` one of its values.
-    let _ignored =
-        unsafe { crate::arguments::call_shared(env.raw(), c"provideRequire", &[require.raw()]) };
+    let _ignored = script::call_shared(&env, c"provideRequire", &[require.raw()]);
 }
 
 /// Decides, as a call starts, whether its attempts are relayed and whether it is observed.
 pub fn choose_route(env: &Env, client: &EthoraClient) {
     let auto = client.config().transport == TransportChoice::Auto;
-    let bits = call_route(env.raw(), client.id(), auto);
+    let bits = script::call_route(env, client.id(), auto);
     let relayed = match client.config().transport {
         TransportChoice::Native => false,
         TransportChoice::Node => true,
@@ -100,40 +95,6 @@ pub fn choose_route(env: &Env, client: &EthoraClient) {
     };
     client.relay_next_calls(relayed);
     client.observe_next_calls(Observing::from_bits(bits >> 1));
-}
-
-/// `callRoute(clientId, checkHooks)`: 1 when something hooked Node's HTTP stack (asked only
-/// with `check_hooks`), 2 when the call is observed, 4 when traced; 0 if it cannot be asked.
-fn call_route(env: sys::napi_env, client_id: u32, check_hooks: bool) -> u8 {
-    let reference = CALL_ROUTE.with(Cell::get);
-    if reference.is_null() {
-        return 0;
-    }
-    let (mut function, mut receiver, mut result) =
-        (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
-    let mut arguments = [ptr::null_mut(); 2];
-    let mut bits = 0u32;
-    // SAFETY (every N-API call below): `env` is the live environment of the current call, the
-    // reference was made in it and is never deleted, and the out-pointers are live locals.
-    unsafe {
-        if sys::napi_get_reference_value(env, reference, &mut function) != sys::Status::napi_ok
-            || sys::napi_get_undefined(env, &mut receiver) != sys::Status::napi_ok
-            || sys::napi_create_uint32(env, client_id, &mut arguments[0]) != sys::Status::napi_ok
-            || sys::napi_get_boolean(env, check_hooks, &mut arguments[1]) != sys::Status::napi_ok
-        {
-            return 0;
-        }
-        let called =
-            sys::napi_call_function(env, receiver, function, 2, arguments.as_ptr(), &mut result);
-        if called != sys::Status::napi_ok {
-            crate::arguments::clear_exception(env);
-            return 0;
-        }
-        if sys::napi_get_value_uint32(env, result, &mut bits) != sys::Status::napi_ok {
-            return 0;
-        }
-    }
-    (bits & 0b111) as u8
 }
 
 /// On the JavaScript thread: hands an attempt to `relayExchange`.
@@ -176,8 +137,7 @@ fn send(env: &Env, id: u32, request: RelayRequest) -> Result<()> {
         env.create_double(request.timeout.as_millis() as f64)?.raw(),
         env.create_double(request.max_response_bytes as f64)?.raw(),
     ];
-    // SAFETY: `env` is the live environment of this callback; the arguments are its values.
-    unsafe { crate::arguments::call_shared(env.raw(), c"relayExchange", &arguments) }
+    script::call_shared(env, c"relayExchange", &arguments)
         .map(drop)
         .ok_or_else(|| Error::from_reason("relayExchange could not run"))
 }

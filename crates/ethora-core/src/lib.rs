@@ -7,6 +7,8 @@
 //! It compiles natively and for `wasm32-unknown-unknown`; the Node (napi) and edge
 //! (wasm-bindgen) bindings only convert types and call into it.
 
+#![forbid(unsafe_code)]
+
 pub mod args;
 pub mod boundary;
 pub mod calls;

@@ -7,6 +7,8 @@
 //! body, `atMs` after the mock started), `GET /__mock/stats` (connections accepted and open, requests served), and
 //! `POST`/`DELETE /__mock/faults` (see [`faults`]).
 
+#![forbid(unsafe_code)]
+
 pub mod faults;
 pub mod store;
 

@@ -7,6 +7,8 @@
 //! `mock-app` / `mock-secret`. It stops on Ctrl-C, SIGTERM, or when its standard input closes
 //! (so a parent process that dies takes it along).
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use ethora_mock::{serve, MockConfig};

@@ -11,6 +11,8 @@
 //! from `src/typedef-header.d.ts` (both faces use that header), merged into the generated interface of the same name; it is
 //! the one thing the generator cannot express.
 
+#![forbid(unsafe_code)]
+
 #[cfg(feature = "napi")]
 use napi_derive::napi;
 use serde_json::Value;

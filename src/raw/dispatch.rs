@@ -26,8 +26,9 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 
 use crate::errors::to_js_error;
-use crate::observe::ObserveJob;
-use crate::relay::RelayJob;
+
+/// The promise of a network call.
+pub type PendingResponse<'env> = Result<PromiseRaw<'env, Unknown<'env>>>;
 
 /// What a call settles with.
 pub enum Outcome {
@@ -284,11 +285,8 @@ unsafe extern "C" fn teardown(data: *mut c_void) {
     });
 }
 
-/// Work the I/O thread hands the JavaScript thread.
-pub enum JsJob {
-    Relay(RelayJob),
-    Observe(ObserveJob),
-}
+/// Work the I/O thread hands the JavaScript thread (a relayed attempt, an observation).
+pub type JsJob = Box<dyn FnOnce(&Env) + Send>;
 
 /// The queue to this environment's JavaScript thread, for relays and observers.
 #[derive(Clone)]
@@ -358,6 +356,7 @@ where
         Err(error) => {
             // SAFETY: the deferred has not been handed anywhere; settling it frees it.
             let reason = unsafe { JsError::from(error).into_value(raw_env) };
+            // SAFETY: as above; the deferred is settled once, here.
             unsafe { sys::napi_reject_deferred(raw_env, deferred, reason) };
             return Ok(promise);
         }
@@ -427,10 +426,7 @@ unsafe extern "C" fn drain(
     // Jobs first: an observed call's end is reported before its promise settles.
     let js_env = Env::from_raw(env);
     for job in jobs {
-        match job {
-            JsJob::Relay(job) => crate::relay::start(&js_env, job),
-            JsJob::Observe(job) => crate::observe::run(&js_env, job),
-        }
+        job(&js_env);
     }
     for (deferred, outcome) in settling {
         // SAFETY: `env` is live during this callback and `deferred` is settled once.
@@ -443,19 +439,22 @@ unsafe fn settle(env: sys::napi_env, deferred: sys::napi_deferred, outcome: Outc
     let mut scope = ptr::null_mut();
     // SAFETY: `env` is live; the scope is closed below.
     let scoped = unsafe { sys::napi_open_handle_scope(env, &mut scope) } == sys::Status::napi_ok;
-    // SAFETY (the calls below): `env` is live on this thread and values made here belong to
-    // the scope opened above.
+    // `env` is live on this thread and values made here belong to the scope opened above.
     let result = match outcome {
+        // SAFETY: as said above.
         Outcome::Judged(judged) => unsafe { judged_value(env, judged) },
         Outcome::Unparsed(client, unparsed) => {
-            match unsafe { crate::convert::parse_json_text(env, unparsed.text()) } {
+            // SAFETY: as said above.
+            match unsafe { super::js_values::parse_json_text(env, unparsed.text()) } {
                 Ok(value) => {
-                    let result = unsafe { crate::convert::with_url(env, value, unparsed.url()) };
+                    // SAFETY: as said above; `value` was made in this scope.
+                    let result = unsafe { super::js_values::with_url(env, value, unparsed.url()) };
                     client.parsed(&unparsed);
                     give_back(unparsed.into_buffer());
                     result
                 }
                 // Not JSON after all: judged as the core judges every other answer.
+                // SAFETY: as said above.
                 Err(_) => unsafe { judged_value(env, client.judge_unparsed(unparsed)) },
             }
         }
@@ -477,7 +476,7 @@ unsafe fn judged_value(
     match judged {
         Ok(text) => {
             // SAFETY: per the caller, `env` is live on this thread.
-            let parsed = unsafe { crate::convert::parse_json_text(env, text.as_str()) };
+            let parsed = unsafe { super::js_values::parse_json_text(env, text.as_str()) };
             give_back(text.into_string().into_bytes());
             parsed
         }

@@ -5,7 +5,6 @@
 //! hand the core the same text for the same value.
 
 use std::cell::Cell;
-use std::ffi::CStr;
 use std::ptr;
 
 use ethora_core::boundary::{reader_mode, Argument};
@@ -14,7 +13,7 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use serde_json::Value;
 
-use crate::CoreResult;
+type CoreResult<T> = ethora_core::Result<T>;
 
 /// Strings up to this many UTF-8 bytes (less the NUL and a cut character) are read into the
 /// stack ([`short_string`]).
@@ -32,21 +31,9 @@ thread_local! {
 
 /// Captures the shared script's `readArgument`; called once when the addon loads.
 pub fn install(shared: &Object) -> Result<()> {
-    let reference = lasting_reference(shared, "readArgument")?;
+    let reference = super::script::lasting_reference(shared, "readArgument")?;
     READ_ARGUMENT.with(|slot| slot.set(reference));
     Ok(())
-}
-
-/// A reference to the shared script's export `name`, for a thread-local slot that never
-/// deletes it.
-pub fn lasting_reference(shared: &Object, name: &str) -> Result<sys::napi_ref> {
-    let value: Unknown = shared.get_named_property(name)?;
-    let mut reference = ptr::null_mut();
-    // SAFETY: `value` is a live value of the loading environment.
-    check_status!(unsafe {
-        sys::napi_create_reference(shared.value().env, value.raw(), 1, &mut reference)
-    })?;
-    Ok(reference)
 }
 
 /// Each argument as the value its parameter's rules read (missing ones are absent). Every
@@ -137,7 +124,7 @@ unsafe fn read(
         ptr::null_mut(),
         ptr::null_mut(),
     );
-    // SAFETY (every N-API call below): per this function's contract; the reference was made
+    // SAFETY: (every N-API call below) per this function's contract; the reference was made
     // in this environment and is never deleted; out-pointers are live locals.
     unsafe {
         ok(sys::napi_get_reference_value(env, reference, &mut reader))?;
@@ -152,7 +139,7 @@ unsafe fn read(
         let called =
             sys::napi_call_function(env, receiver, reader, 2, arguments.as_ptr(), &mut result);
         if called != sys::Status::napi_ok {
-            clear_exception(env);
+            super::script::clear_exception(env);
             return Err(());
         }
         let mut kind = sys::ValueType::napi_undefined;
@@ -165,16 +152,6 @@ unsafe fn read(
             .map(Some)
             .map_err(|_| ())
     }
-}
-
-/// Clears the exception a failed call left pending, so that the environment stays usable.
-///
-/// # Safety
-/// `env` is the live environment of the current call.
-pub unsafe fn clear_exception(env: sys::napi_env) {
-    let mut thrown = ptr::null_mut();
-    // SAFETY: per this function's contract.
-    unsafe { sys::napi_get_and_clear_last_exception(env, &mut thrown) };
 }
 
 /// A string read with a single N-API call into `buffer` (no type query, no length query, no
@@ -210,66 +187,11 @@ unsafe fn short_string(
     (!text.contains('\u{FFFD}')).then_some(text)
 }
 
-/// Calls the shared script's function `name` with `arguments`; `None` when it is missing or
-/// the call threw (its exception is cleared).
-///
-/// # Safety
-/// `env` is the live environment of the current call; the arguments are its values.
-pub unsafe fn call_shared(
-    env: sys::napi_env,
-    name: &CStr,
-    arguments: &[sys::napi_value],
-) -> Option<sys::napi_value> {
-    let js_env = Env::from_raw(env);
-    let shared = crate::errors::shared_script_exports(&js_env).ok()?;
-    let (mut function, mut receiver, mut result) =
-        (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
-    // SAFETY (every N-API call below): per this function's contract.
-    unsafe {
-        if sys::napi_get_named_property(env, shared.raw(), name.as_ptr(), &mut function)
-            != sys::Status::napi_ok
-        {
-            clear_exception(env);
-            return None;
-        }
-        sys::napi_get_undefined(env, &mut receiver);
-        let called = sys::napi_call_function(
-            env,
-            receiver,
-            function,
-            arguments.len(),
-            arguments.as_ptr(),
-            &mut result,
-        );
-        if called != sys::Status::napi_ok {
-            clear_exception(env);
-            return None;
-        }
-    }
-    Some(result)
-}
-
 /// The runtime's environment variable `name` as `runtimeEnv` in js/shared.js reads it
 /// (`process.env`, whatever object the program put there), the function the edge build
 /// calls too: a program that replaces `process.env` is seen the same on both builds.
 pub fn runtime_env(env: &Env, name: &str) -> Option<String> {
     let name = env.create_string(name).ok()?;
-    // SAFETY: `env` is the live environment of the current call and `name` one of its values.
-    let value = unsafe { call_shared(env.raw(), c"runtimeEnv", &[name.raw()]) }?;
-    string_of(env, value)
-}
-
-/// What a shared script's function returned, when it is a string.
-pub fn string_of(env: &Env, value: sys::napi_value) -> Option<String> {
-    let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: `env` is the live environment of the current call and `value` one of its values
-    // (what a call into the shared script returned).
-    unsafe {
-        if sys::napi_typeof(env.raw(), value, &mut kind) != sys::Status::napi_ok
-            || kind != sys::ValueType::napi_string
-        {
-            return None;
-        }
-        String::from_napi_value(env.raw(), value).ok()
-    }
+    let value = super::script::call_shared(env, c"runtimeEnv", &[name.raw()])?;
+    super::script::string_of(env, value)
 }

@@ -66,8 +66,8 @@ pub unsafe fn parse_json_text(
     };
     let reference = JSON_PARSE.with(Cell::get);
     let mut parse = ptr::null_mut();
-    // SAFETY: the reference was made in this environment and is never deleted.
     if reference.is_null()
+        // SAFETY: the reference was made in this environment and is never deleted.
         || unsafe { sys::napi_get_reference_value(env, reference, &mut parse) }
             != sys::Status::napi_ok
         || parse.is_null()
@@ -123,19 +123,25 @@ unsafe fn add_url(env: sys::napi_env, value: sys::napi_value, url: &str) -> Opti
     let ok = |status| (status == sys::Status::napi_ok).then_some(());
     let mut kind = sys::ValueType::napi_undefined;
     let mut is_array = false;
-    // SAFETY (every call below): `env` is live and `value`, `key` and the url string are
-    // values of its current scope.
+    // In every call below `env` is live and `value`, `key` and the url string are values of
+    // its current scope.
+    // SAFETY: as said above.
     ok(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
+    // SAFETY: as said above.
     ok(unsafe { sys::napi_is_array(env, value, &mut is_array) })?;
     if kind != sys::ValueType::napi_object || is_array {
         return Some(());
     }
+    // SAFETY: as said above.
     let key = unsafe { js_string(env, "url") }?;
     let mut has_url = false;
+    // SAFETY: as said above.
     ok(unsafe { sys::napi_has_own_property(env, value, key, &mut has_url) })?;
     if has_url {
         return Some(());
     }
+    // SAFETY: as said above.
     let url = unsafe { js_string(env, url) }?;
+    // SAFETY: as said above.
     ok(unsafe { sys::napi_set_property(env, value, key, url) })
 }

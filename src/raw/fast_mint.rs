@@ -12,35 +12,46 @@
 //! through the same `mint_client_token`).
 
 use std::ptr;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use napi::bindgen_prelude::*;
 use napi::sys;
 
 use crate::errors::to_js_error;
-use crate::EthoraSDKService;
+use crate::service::EthoraSDKService;
 
-/// The token for `user_id`, expiring as `options` say: the one implementation both entries
-/// call. `options` is `None` when the call passed none (the hot path).
-pub fn mint_client_token(
-    service: &EthoraSDKService,
-    user_id: Unknown,
-    options: Option<Unknown>,
-) -> ethora_core::Result<String> {
-    let parameters = ethora_core::functions::CREATE_CHAT_USER_JWT_TOKEN;
-    // The id first, then the options, both read before either refuses (as everywhere).
-    let read_options = || crate::arguments::value(options, &parameters[1]);
-    let minted = crate::with_id(user_id, &parameters[0], |id| {
-        let options = read_options()?;
-        let expires_in = ethora_core::functions::client_token_expiry(options.as_ref())?;
-        Ok(service.client.expiring_client_token(id, expires_in))
-    });
-    match minted {
-        Ok(minted) => minted,
-        Err(refused_id) => {
-            let _ = read_options();
-            Err(refused_id)
-        }
+/// Whether napi-rs wraps a pointer to the value itself (what `service_of` relies on), as
+/// napi-rs's own unwrap reads it: checked at the first call (0: not yet, 1: yes, 2: no).
+static WRAPS_VALUE_ITSELF: AtomicU8 = AtomicU8::new(0);
+
+/// The service `this` wraps, given `napi_unwrap`'s pointer for it. The first call checks that
+/// pointer against napi-rs's own unwrap (`ClassInstance`); if they ever differ (another napi-rs
+/// than the one Cargo.toml pins), every call takes napi-rs's way instead.
+fn service_of<'a>(
+    env: sys::napi_env,
+    this: sys::napi_value,
+    wrapped: *const EthoraSDKService,
+) -> Option<&'a EthoraSDKService> {
+    let direct = WRAPS_VALUE_ITSELF.load(Ordering::Relaxed);
+    if direct == 1 {
+        // SAFETY: the type tag proves napi-rs wrapped an `EthoraSDKService` in `this`, and
+        // (checked at the first call) it wraps a pointer to the value itself; `this` keeps it
+        // alive during this call, and no method of the class takes `&mut self`.
+        return Some(unsafe { &*wrapped });
     }
+    // SAFETY: `this` is this call's receiver, checked to carry the class's type tag.
+    let instance = unsafe { ClassInstance::<EthoraSDKService>::from_napi_value(env, this) }.ok()?;
+    let official: *const EthoraSDKService = &*instance;
+    if direct == 0 {
+        let same = if std::ptr::eq(official, wrapped) {
+            1
+        } else {
+            2
+        };
+        WRAPS_VALUE_ITSELF.store(same, Ordering::Relaxed);
+    }
+    // SAFETY: napi-rs's own reading of `this`, alive during this call as above.
+    Some(unsafe { &*official })
 }
 
 /// Throws a `TypeError` with `message`; the callback then returns what this returns.
@@ -82,19 +93,20 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     // SAFETY: `this` and the tag are valid; a non-object receiver makes the call fail.
     let tagged = unsafe { sys::napi_check_object_type_tag(env, this, &tag, &mut is_service) };
     let mut wrapped: *mut std::ffi::c_void = ptr::null_mut();
-    // SAFETY (both blocks): `this` is this call's receiver, checked to carry the class's tag
-    // before it is unwrapped; `env` is this callback's environment.
     if tagged != sys::Status::napi_ok
         || !is_service
+        // SAFETY: `this` is this call's receiver, checked to carry the class's tag before it
+        // is unwrapped; `env` is this callback's environment.
         || unsafe { sys::napi_unwrap(env, this, &mut wrapped) } != sys::Status::napi_ok
         || wrapped.is_null()
     {
+        // SAFETY: `env` is this callback's environment.
         return unsafe { throw_type_error(env, c"Illegal invocation") };
     }
-    // SAFETY: the type tag proves napi-rs wrapped an `EthoraSDKService` in `this`, and it
-    // wraps a pointer to the value itself; `this` keeps it alive during this call, and no
-    // method of the class takes `&mut self`.
-    let service = unsafe { &*wrapped.cast::<EthoraSDKService>() };
+    let Some(service) = service_of(env, this, wrapped.cast()) else {
+        // SAFETY: `env` is this callback's environment.
+        return unsafe { throw_type_error(env, c"Illegal invocation") };
+    };
     // SAFETY: N-API filled the first slot (with `undefined` when the call had no argument).
     let user_id = unsafe { Unknown::from_napi_value(env, argv[0]) };
     // SAFETY: N-API filled the second slot (with `undefined` when the call had no options).
@@ -105,12 +117,12 @@ unsafe extern "C" fn create_chat_user_jwt_token(
             let options = options.transpose().map_err(|_| {
                 ethora_core::EthoraError::validation("options", "must be an object")
             })?;
-            mint_client_token(service, user_id, options)
+            service.mint_client_token(user_id, options)
         });
     match minted {
         // A JWT is ASCII: it crosses as Latin-1.
         // SAFETY: `env` is this callback's environment.
-        Ok(token) => match unsafe { crate::convert::js_string(env, &token) } {
+        Ok(token) => match unsafe { super::js_values::js_string(env, &token) } {
             Some(result) => result,
             // SAFETY: `env` is this callback's environment.
             None => unsafe {

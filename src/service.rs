@@ -1,0 +1,309 @@
+//! `EthoraSDKService`, the class: its constructor, its methods that make no request, and
+//! every network method, listing iterator and job wait expanded from the core's one
+//! declaration of each.
+
+use std::sync::Arc;
+
+use ethora_core::boundary::Argument;
+use ethora_core::calls::{self, ApiCall, Parameter};
+use ethora_core::client::{Answered, Parsing};
+use ethora_core::functions;
+use ethora_core::jobs::JobWaitCall;
+use ethora_core::listing::ListingCall;
+use ethora_core::{args, ApiRequest, EthoraClient};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use serde_json::Value;
+
+use crate::errors::to_js_error;
+use crate::iterate;
+use crate::raw::arguments;
+use crate::raw::dispatch::{self, Outcome, PendingResponse};
+use crate::relay;
+
+type CoreResult<T> = ethora_core::Result<T>;
+
+/// Runs `use_id` on an id argument: a short plain string without running any JavaScript
+/// (the hot path of `createChatUserJwtToken`), anything else as the core reads it.
+fn with_id<R>(
+    value: Unknown,
+    parameter: &Parameter,
+    use_id: impl FnOnce(&str) -> R,
+) -> CoreResult<R> {
+    arguments::with_argument(Some(value), parameter, |argument| match argument {
+        Argument::String(id) => {
+            ethora_core::naming::require_id(parameter.name, id)?;
+            Ok(use_id(id))
+        }
+        other => {
+            let value = other.value(parameter)?;
+            Ok(use_id(args::id(value.as_ref(), parameter.name)?))
+        }
+    })
+}
+
+/// The Ethora chat service client: the same class, methods and requests as
+/// `@ethora/sdk-backend`'s `EthoraSDKService`.
+#[napi(js_name = "EthoraSDKService")]
+pub struct EthoraSDKService {
+    pub(crate) client: Arc<EthoraClient>,
+}
+
+impl EthoraSDKService {
+    /// A client for the config as the core read it (`None`: from the environment only).
+    pub(crate) fn from_config(env: &Env, config: Option<&Value>) -> CoreResult<EthoraSDKService> {
+        let input = args::config_input(config, "config")?;
+        let client = EthoraClient::from_input(input, |name| arguments::runtime_env(env, name))?;
+        relay::attach(env, &client).map_err(|_| {
+            ethora_core::EthoraError::config("could not start the SDK's dispatcher")
+        })?;
+        Ok(EthoraSDKService {
+            client: Arc::new(client),
+        })
+    }
+
+    /// Sends the built request (or rejects with its validation error) on the I/O thread; its
+    /// exchange is made here, so the request's JSON body is serialised and freed on the
+    /// thread that built it.
+    fn send<'env>(&self, env: &'env Env, request: CoreResult<ApiRequest>) -> PendingResponse<'env> {
+        let client = Arc::clone(&self.client);
+        let buffer = dispatch::spare_buffer();
+        relay::choose_route(env, &client);
+        let exchange = request.and_then(|request| client.exchange(request));
+        let promise = dispatch::start_settling(env, |guard| async move {
+            let exchange = match exchange {
+                Ok(exchange) => exchange,
+                Err(error) => return guard.finish(Outcome::Judged(Err(error))),
+            };
+            let answering = Arc::clone(&client);
+            let settle = |answered| {
+                guard.finish(match answered {
+                    Answered::Judged(judged) => Outcome::Judged(judged),
+                    Answered::Unparsed(unparsed) => Outcome::Unparsed(answering, unparsed),
+                })
+            };
+            client
+                .run_exchange_delivering(exchange, buffer, Parsing::Engine, settle)
+                .await
+        })?;
+        Ok(PromiseRaw::new(env.raw(), promise))
+    }
+
+    /// A network method: its arguments go to the core's table, the request to the transport.
+    fn call<'env, const N: usize>(
+        &self,
+        env: &'env Env,
+        call: ApiCall,
+        arguments: [Option<Unknown>; N],
+    ) -> PendingResponse<'env> {
+        let request = arguments::values(call.parameters(), arguments)
+            .and_then(|values| calls::build_request(call, self.app_id(), &values));
+        self.send(env, request)
+    }
+
+    /// The token for `user_id`, expiring as `options` say: the one implementation both entries
+    /// call. `options` is `None` when the call passed none (the hot path).
+    pub(crate) fn mint_client_token(
+        &self,
+        user_id: Unknown,
+        options: Option<Unknown>,
+    ) -> ethora_core::Result<String> {
+        let parameters = ethora_core::functions::CREATE_CHAT_USER_JWT_TOKEN;
+        // The id first, then the options, both read before either refuses (as everywhere).
+        let read_options = || arguments::value(options, &parameters[1]);
+        let minted = with_id(user_id, &parameters[0], |id| {
+            let options = read_options()?;
+            let expires_in = ethora_core::functions::client_token_expiry(options.as_ref())?;
+            Ok(self.client.expiring_client_token(id, expires_in))
+        });
+        match minted {
+            Ok(minted) => minted,
+            Err(refused_id) => {
+                let _ = read_options();
+                Err(refused_id)
+            }
+        }
+    }
+
+    fn app_id(&self) -> &str {
+        self.client.app_id()
+    }
+}
+
+#[napi]
+impl EthoraSDKService {
+    /// Explicit config values win over `ETHORA_CHAT_*` environment variables.
+    /// (A call without `new` never reaches here: the class is exported behind the shared
+    /// script's `guardConstructor`.)
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "EthoraSDKConfig")] config: Option<Unknown>,
+    ) -> Result<Self> {
+        functions::read_config(arguments::value(config, &functions::SERVICE_CONFIG[0]))
+            .and_then(|config| EthoraSDKService::from_config(&env, config.as_ref()))
+            .map_err(|error| to_js_error(&env, &error))
+    }
+
+    /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
+    /// conference domain. Already-prefixed ids and JIDs are not prefixed again.
+    // `full` is taken raw: napi-rs would read `null` as absent (`true`), where JavaScript's
+    // truthiness makes it `false`.
+    #[napi(ts_args_type = "chatId: UUID, full?: boolean")]
+    pub fn create_chat_name(&self, env: Env, chat_id: Unknown, full: Unknown) -> Result<String> {
+        arguments::values(functions::CREATE_CHAT_NAME, [Some(chat_id), Some(full)])
+            .and_then(|values| functions::chat_name(self.app_id(), &values))
+            .map_err(|e| to_js_error(&env, &e))
+    }
+
+    /// A client JWT for the user (what the front end logs in with); with
+    /// `options.expiresIn` it expires that many seconds from now.
+    #[napi(ts_return_type = "string")]
+    pub fn create_chat_user_jwt_token<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
+        #[napi(ts_arg_type = "ClientTokenOptions")] options: Option<Unknown>,
+    ) -> Result<napi::JsString<'env>> {
+        // The addon installs `raw::fast_mint`'s entry over this method when it loads; both
+        // mint through `mint_client_token`.
+        let token = self
+            .mint_client_token(user_id, options)
+            .map_err(|e| to_js_error(env, &e))?;
+        // A JWT is ASCII: handing it over as Latin-1 spares the engine a UTF-8 decode.
+        env.create_string_latin1(token.as_bytes())
+    }
+
+    /// The core's number of this client, for the shared script (`on` / `off`). Not part of
+    /// the API.
+    #[napi(js_name = "__clientId", skip_typescript)]
+    pub fn client_id(&self) -> u32 {
+        self.client.id()
+    }
+
+    /// What `console.log` / `util.inspect` show: the app and URL, never the secret.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "chatApiUrl": self.client.config().api_url,
+            "chatAppId": self.app_id(),
+        })
+    }
+}
+
+#[napi]
+impl EthoraSDKService {
+    /// Creates many users in an app (the configured one unless `options.appId`): checks each,
+    /// sends valid ones in batches of up to 100 (POST /v2/apps/{appId}/users/batch,
+    /// `concurrency` at a time), waits for each batch's job, and resolves with what happened.
+    /// A user that already exists counts as `existed`, so running an import again is safe.
+    #[napi(ts_return_type = "Promise<ImportReport>")]
+    pub fn import_users<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "Iterable<BatchUserData> | AsyncIterable<BatchUserData>")]
+        users: Unknown,
+        #[napi(ts_arg_type = "ImportUsersOptions")] options: Option<Unknown>,
+    ) -> PendingResponse<'env> {
+        iterate::import(env, &self.client, users, options)
+    }
+}
+
+/// The network methods, from the core's one declaration (`ethora_core::network_methods!`):
+/// each reads its arguments as JSON under its parameters' names and hands them to the core's
+/// table, which builds the request; the promise settles with the response.
+macro_rules! node_network_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        promise $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
+        );
+    )*) => {
+        #[napi]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name<'env>(
+                    &self,
+                    env: &'env Env,
+                    $(#[napi(ts_arg_type = $required_ts)] $required: Unknown,)*
+                    $($(#[napi(ts_arg_type = $optional_ts)] $optional: Option<Unknown>,)*)?
+                ) -> PendingResponse<'env> {
+                    self.call(
+                        env,
+                        ApiCall::$variant,
+                        [$(Some($required),)* $($($optional,)*)?],
+                    )
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::network_methods!(node_network_methods);
+
+/// The listing iterators, from the core's one declaration (`ethora_core::listing_methods!`):
+/// each checks its arguments now and returns an async iterable iterator over the items.
+macro_rules! node_listing_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        iterator $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
+        ) -> $return_ts:literal pages $page_call:ident;
+    )*) => {
+        #[napi]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[napi(ts_return_type = $return_ts)]
+                pub fn $rust_name(
+                    &self,
+                    env: Env,
+                    $(#[napi(ts_arg_type = $required_ts)] $required: Unknown,)*
+                    $($(#[napi(ts_arg_type = $optional_ts)] $optional: Option<Unknown>,)*)?
+                ) -> Result<iterate::ListingIterator> {
+                    iterate::listing(
+                        &env,
+                        &self.client,
+                        ListingCall::$variant,
+                        vec![$(Some($required),)* $($($optional,)*)?],
+                    )
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::listing_methods!(node_listing_methods);
+
+/// The job waits, from the core's one declaration (`ethora_core::job_wait_methods!`).
+macro_rules! node_job_wait_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        wait $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            ; $options:ident $options_js:literal $options_kind:ident : $options_ts:literal
+        ) reads $read_call:ident;
+    )*) => {
+        #[napi]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name<'env>(
+                    &self,
+                    env: &'env Env,
+                    $(#[napi(ts_arg_type = $required_ts)] $required: Unknown,)*
+                    #[napi(ts_arg_type = $options_ts)] $options: Option<Unknown>,
+                ) -> PendingResponse<'env> {
+                    iterate::wait_for_job(env, &self.client, JobWaitCall::$variant, vec![$($required,)*], $options)
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::job_wait_methods!(node_job_wait_methods);
