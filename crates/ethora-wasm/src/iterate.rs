@@ -18,7 +18,10 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::{js_result, listen_for_abort, to_js, to_js_error, values, EthoraSdkService};
+use crate::errors::{js_result, to_js_error};
+use crate::platform::listen_for_abort;
+use crate::service::EthoraSDKService;
+use crate::values::{to_js, values};
 
 /// What `iterateUsers()` and its siblings return (not constructed directly): an async
 /// iterable iterator over one listing. `next()` hands out a buffered item at once; only a
@@ -74,7 +77,7 @@ impl ListingIterator {
     }
 }
 
-impl EthoraSdkService {
+impl EthoraSDKService {
     /// A listing iterator: its arguments are checked now (a wrong one throws).
     fn iterate(
         &self,
@@ -203,7 +206,7 @@ fn user_source(users: &JsValue) -> Result<UserSource, CoreError> {
 }
 
 #[wasm_bindgen(js_class = EthoraSDKService)]
-impl EthoraSdkService {
+impl EthoraSDKService {
     /// Creates many users in an app (the configured one unless `options.appId`): checks each,
     /// sends valid ones in batches of up to 100 (POST /v2/apps/{appId}/users/batch,
     /// `concurrency` at a time), waits for each batch's job, and resolves with what happened.
@@ -240,7 +243,7 @@ impl EthoraSdkService {
                     // What the callback throws is reported as uncaught (as an event
                     // listener's) and the import goes on.
                     if let Err(error) = callback.call1(&JsValue::NULL, &to_js(&report)) {
-                        let _ = crate::report_callback_error(&error);
+                        let _ = crate::platform::report_callback_error(&error);
                     }
                     Box::pin(std::future::ready(()))
                 }) as import::ProgressSink)
@@ -271,7 +274,7 @@ macro_rules! wasm_listing_methods {
         ) -> $return_ts:literal pages $page_call:ident;
     )*) => {
         #[wasm_bindgen(js_class = EthoraSDKService)]
-        impl EthoraSdkService {
+        impl EthoraSDKService {
             $(
                 $(#[doc = $doc])*
                 #[wasm_bindgen(js_name = $js_name, unchecked_return_type = $return_ts)]
@@ -299,7 +302,7 @@ macro_rules! wasm_job_wait_methods {
         ) reads $read_call:ident;
     )*) => {
         #[wasm_bindgen(js_class = EthoraSDKService)]
-        impl EthoraSdkService {
+        impl EthoraSDKService {
             $(
                 $(#[doc = $doc])*
                 #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]

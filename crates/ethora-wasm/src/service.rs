@@ -1,0 +1,154 @@
+//! `EthoraSDKService`, the class: its constructor, its methods that make no request, and
+//! every network method expanded from the core's one declaration (`network_methods!`).
+
+use std::sync::Arc;
+
+use ethora_core::boundary::Argument;
+use ethora_core::calls::{self, ApiCall};
+use ethora_core::{args, functions, EthoraClient, EthoraError as CoreError};
+use js_sys::Promise;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::dispatch;
+use crate::errors::{js_result, to_js_error};
+use crate::observe::WasmObserver;
+use crate::platform::{console_sink, runtime_env, timer_sleeper};
+use crate::values::{to_js, values};
+
+/// The Ethora chat service client: the same class, methods and requests as
+/// `@ethora/sdk-backend`'s `EthoraSDKService`.
+#[wasm_bindgen(js_name = EthoraSDKService)]
+pub struct EthoraSDKService {
+    pub(crate) client: Arc<EthoraClient>,
+}
+
+impl EthoraSDKService {
+    pub(crate) fn build(config: Option<&Value>) -> Result<EthoraSDKService, CoreError> {
+        // Keeps the generated interfaces of `ethora-types` in the link (see there).
+        std::hint::black_box(ethora_types::link_type_declarations());
+        let input = args::config_input(config, "config")?;
+        let client = EthoraClient::from_input(input, runtime_env)?
+            .with_sleeper(timer_sleeper())
+            .with_log_sink(console_sink());
+        client.set_observer(Arc::new(WasmObserver));
+        Ok(EthoraSDKService {
+            client: Arc::new(client),
+        })
+    }
+
+    /// A network method: its arguments (the reader's text, from the facade) go to the core's
+    /// table; its first attempt goes out through `driveExchange` (`js/fetch.js`), which moves
+    /// the call on from there.
+    fn call(&self, call: ApiCall, arguments: &[Option<String>]) -> Promise {
+        let readings = arguments.iter().map(|text| Argument::read(text.as_deref()));
+        let exchange = calls::build_request_from(call, self.client.app_id(), readings)
+            .and_then(|request| self.client.exchange(request));
+        match exchange {
+            Ok(exchange) => dispatch::start(&self.client, exchange),
+            Err(error) => Promise::reject(&to_js_error(&error)),
+        }
+    }
+}
+
+/// The network methods, from the core's one declaration (`ethora_core::network_methods!`),
+/// with the TypeScript signatures of the Node face.
+macro_rules! wasm_network_methods {
+    ($(
+        $(#[doc = $doc:tt])*
+        promise $variant:ident $rust_name:ident $js_name:ident (
+            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
+            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
+        );
+    )*) => {
+        #[wasm_bindgen(js_class = EthoraSDKService)]
+        impl EthoraSDKService {
+            $(
+                $(#[doc = $doc])*
+                #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
+                pub fn $rust_name(
+                    &self,
+                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
+                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: Option<String>,)*)?
+                ) -> Promise {
+                    self.call(ApiCall::$variant, &[$($required,)* $($($optional,)*)?])
+                }
+            )*
+        }
+    };
+}
+
+ethora_core::network_methods!(wasm_network_methods);
+
+#[wasm_bindgen(js_class = EthoraSDKService)]
+impl EthoraSDKService {
+    /// Explicit config values win over `ETHORA_CHAT_*` variables of the runtime's environment
+    /// (`process.env` or `Deno.env`); on Workers pass `configFromEnv(env)`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = "config", unchecked_optional_param_type = "EthoraSDKConfig")]
+        config: Option<String>,
+    ) -> Result<EthoraSDKService, JsValue> {
+        let config = Argument::read(config.as_deref()).value(&functions::SERVICE_CONFIG[0]);
+        js_result(
+            functions::read_config(config)
+                .and_then(|config| EthoraSDKService::build(config.as_ref())),
+        )
+    }
+
+    /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
+    /// conference domain. Already-prefixed ids and JIDs are not prefixed again.
+    #[wasm_bindgen(js_name = createChatName)]
+    pub fn create_chat_name(
+        &self,
+        #[wasm_bindgen(js_name = "chatId", unchecked_param_type = "UUID")] chat_id: Option<String>,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] full: Option<String>,
+    ) -> Result<String, JsValue> {
+        js_result(
+            values(functions::CREATE_CHAT_NAME, &[chat_id, full])
+                .and_then(|values| functions::chat_name(self.client.app_id(), &values)),
+        )
+    }
+
+    /// A client JWT for the user (what the front end logs in with); with
+    /// `options.expiresIn` it expires that many seconds from now.
+    #[wasm_bindgen(js_name = createChatUserJwtToken)]
+    pub fn create_chat_user_jwt_token(
+        &self,
+        #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: Option<String>,
+        #[wasm_bindgen(
+            js_name = "options",
+            unchecked_optional_param_type = "ClientTokenOptions"
+        )]
+        options: Option<String>,
+    ) -> Result<String, JsValue> {
+        js_result((|| {
+            let values = values(functions::CREATE_CHAT_USER_JWT_TOKEN, &[user_id, options])?;
+            let user_id = args::id(values[0].as_ref(), "userId")?;
+            let expires_in = functions::client_token_expiry(values[1].as_ref())?;
+            Ok(self.client.expiring_client_token(user_id, expires_in))
+        })())
+    }
+
+    /// What `console.log` / `JSON.stringify` show: the app and URL, never the secret.
+    /// The core's number of this client, for the facade's `on` / `off`.
+    #[wasm_bindgen(js_name = __clientId, skip_typescript)]
+    pub fn client_id(&self) -> u32 {
+        self.client.id()
+    }
+
+    /// How the client's next calls are observed (`callRoute`'s bits, from the facade).
+    #[wasm_bindgen(js_name = __observeNextCalls, skip_typescript)]
+    pub fn observe_next_calls(&self, bits: u8) {
+        self.client
+            .observe_next_calls(ethora_core::observe::Observing::from_bits(bits));
+    }
+
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "any")]
+    pub fn to_json(&self) -> JsValue {
+        to_js(&serde_json::json!({
+            "chatApiUrl": self.client.config().api_url,
+            "chatAppId": self.client.app_id(),
+        }))
+    }
+}
