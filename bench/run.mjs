@@ -1,6 +1,7 @@
 // `npm run bench`: every figure for us and for what users would otherwise pick, measured
 // side by side in one run on this machine, printed as markdown and written to
-// bench/RESULTS.md (ratios first, absolute numbers beside them).
+// bench/RESULTS.md (ratios first, absolute numbers beside them); a full run also writes the
+// headline ratios into README.md. bench/README.md says what each part measures.
 //
 //   node bench/run.mjs            full run (release builds; minutes)
 //   node bench/run.mjs --smoke    every case with tiny counts, numbers not meaningful (npm test)
@@ -540,7 +541,8 @@ const lines = []
 const w = (line = '') => lines.push(line)
 w('# Benchmark results')
 w()
-w(`${smoke ? '**Smoke run: tiny counts, numbers not meaningful.** ' : ''}Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; all figures from one run, side by side. Mock server: \`ethora-mock\` (${smoke ? 'debug' : 'release'} build) on loopback, in its own process. The reference runs with \`NODE_ENV=production\` and its console output silenced.`)
+const measured = `${smoke ? '**Smoke run: tiny counts, numbers not meaningful.** ' : ''}Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench\` on ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}; all figures from one run, side by side. Mock server: \`ethora-mock\` (${smoke ? 'debug' : 'release'} build) on loopback, in its own process. The reference runs with \`NODE_ENV=production\` and its console output silenced.`
+w(measured)
 w()
 w('## Ratios')
 w()
@@ -702,13 +704,60 @@ out(report)
 const file = path.join(root, 'bench', smoke ? 'RESULTS.smoke.md' : 'RESULTS.md')
 fs.writeFileSync(file, report)
 out(`Written to ${path.relative(process.cwd(), file)}`)
-if (!smoke) {
-  // The README's Performance section shows the latest full run.
+// The README's Performance section: the headline ratios of the run, against the official SDK
+// and a bare undici client (the full report stays in bench/RESULTS.md; bench/README.md says
+// what each figure measures). Built in the smoke run too, so that a row that lost its figure
+// fails `npm test`; written to the README only by a full run.
+const HEADLINE_SDK = '@ethora/sdk-backend'
+const HEADLINE_UNDICI = 'bare `undici.Pool`'
+const ratioStarting = (prefix) => {
+  const found = ratios.find(([name]) => name.startsWith(prefix))
+  if (found === undefined) throw new Error(`bench: no ratio named "${prefix}..."`)
+  return found
+}
+const headline = [
+  [HEADLINE_SDK, 'Token minting (`createChatUserJwtToken`), tokens/s', ...ratioStarting('Token minting vs @ethora/sdk-backend').slice(1)],
+  [HEADLINE_SDK, 'Requests/s at concurrency 64 (mix of createUser / grant / getUsers)', ...ratioStarting('Throughput at concurrency 64 vs reference').slice(1)],
+  [HEADLINE_SDK, 'Client CPU per request at concurrency 64', ...ratioStarting('Client CPU per request at c=64 vs reference').slice(1)],
+  [HEADLINE_SDK, `RSS after ${fmt(SCALE.memoryRequests)} requests`, ...ratioStarting('RSS after 10k requests vs reference').slice(1)],
+  [HEADLINE_SDK, 'Cold start (`require`, construct, first call)', ...ratioStarting('Cold start (require + first call) vs reference').slice(1)],
+  [HEADLINE_SDK, `Importing ${fmt(SCALE.importUsers)} users (time)`, ...ratioStarting('Importing ').slice(1)],
+  [HEADLINE_UNDICI, '`getUsers` of a room, one call at a time (one connection each): p50 latency', ...ratioStarting('Sequential latency (p50) vs bare undici').slice(1)],
+]
+for (const kindName of Object.keys(results.floor)) {
+  for (const figure of ['requests/s at c=64', 'CPU per request at c=64', 'p50 latency at c=1']) {
+    const goal = floorRatios.find((g) => g.kindName === kindName && g.name === figure)
+    if (goal === undefined) throw new Error(`bench: no undici goal "${figure}" for ${kindName}`)
+    headline.push([HEADLINE_UNDICI, `${kindName}: ${figure}`, cellRatio(goal.cells, goal.field, 'ours', BARE), goal.target, goal.ok])
+  }
+}
+headline.push(
+  ['a plain `fetch` in workerd', 'The edge build: time per `getUsers` call (median of paired rounds)', ...ratioStarting('Edge build in workerd: time per getUsers call vs a plain fetch').slice(1)],
+  ['the native addon', 'The WebAssembly fallback: p50 latency, one call at a time', ...ratioStarting('WebAssembly fallback: sequential latency').slice(1)],
+  ['the native addon', 'The WebAssembly fallback: token minting, tokens/s', ...ratioStarting('WebAssembly fallback: token minting').slice(1)],
+)
+const headlineLines = [
+  measured,
+  '',
+  '| Compared with | Figure | Ours ÷ theirs | Target | Met |',
+  '|---|---|---|---|---|',
+  ...headline.map(([against, figure, ratio, target, ok]) => {
+    if (!Number.isFinite(ratio)) throw new Error(`bench: the headline figure "${figure}" has no number`)
+    return `| ${against} | ${figure} | ${fmt(ratio, 2)}× | ${target} | ${ok === null ? '—' : ok(ratio) ? 'yes' : '**no**'} |`
+  }),
+  '',
+  'Rates (tokens/s, requests/s) are better above 1×; times, CPU and memory below 1×. Every table of this run: [bench/RESULTS.md](bench/RESULTS.md).',
+]
+const headlineText = headlineLines.join('\n')
+if (smoke) {
+  out('The README headline a full run would write:')
+  out(headlineText)
+} else {
   const readmePath = path.join(root, 'README.md')
   const readme = fs.readFileSync(readmePath, 'utf8')
-  const body = report.split('\n').slice(1).join('\n').trim().replaceAll('\n## ', '\n### ')
-  const updated = readme.replace(/<!-- bench-results:start -->[\s\S]*?<!-- bench-results:end -->/, `<!-- bench-results:start -->\n${body}\n<!-- bench-results:end -->`)
-  fs.writeFileSync(readmePath, updated)
+  const markers = /<!-- bench-results:start -->[\s\S]*?<!-- bench-results:end -->/
+  if (!markers.test(readme)) throw new Error('bench: README.md has no bench-results markers')
+  fs.writeFileSync(readmePath, readme.replace(markers, () => `<!-- bench-results:start -->\n${headlineText}\n<!-- bench-results:end -->`))
   out('README.md Performance section updated')
 }
 

@@ -1,11 +1,6 @@
-// A network call of the edge build, on the JavaScript side (crates/ethora-wasm drives it
-// with the core; crates/ethora-core/src/transport.rs has the web transport; its arguments
-// were read by the facade in edge/api.js before the call entered WebAssembly): `drive` /
-// `driveExchange` move the call from its first attempt to its result, each attempt sent by
-// `exchange` (js/transport.js). A successful call enters WebAssembly twice (the method,
-// `pendingCallParsed`) and calls out of it twice (the clock for the server token,
-// `driveExchange`). `headerLines` is `name\nvalue\n...` (header names and values cannot hold
-// a line feed): one string out of WebAssembly memory instead of two per header.
+// A network call of the edge build, on the JavaScript side: `drive` / `driveExchange` move it
+// from its first attempt to its result, each attempt sent by `exchange` (js/transport.js),
+// the core judging every answer but a JSON success (ARCHITECTURE.md, "On the edge build").
 import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
 import { exchange } from './transport.js'
 
@@ -39,16 +34,10 @@ function successValue(status, bytes, url, maxResponseBytes) {
   return value
 }
 
-// A network call of the edge build, moved on from here rather than by Rust futures: `id` is
-// the core's exchange for it in crates/ethora-wasm (PendingCall), whose first attempt
-// (`sent`, a promise from `exchange` above, with the request's url) is already out. A
-// successful JSON body becomes the result here (`pendingCallParsed` only logs and ends the
-// call); the core judges every other answer (`pendingCallSettle`: the retry wait in ms, or -1
-// when the result is ready; throws the call's EthoraError) and sends each retry
-// (`pendingCallSend`). When every connection slot is taken (`maxConnections`), `sent` is
-// `undefined` and the rest of the call waits for one in the core (`pendingCallQueued`). One
-// JavaScript promise per exchange, no futures queue and two calls into WebAssembly on the
-// way of a success: the cost of a call stays close to a bare fetch's.
+// Moves the call `id` (the core's exchange, `PendingCall` in crates/ethora-wasm) on from its
+// first attempt `sent`: a JSON success becomes the result here, the core judges anything else
+// (`pendingCallSettle`: the retry wait in ms, or -1 when the result is ready) and sends each
+// retry; `sent` undefined means every connection slot is taken (`pendingCallQueued`).
 export async function drive(id, sent, maxResponseBytes) {
   let ended = false
   try {

@@ -1,16 +1,8 @@
-//! Network calls from JavaScript to the I/O thread and back.
-//!
-//! Each call gets a promise on the JavaScript thread and a task on the SDK's one I/O thread
-//! (`ethora-sdk-io`, a current-thread tokio runtime). Finished calls go into one queue per JavaScript environment,
-//! drained by one threadsafe function: the first call finishing into an empty queue wakes
-//! the JavaScript thread, and every call that finishes before it runs is settled in the same
-//! callback. (napi-rs's own `spawn_future_with_callback` creates a threadsafe function, an
-//! async handle and a cleanup hook per call and spawns two tasks; under load that was a
-//! large part of the addon's cost per request: see bench/RESULTS.md.)
-//!
-//! A successful result crosses as the response's JSON text, parsed by the engine's own
-//! `JSON.parse` (a network call's body unchecked until then: the engine's parse is its
-//! check); errors become `EthoraError` objects on the JavaScript thread.
+//! Network calls from JavaScript to the I/O thread and back: a promise on the JavaScript
+//! thread, a task on the SDK's one I/O thread (`ethora-sdk-io`), and one queue per JavaScript
+//! environment, drained by one threadsafe function that settles every call finished before it
+//! runs (why: ARCHITECTURE.md, "The dispatcher"). Successful bodies cross as JSON text for the
+//! engine's own `JSON.parse`; errors become `EthoraError` objects on the JavaScript thread.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

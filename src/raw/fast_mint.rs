@@ -1,15 +1,7 @@
-//! A direct N-API entry for `createChatUserJwtToken`, the one synchronous hot path.
-//!
-//! napi-rs's generated method wrapper records every `&self` borrow in a global mutex-guarded
-//! registry and looks the receiver's class up in another (about 0.2 µs per call, measured
-//! with `perf`: `native_borrow::*` and `check_class_identity`), on top of the signing it
-//! wraps (about 0.6 µs). This entry does the minimum N-API work safely instead: one
-//! `napi_get_cb_info`, the class's type-tag check (the receiver is refused unless napi-rs
-//! created it as an `EthoraSDKService`), `napi_unwrap`, one string read into a stack buffer
-//! (any other id goes through the shared reader, as everywhere), and the token handed over as
-//! Latin-1. It replaces the generated method on the prototype
-//! when the addon loads; the generated one stays the declaration (and works the same way,
-//! through the same `mint_client_token`).
+//! A direct N-API entry for `createChatUserJwtToken`, the one synchronous hot path: it skips
+//! napi-rs's per-call borrow registry (why and how much: ARCHITECTURE.md, "Token minting: the
+//! direct N-API entry"). Installed over the generated method when the addon loads; both mint
+//! through `EthoraSDKService::mint_client_token`.
 
 use std::ptr;
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -329,12 +329,9 @@ impl EthoraClient {
         self.run_exchange(exchange, buffer).await
     }
 
-    /// A call's exchange with the server, before its first attempt: the URL, the request
-    /// id and the serialised body, shared by every attempt. The request's JSON body is
-    /// serialised and dropped here: a binding that sends on another thread builds the
-    /// exchange on the caller's, so that the tree built from the caller's arguments is
-    /// freed by the thread that allocated it (glibc frees across threads under a lock of the
-    /// other thread's arena).
+    /// A call's exchange with the server before its first attempt: the URL, the request id
+    /// and the body serialised once for every attempt. Built on the caller's thread, so the
+    /// JSON tree is freed where it was allocated (ARCHITECTURE.md, "Allocator").
     pub fn exchange(&self, request: ApiRequest) -> Result<Exchange> {
         self.start_exchange(request, RateLimits::Retry)
     }
