@@ -1,5 +1,5 @@
 // The WebAssembly fallback of the package entry is the same SDK: the suites that prove the
-// 36 methods (requests and results), the mock-backed flows and the configuration rules run
+// methods (requests and results), the mock-backed flows and the configuration rules run
 // again through sdk.js with ETHORA_SDK_BUILD=wasm, which loads edge/node.cjs instead of the
 // native addon. (The registry test proves the fallback is chosen by itself when no addon loads.)
 import { test } from 'node:test'

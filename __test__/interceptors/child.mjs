@@ -1,4 +1,4 @@
-// One interceptor, one build (ETHORA_SDK_BUILD), network access disabled: every one of the 36
+// One interceptor, one build (ETHORA_SDK_BUILD), network access disabled: every one of the
 // methods is called on a service created as usual, pointed at a capture server standing in
 // for the API. Prints one JSON line: what each call resolved with, what the interceptor saw,
 // how many requests reached the server, and where a call made with `transport: 'native'` went.

@@ -324,11 +324,11 @@ mod tests {
 
     #[test]
     fn table_has_every_network_method_once() {
-        assert_eq!(ApiCall::ALL.len(), 34);
         let mut names: Vec<_> = ApiCall::ALL.iter().map(|c| c.js_name()).collect();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 34);
+        assert_eq!(names.len(), ApiCall::ALL.len());
+        assert!(names.contains(&"createUser") && names.contains(&"updateChatRoomInApp"));
     }
 
     #[test]
