@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use ethora_core::calls::{self, ApiCall};
+use ethora_core::api::{self, ApiCall};
 use ethora_core::EthoraClient;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -51,7 +51,7 @@ pub fn transport_floor(
         .ok_or_else(|| Error::from_reason("not a network method"))?;
     let client = Arc::clone(&service.client);
     let exchange = arguments::values(call.parameters(), [first, second])
-        .and_then(|values| calls::build_request(call, client.app_id(), &values))
+        .and_then(|values| api::build_request(call, client.app_id(), &values))
         .and_then(|request| client.exchange(request))
         .map_err(|error| to_js_error(&env, &error))?;
     Ok(External::new(TransportFloor {

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
+use ethora_core::api::Parameter;
 use ethora_core::boundary::Argument;
-use ethora_core::calls::Parameter;
 use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, PullUsers, UserSource};
 use ethora_core::jobs::{self, Abort, JobWaitCall};

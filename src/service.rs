@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use ethora_core::api::arguments::{config_input, id};
+use ethora_core::api::{self, ApiCall, Parameter};
 use ethora_core::boundary::Argument;
-use ethora_core::calls::{self, ApiCall, Parameter};
 use ethora_core::client::{Answered, Parsing};
 use ethora_core::functions;
 use ethora_core::jobs::JobWaitCall;
 use ethora_core::listing::ListingCall;
-use ethora_core::{args, ApiRequest, EthoraClient};
+use ethora_core::{ApiRequest, EthoraClient};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use serde_json::Value;
@@ -37,7 +38,7 @@ fn with_id<R>(
         }
         other => {
             let value = other.value(parameter)?;
-            Ok(use_id(args::id(value.as_ref(), parameter.name)?))
+            Ok(use_id(id(value.as_ref(), parameter.name)?))
         }
     })
 }
@@ -52,7 +53,7 @@ pub struct EthoraSDKService {
 impl EthoraSDKService {
     /// A client for the config as the core read it (`None`: from the environment only).
     pub(crate) fn from_config(env: &Env, config: Option<&Value>) -> CoreResult<EthoraSDKService> {
-        let input = args::config_input(config, "config")?;
+        let input = config_input(config, "config")?;
         let client = EthoraClient::from_input(input, |name| arguments::runtime_env(env, name))?;
         relay::attach(env, &client).map_err(|_| {
             ethora_core::EthoraError::config("could not start the SDK's dispatcher")
@@ -97,7 +98,7 @@ impl EthoraSDKService {
         arguments: [Option<Unknown>; N],
     ) -> PendingResponse<'env> {
         let request = arguments::values(call.parameters(), arguments)
-            .and_then(|values| calls::build_request(call, self.app_id(), &values));
+            .and_then(|values| api::build_request(call, self.app_id(), &values));
         self.send(env, request)
     }
 
@@ -218,7 +219,7 @@ macro_rules! node_network_methods {
         promise $variant:ident $rust_name:ident $js_name:ident (
             $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
             $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        );
+        ) => $build:expr;
     )*) => {
         #[napi]
         impl EthoraSDKService {

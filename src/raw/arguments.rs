@@ -7,8 +7,8 @@
 use std::cell::Cell;
 use std::ptr;
 
+use ethora_core::api::Parameter;
 use ethora_core::boundary::{reader_mode, Argument};
-use ethora_core::calls::Parameter;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use serde_json::Value;

@@ -104,7 +104,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
     // SAFETY: N-API filled the second slot (with `undefined` when the call had no options).
     let options = (argc > 1).then(|| unsafe { Unknown::from_napi_value(env, argv[1]) });
     let minted = user_id
-        .map_err(|_| ethora_core::EthoraError::validation("userId", ethora_core::calls::ID_RULE))
+        .map_err(|_| ethora_core::EthoraError::validation("userId", ethora_core::api::ID_RULE))
         .and_then(|user_id| {
             let options = options.transpose().map_err(|_| {
                 ethora_core::EthoraError::validation("options", "must be an object")

@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::calls::{Parameter, ParameterKind};
+use crate::api::{Parameter, ParameterKind};
 use crate::encode::js_number;
 use crate::error::{EthoraError, Result};
 
@@ -146,7 +146,7 @@ pub fn reader_mode(kind: ParameterKind) -> &'static str {
 /// service (`i` for one that returns a listing iterator), `f name mode...` for a module
 /// function (`constructor` is the class's).
 pub fn spec() -> String {
-    use crate::calls::ApiCall;
+    use crate::api::ApiCall;
     use crate::functions as f;
     use crate::jobs::JobWaitCall;
     use crate::listing::ListingCall;
@@ -254,9 +254,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const ID: Parameter = crate::calls::id("userId", "UUID", false);
-    const IDS: Parameter = crate::calls::ids("userIds", "UUID[]", false);
-    const JSON: Parameter = crate::calls::json("userData", "object", true);
+    const ID: Parameter = crate::api::id("userId", "UUID", false);
+    const IDS: Parameter = crate::api::ids("userIds", "UUID[]", false);
+    const JSON: Parameter = crate::api::json("userData", "object", true);
 
     fn value(parameter: &Parameter, argument: Argument) -> Result<Option<Value>> {
         argument.value(parameter)

@@ -1140,7 +1140,6 @@ mod tests {
     //! The attempt state machine without a network: requests built, responses judged and
     //! retries decided exactly as the native loop and the edge build's driver step them.
     use super::*;
-    use crate::operations;
     use crate::request::HttpMethod;
 
     fn client(max_retries: f64) -> EthoraClient {
@@ -1162,7 +1161,7 @@ mod tests {
     #[test]
     fn an_attempt_carries_the_request_and_a_success_is_done() {
         let client = client(2.0);
-        let request = operations::get_app("app-1").expect("a valid id");
+        let request = crate::api::apps::get_app("app-1").expect("a valid id");
         let mut exchange = client.exchange(request).expect("a serialisable request");
         let outgoing = client
             .next_attempt(&mut exchange)
@@ -1196,7 +1195,7 @@ mod tests {
     fn a_503_waits_then_retries_and_a_401_fails_at_once() {
         let client = client(2.0);
         let mut exchange = client
-            .exchange(operations::get_app("app-1").expect("a valid id"))
+            .exchange(crate::api::apps::get_app("app-1").expect("a valid id"))
             .expect("a serialisable request");
         for attempt in 1..=2 {
             assert!(client.next_attempt(&mut exchange).is_ok());
@@ -1217,7 +1216,7 @@ mod tests {
         }
 
         let mut exchange = client
-            .exchange(operations::get_app("app-2").expect("a valid id"))
+            .exchange(crate::api::apps::get_app("app-2").expect("a valid id"))
             .expect("a serialisable request");
         assert!(client.next_attempt(&mut exchange).is_ok());
         let outcome = client.answer(
@@ -1239,7 +1238,7 @@ mod tests {
     #[test]
     fn a_post_that_may_have_been_sent_is_not_retried_but_one_never_sent_is() {
         let client = client(2.0);
-        let request = operations::create_user("user-1", None).expect("a valid user");
+        let request = crate::api::users::create_user("user-1", None).expect("a valid user");
         let mut exchange = client.exchange(request).expect("a serialisable request");
         let outgoing = client
             .next_attempt(&mut exchange)

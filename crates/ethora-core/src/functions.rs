@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::args;
-use crate::calls::{env, flag, id, json, options, users, Parameter};
+use crate::api::arguments;
+use crate::api::{env, flag, id, json, options, users, Parameter};
 use crate::config::{Credentials, ENV_API_URL, ENV_APP_ID, ENV_APP_SECRET, ENV_LOG};
 use crate::error::{EthoraError, Result};
 use crate::token::{
@@ -58,24 +58,24 @@ pub const IMPORT_USERS: &[Parameter] = &[
 /// `createChatName(chatId, full?)` from its arguments: `full` is JavaScript truthiness
 /// (absent: true), as in the official SDK.
 pub fn chat_name(app_id: &str, values: &[Option<Value>]) -> Result<String> {
-    let chat_id = args::id(values.first().and_then(Option::as_ref), "chatId")?;
+    let chat_id = arguments::id(values.first().and_then(Option::as_ref), "chatId")?;
     let full = values
         .get(1)
         .and_then(Option::as_ref)
-        .is_none_or(crate::operations::truthy);
+        .is_none_or(crate::javascript::truthy);
     Ok(crate::naming::chat_name(app_id, chat_id, full))
 }
 
 /// Whether `getEthoraSDKService(config)` returns the shared instance: for a config the
 /// official SDK's `if (!instance || config)` takes as absent (any falsy value).
 pub fn wants_shared_instance(config: Option<&Value>) -> bool {
-    !config.is_some_and(crate::operations::truthy)
+    !config.is_some_and(crate::javascript::truthy)
 }
 
 /// The config argument as read: a refusal of the reader (a bigint, a cycle, a throwing getter)
 /// is an `ETHORA_CONFIG` error, as every other fault of a config is.
 pub fn read_config(read: Result<Option<Value>>) -> Result<Option<Value>> {
-    read.map_err(crate::args::as_config_error)
+    read.map_err(crate::api::arguments::as_config_error)
 }
 
 /// `getSecrets` / `getSecretsSync` from their argument as a binding hands it over: overrides
@@ -112,7 +112,7 @@ pub fn get_secrets(
     ] {
         let given = overrides
             .and_then(|map| map.get(key))
-            .filter(|value| crate::operations::truthy(value))
+            .filter(|value| crate::javascript::truthy(value))
             .cloned();
         let value = given.or_else(|| env(variable).filter(|v| !v.is_empty()).map(Value::String));
         secrets.insert(
@@ -170,7 +170,7 @@ fn seconds_option(
 /// The `expiresIn` of a client token's options (`{ expiresIn?: number }`, seconds): at
 /// least 1, at most ten years. Absent: the token carries no `exp`, as the reference's.
 pub fn client_token_expiry(options: Option<&Value>) -> Result<Option<u64>> {
-    let options = args::optional_object(options, "options")?;
+    let options = arguments::optional_object(options, "options")?;
     seconds_option(options, "expiresIn", 1, MAX_EXPIRES_IN_SECS)
 }
 
@@ -184,7 +184,7 @@ pub fn credentials(
     let argument = "customSecrets";
     let secrets = match custom_secrets {
         Some(Value::Object(map)) => Some(map),
-        Some(value) if crate::operations::truthy(value) => {
+        Some(value) if crate::javascript::truthy(value) => {
             return Err(EthoraError::validation(argument, "must be an object"))
         }
         _ => None,
@@ -212,7 +212,7 @@ pub fn create_client_token(
     options: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String> {
-    let user_id = args::id(user_id, "userId")?;
+    let user_id = arguments::id(user_id, "userId")?;
     let expires_in = client_token_expiry(options)?;
     let signer = signer_for(&credentials(custom_secrets, env)?);
     Ok(signer.expiring_client_token(user_id, now_unix_seconds(), expires_in))
@@ -225,7 +225,7 @@ pub fn create_server_token(
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<String> {
     let signer = signer_for(&credentials(custom_secrets, env)?);
-    let options = args::optional_object(options, "options")?;
+    let options = arguments::optional_object(options, "options")?;
     let text = |key: &str| -> Result<Option<&str>> {
         match options.and_then(|map| map.get(key)) {
             None | Some(Value::Null) => Ok(None),
@@ -250,8 +250,8 @@ pub fn verify_jwt_token(
     options: Option<&Value>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Map<String, Value>> {
-    let token = args::id(token, "token")?;
-    let options = args::optional_object(options, "options")?;
+    let token = arguments::id(token, "token")?;
+    let options = arguments::optional_object(options, "options")?;
     let tolerance = seconds_option(options, "clockTolerance", 0, MAX_CLOCK_TOLERANCE_SECS)?
         .unwrap_or(DEFAULT_CLOCK_TOLERANCE_SECS);
     let expected = match expected_type {

@@ -21,7 +21,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{ErrorCode, EthoraError, Result};
 use crate::jobs::{self, Abort, JobWait, Throttle};
-use crate::{operations, EthoraClient};
+use crate::EthoraClient;
 
 /// Most users the batch endpoint takes per request.
 pub const MAX_BATCH_SIZE: usize = 100;
@@ -125,7 +125,7 @@ impl ImportOptions {
     pub fn read(value: Option<&Value>, configured_app: &str) -> Result<ImportOptions> {
         let argument = "options";
         let empty = Map::new();
-        let options = crate::args::optional_object(value, argument)?.unwrap_or(&empty);
+        let options = crate::api::arguments::optional_object(value, argument)?.unwrap_or(&empty);
         for key in options.keys() {
             if !matches!(
                 key.as_str(),
@@ -148,9 +148,8 @@ impl ImportOptions {
         let app_id = match options.get("appId").filter(|v| !v.is_null()) {
             None => configured_app.to_owned(),
             Some(value) => {
-                let app_id = crate::args::id_text(value).ok_or_else(|| {
-                    EthoraError::validation("options.appId", crate::calls::ID_RULE)
-                })?;
+                let app_id = crate::api::arguments::id_text(value)
+                    .ok_or_else(|| EthoraError::validation("options.appId", crate::api::ID_RULE))?;
                 crate::naming::require_id("options.appId", &app_id)?.to_owned()
             }
         };
@@ -358,7 +357,7 @@ async fn run_batch(
     }
     let users = Value::Array(std::mem::take(&mut batch.users));
     body.insert("usersList".into(), users);
-    let request = operations::create_users_in_app(&options.app_id, &Value::Object(body))?;
+    let request = crate::api::users::create_users_in_app(&options.app_id, &Value::Object(body))?;
     let accepted = match throttle.execute(client, &request).await {
         Ok(accepted) => accepted,
         Err(error) if refuses_batch(&error) => return Ok(batch.all_failed(&refusal_reason(&error))),
@@ -380,7 +379,7 @@ async fn run_batch(
             error.url = Some(client.url_for(&request));
             error
         })?;
-    let poll = operations::get_users_batch_job(&options.app_id, job_id)?;
+    let poll = crate::api::jobs::get_users_batch_job(&options.app_id, job_id)?;
     let job = jobs::wait_for_job(client, throttle, &poll, options.job_wait).await?;
     Ok(count_results(&batch, &job))
 }

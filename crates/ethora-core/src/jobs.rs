@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use web_time::Instant;
 
-use crate::calls::ApiCall;
+use crate::api::ApiCall;
 use crate::error::{ErrorCode, EthoraError, Result};
 use crate::response::JsonText;
 use crate::{ApiRequest, EthoraClient};
@@ -244,7 +244,7 @@ pub fn abort_listened(
 /// binding's).
 pub fn wait_options(value: Option<&Value>) -> Result<JobWait> {
     let argument = "options";
-    let options = crate::args::optional_object(value, argument)?;
+    let options = crate::api::arguments::optional_object(value, argument)?;
     let Some(options) = options else {
         return Ok(JobWait::default());
     };
@@ -285,9 +285,9 @@ macro_rules! job_wait_calls {
             }
 
             /// The options parameter (last).
-            pub fn options_parameter(self) -> crate::calls::Parameter {
+            pub fn options_parameter(self) -> crate::api::Parameter {
                 match self {
-                    $(JobWaitCall::$variant => crate::calls::$options_kind($options_js, $options_ts, true),)*
+                    $(JobWaitCall::$variant => crate::api::$options_kind($options_js, $options_ts, true),)*
                 }
             }
 
@@ -312,7 +312,7 @@ pub fn job_wait_request(
 ) -> Result<(ApiRequest, JobWait)> {
     let reads = call.read_call();
     let count = reads.parameters().len();
-    let request = crate::calls::build_request(reads, app_id, &values[..count.min(values.len())])?;
+    let request = crate::api::build_request(reads, app_id, &values[..count.min(values.len())])?;
     let wait = wait_options(values.get(count).and_then(Option::as_ref))?;
     Ok((request, wait))
 }

@@ -1,6 +1,7 @@
 //! Binding-agnostic core of `@ethora-rs/sdk-backend`.
 //!
-//! - [`operations`]: each API call as a pure function from arguments to an [`ApiRequest`].
+//! - [`api`]: the method table, the argument reader, and each API call as a pure function
+//!   from arguments to an [`ApiRequest`], one module per resource.
 //! - [`client::EthoraClient`]: configuration, derived signing keys and the one transport.
 //! - [`token`]: the reference SDK's scoped HS256 tokens.
 //!
@@ -9,22 +10,20 @@
 
 #![forbid(unsafe_code)]
 
-pub mod args;
+pub mod api;
 pub mod boundary;
-pub mod calls;
 pub mod client;
 pub mod config;
 pub mod encode;
 pub mod error;
 pub mod functions;
 pub mod import;
+pub mod javascript;
 pub mod jobs;
 pub mod listing;
 pub mod logging;
-pub mod methods;
 pub mod naming;
 pub mod observe;
-pub mod operations;
 pub mod request;
 pub mod response;
 pub mod retry;

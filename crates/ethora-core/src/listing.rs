@@ -17,8 +17,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use crate::args;
-use crate::calls::{self, ApiCall, Parameter};
+use crate::api::arguments;
+use crate::api::{self, ApiCall, Parameter};
 use crate::error::{ErrorCode, EthoraError, Result};
 use crate::response::JsonText;
 use crate::{ApiRequest, EthoraClient};
@@ -63,8 +63,8 @@ macro_rules! listing_calls {
                 match self {
                     $(ListingCall::$variant => const {
                         &[
-                            $(calls::$required_kind($required_js, $required_ts, false),)*
-                            $($(calls::$optional_kind($optional_js, $optional_ts, true),)*)?
+                            $(api::$required_kind($required_js, $required_ts, false),)*
+                            $($(api::$optional_kind($optional_js, $optional_ts, true),)*)?
                         ]
                     },)*
                 }
@@ -167,7 +167,7 @@ impl Listing {
         }
         params.remove("limit");
         let max_page_size = call.max_page_size();
-        let page_size = args::paging_count(
+        let page_size = arguments::paging_count(
             params.remove("pageSize").as_ref(),
             paging_name,
             "pageSize",
@@ -175,7 +175,7 @@ impl Listing {
         )?
         .unwrap_or(DEFAULT_PAGE_SIZE.min(max_page_size));
         let next_offset =
-            args::paging_count(params.remove("offset").as_ref(), paging_name, "offset", 0)?
+            arguments::paging_count(params.remove("offset").as_ref(), paging_name, "offset", 0)?
                 .unwrap_or(0);
         let listing = Listing {
             call,
@@ -224,7 +224,7 @@ impl Listing {
         params.extend(self.params.clone());
         let mut values = self.leading.clone();
         values.push(Some(Value::Object(params)));
-        calls::build_request(self.call.page_call(), app_id, &values)
+        api::build_request(self.call.page_call(), app_id, &values)
     }
 
     /// Takes a page's response: buffers its items, advances the offset, and decides whether

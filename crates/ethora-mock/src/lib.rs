@@ -315,7 +315,8 @@ async fn handle(State(state): State<Arc<MockState>>, request: Request<Body>) -> 
             Err(reply) => reply,
             Ok(caller) => {
                 let mut store = locked(&state.store);
-                dispatch(&mut store, &caller, &parts.method, &segments, &query, &body)
+                store
+                    .route(&caller, parts.method.as_str(), &segments, &query, &body)
                     .unwrap_or_else(|reply| reply)
             }
         },
@@ -353,63 +354,5 @@ fn admin(state: &MockState, method: &Method, rest: &[&str], body: &Value) -> Rep
             Reply::ok(json!({ "ok": true }))
         }
         _ => Reply::error(404, "Not found"),
-    }
-}
-
-fn dispatch(
-    store: &mut Store,
-    caller: &str,
-    method: &Method,
-    segments: &[&str],
-    query: &HashMap<String, String>,
-    body: &Value,
-) -> Result<Reply, Reply> {
-    let empty = json!({});
-    let body_or_empty = if body.is_null() { &empty } else { body };
-    match (method.as_str(), segments) {
-        ("POST", ["v2", "users", "batch"]) => store.create_users(caller, body, "/v2/users/batch"),
-        ("GET", ["v2", "users", "batch", job]) => store.read_job(caller, job),
-        ("POST", ["v2", "chats"]) => store.create_chat(caller, body),
-        ("POST", ["v2", "chats", "users-access"]) => store.users_access(caller, body, true),
-        ("DELETE", ["v2", "chats", "users-access"]) => store.users_access(caller, body, false),
-        ("DELETE", ["v1", "users", "batch"]) => store.delete_users(caller, body),
-        ("DELETE", ["v1", "chats"]) => store.delete_chat(caller, body),
-        ("PATCH", ["v2", "chats", "users"]) => store.update_users(caller, body),
-        ("GET", ["v2", "chats", "users"]) => store.get_users(caller, query),
-        ("GET", ["v1", "apps", "users", xmpp]) => store.get_user_by_xmpp(caller, xmpp),
-        ("GET", ["v2", "apps"]) => store.list_apps(caller, query),
-        ("POST", ["v2", "apps"]) => store.create_app(caller, body),
-        (_, ["v2", "apps", app, rest @ ..]) => {
-            store.authorize_app(caller, app)?;
-            let batch_prefix = format!("/v2/apps/{app}/users/batch");
-            let broadcast_prefix = format!("/v2/apps/{app}/chats/broadcast");
-            match (method.as_str(), rest) {
-                ("GET", []) => store.get_app(caller, app),
-                ("DELETE", []) => store.delete_app(caller, app),
-                ("GET", ["tokens"]) => store.list_tokens(app),
-                ("POST", ["tokens"]) => store.create_token(app, body_or_empty),
-                ("DELETE", ["tokens", token]) => store.revoke_token(app, token),
-                ("POST", ["tokens", token, "rotate"]) => {
-                    store.rotate_token(app, token, body_or_empty)
-                }
-                ("POST", ["provision"]) => store.provision(app, body_or_empty),
-                ("GET", ["bot"]) => store.get_bot(app),
-                ("PUT", ["bot"]) => store.update_bot(app, body),
-                ("POST", ["chats", "broadcast"]) => store.broadcast(app, body, &broadcast_prefix),
-                ("GET", ["chats", "broadcast", job]) => store.read_job(app, job),
-                ("POST", ["users", "batch"]) => store.create_users(app, body, &batch_prefix),
-                ("GET", ["users", "batch", job]) => store.read_job(app, job),
-                ("DELETE", ["users", "batch"]) => store.delete_users(app, body),
-                ("POST", ["chats"]) => store.create_chat(app, body),
-                ("GET", ["chats"]) => store.list_chats(app, query),
-                ("DELETE", ["chats"]) => store.delete_chat(app, body),
-                ("POST", ["chats", "users-access"]) => store.users_access(app, body, true),
-                ("DELETE", ["chats", "users-access"]) => store.users_access(app, body, false),
-                ("GET", ["users", user, "chats"]) => store.user_chats(app, user, query),
-                ("PATCH", ["chats", chat]) => store.update_chat(app, chat, body),
-                _ => Err(Reply::error(404, "Not found")),
-            }
-        }
-        _ => Err(Reply::error(404, "Not found")),
     }
 }

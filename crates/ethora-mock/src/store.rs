@@ -1,6 +1,7 @@
 //! The in-memory Ethora: apps, app tokens, users, chats, memberships, bot settings and jobs.
 //!
-//! Every operation takes the parsed request and answers a [`Reply`]; nothing here knows HTTP
+//! The routing table (`Store::route`) beside the handlers it names: each takes the parsed
+//! request and answers a [`Reply`]; nothing here knows HTTP
 //! framing, so the rules are easy to read next to `shared/ethora-api.md`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1036,6 +1037,70 @@ impl Store {
             202,
             json!({ "ok": true, "jobId": job_id, "statusUrl": format!("{status_prefix}/{job_id}") }),
         ))
+    }
+
+    /// Answers an API request (the caller already authenticated): the routing table, beside
+    /// the handlers it names.
+    pub fn route(
+        &mut self,
+        caller: &str,
+        method: &str,
+        segments: &[&str],
+        query: &HashMap<String, String>,
+        body: &Value,
+    ) -> Result<Reply, Reply> {
+        let empty = json!({});
+        let body_or_empty = if body.is_null() { &empty } else { body };
+        match (method, segments) {
+            ("POST", ["v2", "users", "batch"]) => {
+                self.create_users(caller, body, "/v2/users/batch")
+            }
+            ("GET", ["v2", "users", "batch", job]) => self.read_job(caller, job),
+            ("POST", ["v2", "chats"]) => self.create_chat(caller, body),
+            ("POST", ["v2", "chats", "users-access"]) => self.users_access(caller, body, true),
+            ("DELETE", ["v2", "chats", "users-access"]) => self.users_access(caller, body, false),
+            ("DELETE", ["v1", "users", "batch"]) => self.delete_users(caller, body),
+            ("DELETE", ["v1", "chats"]) => self.delete_chat(caller, body),
+            ("PATCH", ["v2", "chats", "users"]) => self.update_users(caller, body),
+            ("GET", ["v2", "chats", "users"]) => self.get_users(caller, query),
+            ("GET", ["v1", "apps", "users", xmpp]) => self.get_user_by_xmpp(caller, xmpp),
+            ("GET", ["v2", "apps"]) => self.list_apps(caller, query),
+            ("POST", ["v2", "apps"]) => self.create_app(caller, body),
+            (_, ["v2", "apps", app, rest @ ..]) => {
+                self.authorize_app(caller, app)?;
+                let batch_prefix = format!("/v2/apps/{app}/users/batch");
+                let broadcast_prefix = format!("/v2/apps/{app}/chats/broadcast");
+                match (method, rest) {
+                    ("GET", []) => self.get_app(caller, app),
+                    ("DELETE", []) => self.delete_app(caller, app),
+                    ("GET", ["tokens"]) => self.list_tokens(app),
+                    ("POST", ["tokens"]) => self.create_token(app, body_or_empty),
+                    ("DELETE", ["tokens", token]) => self.revoke_token(app, token),
+                    ("POST", ["tokens", token, "rotate"]) => {
+                        self.rotate_token(app, token, body_or_empty)
+                    }
+                    ("POST", ["provision"]) => self.provision(app, body_or_empty),
+                    ("GET", ["bot"]) => self.get_bot(app),
+                    ("PUT", ["bot"]) => self.update_bot(app, body),
+                    ("POST", ["chats", "broadcast"]) => {
+                        self.broadcast(app, body, &broadcast_prefix)
+                    }
+                    ("GET", ["chats", "broadcast", job]) => self.read_job(app, job),
+                    ("POST", ["users", "batch"]) => self.create_users(app, body, &batch_prefix),
+                    ("GET", ["users", "batch", job]) => self.read_job(app, job),
+                    ("DELETE", ["users", "batch"]) => self.delete_users(app, body),
+                    ("POST", ["chats"]) => self.create_chat(app, body),
+                    ("GET", ["chats"]) => self.list_chats(app, query),
+                    ("DELETE", ["chats"]) => self.delete_chat(app, body),
+                    ("POST", ["chats", "users-access"]) => self.users_access(app, body, true),
+                    ("DELETE", ["chats", "users-access"]) => self.users_access(app, body, false),
+                    ("GET", ["users", user, "chats"]) => self.user_chats(app, user, query),
+                    ("PATCH", ["chats", chat]) => self.update_chat(app, chat, body),
+                    _ => Err(Reply::error(404, "Not found")),
+                }
+            }
+            _ => Err(Reply::error(404, "Not found")),
+        }
     }
 
     /// Everything, for tests that assert on state.

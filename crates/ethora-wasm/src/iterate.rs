@@ -133,7 +133,7 @@ struct Options {
 impl Options {
     fn read(
         options: &JsValue,
-        parameter: &ethora_core::calls::Parameter,
+        parameter: &ethora_core::api::Parameter,
     ) -> Result<Options, CoreError> {
         let text = field(options, "json").as_string();
         Ok(Options {

@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
+use ethora_core::api::arguments;
+use ethora_core::api::{self, ApiCall};
 use ethora_core::boundary::Argument;
-use ethora_core::calls::{self, ApiCall};
-use ethora_core::{args, functions, EthoraClient, EthoraError as CoreError};
+use ethora_core::{functions, EthoraClient, EthoraError as CoreError};
 use js_sys::Promise;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -27,7 +28,7 @@ impl EthoraSDKService {
     pub(crate) fn build(config: Option<&Value>) -> Result<EthoraSDKService, CoreError> {
         // Keeps the generated interfaces of `ethora-types` in the link (see there).
         std::hint::black_box(ethora_types::link_type_declarations());
-        let input = args::config_input(config, "config")?;
+        let input = arguments::config_input(config, "config")?;
         let client = EthoraClient::from_input(input, runtime_env)?
             .with_sleeper(timer_sleeper())
             .with_log_sink(console_sink());
@@ -42,7 +43,7 @@ impl EthoraSDKService {
     /// the call on from there.
     fn call(&self, call: ApiCall, arguments: &[Option<String>]) -> Promise {
         let readings = arguments.iter().map(|text| Argument::read(text.as_deref()));
-        let exchange = calls::build_request_from(call, self.client.app_id(), readings)
+        let exchange = api::build_request_from(call, self.client.app_id(), readings)
             .and_then(|request| self.client.exchange(request));
         match exchange {
             Ok(exchange) => dispatch::start(&self.client, exchange),
@@ -59,7 +60,7 @@ macro_rules! wasm_network_methods {
         promise $variant:ident $rust_name:ident $js_name:ident (
             $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
             $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        );
+        ) => $build:expr;
     )*) => {
         #[wasm_bindgen(js_class = EthoraSDKService)]
         impl EthoraSDKService {
@@ -124,7 +125,7 @@ impl EthoraSDKService {
     ) -> Result<String, JsValue> {
         js_result((|| {
             let values = values(functions::CREATE_CHAT_USER_JWT_TOKEN, &[user_id, options])?;
-            let user_id = args::id(values[0].as_ref(), "userId")?;
+            let user_id = arguments::id(values[0].as_ref(), "userId")?;
             let expires_in = functions::client_token_expiry(values[1].as_ref())?;
             Ok(self.client.expiring_client_token(user_id, expires_in))
         })())

@@ -1,8 +1,8 @@
 //! Values across the boundary: arguments as the facade hands them over (the shared reader's
 //! text, `ethora_core::boundary`) and JSON results as JavaScript values.
 
+use ethora_core::api::Parameter;
 use ethora_core::boundary::{self, Argument};
-use ethora_core::calls::Parameter;
 use ethora_core::response;
 use ethora_core::EthoraError as CoreError;
 use serde_json::Value;

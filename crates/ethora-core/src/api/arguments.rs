@@ -1,5 +1,5 @@
-//! Reading the arguments (values from JavaScript, see [`crate::boundary`]) into the
-//! operations' inputs, with errors that name the argument and the rule. Both bindings use
+//! The one argument reader: the arguments (values from JavaScript, see [`crate::boundary`])
+//! read into the requests' inputs, with errors that name the argument and the rule. Both bindings use
 //! these. Where the official SDK writes a value as text (ids in paths and names, query
 //! values), the text is JavaScript's `String()` of it, as there.
 
@@ -7,10 +7,10 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::api::query::{ChatsQuery, FormQuery, UsersQuery, MAX_APPS_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::api::{ApiCall, ID_RULE};
 use crate::boundary::QueryValue;
-use crate::calls::ID_RULE;
 use crate::error::{EthoraError, Result};
-use crate::operations::{ChatsQuery, FormQuery, UsersQuery, MAX_APPS_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// An id's text: a string, or a finite number as JavaScript writes it.
 pub fn id_text(value: &Value) -> Option<Cow<'_, str>> {
@@ -42,7 +42,7 @@ pub fn optional_object<'a>(
 ) -> Result<Option<&'a Map<String, Value>>> {
     match value {
         Some(Value::Object(map)) => Ok(Some(map)),
-        Some(value) if crate::operations::truthy(value) => {
+        Some(value) if crate::javascript::truthy(value) => {
             Err(EthoraError::validation(argument, "must be an object"))
         }
         _ => Ok(None),
@@ -331,6 +331,54 @@ fn proxy_setting(value: Option<&Value>) -> Result<Option<crate::config::ProxySet
         Some(Value::Bool(false)) => Ok(Some(ProxySetting::Off)),
         Some(Value::String(url)) if !url.is_empty() => Ok(Some(ProxySetting::Url(url.clone()))),
         Some(_) => Err(crate::config::invalid_proxy()),
+    }
+}
+
+/// The arguments of one call, as [`crate::boundary`] read them (`None`: absent).
+pub struct Arguments<'a> {
+    pub(crate) call: ApiCall,
+    /// The configured app (for the methods that work on it implicitly).
+    pub app_id: &'a str,
+    pub(crate) values: &'a [Option<Value>],
+}
+
+impl<'a> Arguments<'a> {
+    pub fn value(&self, index: usize) -> Option<&'a Value> {
+        self.values.get(index).and_then(Option::as_ref)
+    }
+
+    pub fn name(&self, index: usize) -> &'static str {
+        self.call.parameters()[index].name
+    }
+
+    /// A required id.
+    pub fn id(&self, index: usize) -> Result<&'a str> {
+        id(self.value(index), self.name(index))
+    }
+
+    /// A required JSON argument; absent is `null`, which the operation refuses by name.
+    pub fn required_json(&self, index: usize) -> &'a Value {
+        self.value(index).unwrap_or(&Value::Null)
+    }
+
+    pub fn members(&self, index: usize) -> Result<Vec<String>> {
+        one_or_many_ids(self.value(index), self.name(index))
+    }
+
+    pub fn id_list(&self, index: usize) -> Result<Vec<String>> {
+        id_list(self.value(index), self.name(index))
+    }
+
+    pub fn users_query(&self, index: usize) -> Result<UsersQuery> {
+        users_query(self.value(index), self.name(index))
+    }
+
+    pub fn chats_query(&self, index: usize) -> Result<ChatsQuery> {
+        chats_query(self.value(index), self.name(index))
+    }
+
+    pub fn form_query(&self, index: usize, max_limit: f64) -> Result<FormQuery> {
+        form_query(self.value(index), self.name(index), max_limit)
     }
 }
 

@@ -1,16 +1,29 @@
-//! The SDK's network methods as one table: their JavaScript names, their parameters, and how
-//! their arguments (plain JSON from JavaScript) become an [`ApiRequest`].
+//! The API: every network method as one table (its JavaScript name, its parameters, and how
+//! its arguments become an [`ApiRequest`]), and the requests themselves, one module per
+//! resource.
 //!
-//! The methods themselves are declared once, in [`crate::network_methods!`] (methods.rs):
-//! this table and both bindings' methods are expanded from that list, and the bindings hand
-//! the arguments here unchanged, so the argument rules and the request of every method
-//! exist once, whichever face called it.
+//! The methods are declared once, in [`crate::network_methods!`] (`methods.rs`): this table
+//! and both bindings' methods are expanded from that list, and the bindings hand the
+//! arguments here unchanged, so the argument rules and the request of every method exist
+//! once, whichever face called it. `arguments.rs` reads arguments; each resource module
+//! (`users`, `chats`, `apps`, `tokens`, `jobs`) turns them into requests.
+
+pub mod apps;
+pub mod arguments;
+pub mod chats;
+pub(crate) mod common;
+pub mod jobs;
+mod methods;
+pub mod query;
+pub mod tokens;
+pub mod users;
 
 use serde_json::Value;
 
 use crate::error::{EthoraError, Result};
-use crate::operations;
-use crate::{args, ApiRequest};
+use crate::ApiRequest;
+
+pub use arguments::Arguments;
 
 /// What a parameter takes; decides how the shared reader reads it (see
 /// [`crate::boundary`]) and the message when it is not what the parameter takes.
@@ -83,7 +96,7 @@ const fn parameter(
     }
 }
 
-// One constructor per kind, named as the declarations in methods.rs name the kinds.
+// One constructor per kind, named as the declarations in `methods.rs` name the kinds.
 pub(crate) const fn id(name: &'static str, ts: &'static str, optional: bool) -> Parameter {
     parameter(ParameterKind::Id, name, ts, optional)
 }
@@ -127,7 +140,7 @@ macro_rules! api_calls {
         promise $variant:ident $rust_name:ident $js_name:ident (
             $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
             $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        );
+        ) => $build:expr;
     )*) => {
         /// Every network method of `EthoraSDKService`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,10 +178,32 @@ macro_rules! api_calls {
                 }
             }
         }
+
+        /// Builds the request of `call` from its arguments, with the builder its declaration
+        /// names. `app_id` is the configured app, used by the methods that work on it
+        /// implicitly.
+        pub fn build_request(
+            call: ApiCall,
+            app_id: &str,
+            values: &[Option<Value>],
+        ) -> Result<ApiRequest> {
+            let arguments = Arguments { call, app_id, values };
+            match call {
+                $(ApiCall::$variant => build_with(&arguments, $build),)*
+            }
+        }
     };
 }
 
 crate::network_methods!(api_calls);
+
+/// Runs a declaration's request builder (its `=> |a| ...` in `network_methods!`).
+fn build_with(
+    arguments: &Arguments<'_>,
+    build: impl FnOnce(&Arguments<'_>) -> Result<ApiRequest>,
+) -> Result<ApiRequest> {
+    build(arguments)
+}
 
 /// The TypeScript signature of a method, as the generated declarations show it:
 /// `getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>`.
@@ -187,123 +222,6 @@ pub fn typescript_signature(call: ApiCall) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!("{}({parameters}): Promise<ApiResponse>", call.js_name())
-}
-
-/// The arguments of one call, as [`crate::boundary`] read them (`None`: absent).
-struct Arguments<'a> {
-    call: ApiCall,
-    values: &'a [Option<Value>],
-}
-
-impl<'a> Arguments<'a> {
-    fn value(&self, index: usize) -> Option<&'a Value> {
-        self.values.get(index).and_then(Option::as_ref)
-    }
-
-    fn name(&self, index: usize) -> &'static str {
-        self.call.parameters()[index].name
-    }
-
-    /// A required id.
-    fn id(&self, index: usize) -> Result<&'a str> {
-        args::id(self.value(index), self.name(index))
-    }
-
-    /// A required JSON argument; absent is `null`, which the operation refuses by name.
-    fn required_json(&self, index: usize) -> &'a Value {
-        self.value(index).unwrap_or(&Value::Null)
-    }
-
-    fn members(&self, index: usize) -> Result<Vec<String>> {
-        args::one_or_many_ids(self.value(index), self.name(index))
-    }
-
-    fn id_list(&self, index: usize) -> Result<Vec<String>> {
-        args::id_list(self.value(index), self.name(index))
-    }
-
-    fn users_query(&self, index: usize) -> Result<operations::UsersQuery> {
-        args::users_query(self.value(index), self.name(index))
-    }
-
-    fn chats_query(&self, index: usize) -> Result<operations::ChatsQuery> {
-        args::chats_query(self.value(index), self.name(index))
-    }
-
-    fn form_query(&self, index: usize, max_limit: f64) -> Result<operations::FormQuery> {
-        args::form_query(self.value(index), self.name(index), max_limit)
-    }
-}
-
-/// Builds the request of `call` from its arguments. `app_id` is the configured app, used by
-/// the methods that work on it implicitly.
-pub fn build_request(call: ApiCall, app_id: &str, values: &[Option<Value>]) -> Result<ApiRequest> {
-    use ApiCall::*;
-    let a = Arguments { call, values };
-    match call {
-        CreateUser => operations::create_user(a.id(0)?, a.value(1)),
-        CreateChatRoom => operations::create_chat_room(a.id(0)?, a.value(1)),
-        GrantUserAccessToChatRoom => {
-            operations::grant_user_access(app_id, a.id(0)?, &a.members(1)?)
-        }
-        RemoveUserAccessFromChatRoom => {
-            operations::remove_user_access(app_id, a.id(0)?, &a.members(1)?)
-        }
-        DeleteUsers => operations::delete_users(&a.id_list(0)?),
-        DeleteChatRoom => operations::delete_chat_room(app_id, a.id(0)?),
-        UpdateUsers => operations::update_users(app_id, a.required_json(0)),
-        GetUsers => operations::get_users(&a.users_query(0)?),
-        GetUserChats => {
-            let user_id = a.id(0)?;
-            operations::get_user_chats(app_id, user_id, &a.chats_query(1)?)
-        }
-        UpdateChatRoom => {
-            let chat_id = a.id(0)?;
-            operations::update_chat_room(app_id, chat_id, a.required_json(1))
-        }
-        ListApps => operations::list_apps(&a.form_query(0, args::APPS_PAGE_LIMIT)?),
-        GetApp => operations::get_app(a.id(0)?),
-        CreateApp => operations::create_app(a.required_json(0)),
-        DeleteApp => operations::delete_app(a.id(0)?),
-        ListAppTokens => operations::list_app_tokens(a.id(0)?),
-        CreateAppToken => operations::create_app_token(a.id(0)?, a.value(1)),
-        RevokeAppToken => operations::revoke_app_token(a.id(0)?, a.id(1)?),
-        RotateAppToken => {
-            let (app, token) = (a.id(0)?, a.id(1)?);
-            operations::rotate_app_token(app, token, a.value(2))
-        }
-        ProvisionApp => operations::provision_app(a.id(0)?, a.value(1)),
-        GetAppBot => operations::get_app_bot(a.id(0)?),
-        UpdateAppBot => operations::update_app_bot(a.id(0)?, a.required_json(1)),
-        BroadcastToAppChats => operations::broadcast_to_app_chats(a.id(0)?, a.required_json(1)),
-        GetAppBroadcastJob => operations::get_app_broadcast_job(a.id(0)?, a.id(1)?),
-        GetAppUserByXmppUsername => operations::get_app_user_by_xmpp_username(a.id(0)?),
-        CreateUsersInApp => operations::create_users_in_app(a.id(0)?, a.required_json(1)),
-        GetUsersBatchJob => operations::get_users_batch_job(a.id(0)?, a.id(1)?),
-        DeleteUsersInApp => operations::delete_users_in_app(a.id(0)?, &a.id_list(1)?),
-        CreateChatRoomInApp => operations::create_chat_room_in_app(a.id(0)?, a.id(1)?, a.value(2)),
-        ListChatsInApp => {
-            let app = a.id(0)?;
-            operations::list_chats_in_app(app, &a.form_query(1, args::CHATS_PAGE_LIMIT)?)
-        }
-        DeleteChatRoomInApp => operations::delete_chat_room_in_app(a.id(0)?, a.id(1)?),
-        GrantUserAccessToChatRoomInApp => {
-            let (app, chat) = (a.id(0)?, a.id(1)?);
-            operations::grant_user_access_in_app(app, chat, &a.members(2)?)
-        }
-        RemoveUserAccessFromChatRoomInApp => {
-            let (app, chat) = (a.id(0)?, a.id(1)?);
-            operations::remove_user_access_in_app(app, chat, &a.members(2)?)
-        }
-        GetUserChatsInApp => {
-            let (app, user) = (a.id(0)?, a.id(1)?);
-            operations::get_user_chats(app, user, &a.chats_query(2)?)
-        }
-        UpdateChatRoomInApp => {
-            let (app, chat) = (a.id(0)?, a.id(1)?);
-            operations::update_chat_room(app, chat, a.required_json(2))
-        }
-    }
 }
 
 /// [`build_request`] from the arguments as a binding hands them over.
