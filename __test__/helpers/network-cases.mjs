@@ -1,4 +1,4 @@
-// The official SDK's 33 network methods, each called once: [method name, call, expected
+// Every network method but createUser (which has tests of its own), each called once: [method name, call, expected
 // method, expected path+query, expected body (undefined = none)] (methods.test.mjs checks
 // each against a capture server; interceptors.test.mjs through test interceptors).
 export const NETWORK_CASES = [

@@ -249,6 +249,46 @@ mod tests {
         assert!(names.contains(&"createUser") && names.contains(&"updateChatRoomInApp"));
     }
 
+    /// The README's table of network methods, from the method list: one row per method, its
+    /// parameters with their TypeScript types, and its doc line.
+    fn readme_api_table() -> String {
+        let mut table = String::from("| Method | Request |\n|---|---|\n");
+        for call in ApiCall::ALL {
+            let parameters: Vec<String> = call
+                .parameters()
+                .iter()
+                .map(|p| {
+                    let optional = if p.optional { "?" } else { "" };
+                    format!("{}{optional}: {}", p.name, p.ts_type)
+                })
+                .collect();
+            table.push_str(&format!(
+                "| `{}({})` | {} |\n",
+                call.js_name(),
+                parameters.join(", ").replace('|', "\\|"),
+                call.doc().replace('|', "\\|")
+            ));
+        }
+        table
+    }
+
+    /// Writes the table into the README between its markers (CI checks that the committed
+    /// README matches, as for the fault table), so the README cannot list other methods.
+    #[test]
+    fn the_readme_api_table_is_the_method_list() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+        let readme = std::fs::read_to_string(path).expect("the README is readable");
+        let (start, end) = ("<!-- api-table:start -->\n", "<!-- api-table:end -->");
+        let from = readme.find(start).expect("the README has the start marker") + start.len();
+        let to = readme.find(end).expect("the README has the end marker");
+        let table = readme_api_table();
+        assert!(table.contains("| `createUser(userId: UUID, userData?: Partial<CreateUserData>)` | POST /v2/users/batch"));
+        if readme[from..to] != table {
+            let updated = format!("{}{table}{}", &readme[..from], &readme[to..]);
+            std::fs::write(path, updated).expect("the README is writable");
+        }
+    }
+
     #[test]
     fn the_declaration_gives_docs_and_signatures() {
         assert_eq!(
