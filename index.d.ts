@@ -273,6 +273,8 @@ export declare class EthoraSDKService {
   getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
   /** PATCH /v2/apps/{appId}/chats/{chatName}. */
   updateChatRoomInApp(appId: UUID, chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
+  /** GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; `before` a message `_id`, for older ones). The answer's shape is not published: the local mock's `{ ok, results, total }`, newest first, is our assumption. */
+  getChatMessagesInApp(appId: UUID, chatId: string, params?: { limit?: number; before?: string }): Promise<ApiResponse>
   /** Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it. */
   iterateUsers(params?: IterateUsersParams): AsyncIterableIterator<ListedUser>
   /** Every app `listApps` lists, one at a time: GET /v2/apps a page of `pageSize` (default 100, at most 200) at a time. */

@@ -56,4 +56,6 @@ export const NETWORK_CASES = [
   ['getUserChatsInApp', (s) => s.getUserChatsInApp('app-1', 'u1'), 'GET', '/v2/apps/app-1/users/u1/chats', undefined],
   ['updateChatRoomInApp', (s) => s.updateChatRoomInApp('app-1', 'room-3@conference.domain.com', { description: 'x' }), 'PATCH',
     '/v2/apps/app-1/chats/room-3@conference.domain.com', { description: 'x' }],
+  ['getChatMessagesInApp', (s) => s.getChatMessagesInApp('app-1', '65f0c0ffee0000000000000a', { limit: 20, before: 'm 1' }), 'GET',
+    '/v2/apps/app-1/chats/65f0c0ffee0000000000000a/messages?limit=20&before=m+1', undefined],
 ]

@@ -57,6 +57,8 @@ type Outcome = Result<Reply, Reply>;
 
 #[derive(Debug, Clone)]
 struct Chat {
+    /// The room's `_id`.
+    id: String,
     name: String,
     uuid: String,
     title: String,
@@ -66,6 +68,8 @@ struct Chat {
     members: BTreeSet<String>,
     extra: Map<String, Value>,
     created_at: u64,
+    /// The room's message history, oldest first: what broadcasts sent to it.
+    messages: Vec<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -542,6 +546,7 @@ impl Store {
 
     fn chat_json(chat: &Chat, with_members: bool, app: &App) -> Value {
         let mut out = chat.extra.clone();
+        out.insert("_id".into(), json!(chat.id));
         out.insert("name".into(), json!(chat.name));
         out.insert("jid".into(), json!(format!("{}{JID_DOMAIN}", chat.name)));
         out.insert("uuid".into(), json!(chat.uuid));
@@ -590,6 +595,7 @@ impl Store {
             .to_owned();
         let kind = str_field(room, "type").unwrap_or("group").to_owned();
         let created_at = self.next();
+        let id = self.object_id();
         let app = self.app_mut(app_id)?;
         if app.chats.contains_key(&name) {
             return Err(Reply::error(422, format!("Chat already exists: {name}")));
@@ -611,6 +617,7 @@ impl Store {
             extra.remove(key);
         }
         let chat = Chat {
+            id,
             name: name.clone(),
             uuid,
             title,
@@ -620,6 +627,7 @@ impl Store {
             members,
             extra,
             created_at,
+            messages: Vec::new(),
         };
         let reply = json!({ "ok": true, "result": Self::chat_json(&chat, false, app) });
         app.chats.insert(name, chat);
@@ -1021,6 +1029,16 @@ impl Store {
                 .collect()
         };
         let dry_run = request.get("dryRun") == Some(&Value::Bool(true));
+        if !dry_run {
+            let text = request.get("text").cloned().unwrap_or(Value::Null);
+            for name in &names {
+                let (id, sent_at) = (self.object_id(), self.next());
+                if let Some(chat) = self.app_mut(app_id)?.chats.get_mut(name) {
+                    chat.messages.push(json!({ "_id": id, "text": text, "createdAt": sent_at, "from": "broadcast" }));
+                }
+            }
+        }
+        let app = self.app(app_id)?;
         let results: Vec<Value> = names
             .iter()
             .map(|name| {
@@ -1036,6 +1054,36 @@ impl Store {
         Ok(Reply::json(
             202,
             json!({ "ok": true, "jobId": job_id, "statusUrl": format!("{status_prefix}/{job_id}") }),
+        ))
+    }
+
+    /// GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's history, newest first,
+    /// by the room's `_id`; `before` (a message `_id`) pages back. The real answer's shape is
+    /// not published: `{ ok, results, total }` is our assumption.
+    pub fn chat_messages(
+        &self,
+        app_id: &str,
+        chat_id: &str,
+        query: &HashMap<String, String>,
+    ) -> Outcome {
+        let app = self.app(app_id)?;
+        let chat = app
+            .chats
+            .values()
+            .find(|chat| chat.id == chat_id)
+            .ok_or_else(|| Reply::json(404, json!({ "ok": false, "error": "Chat not found" })))?;
+        let (limit, _) = page(query, 100)?;
+        let newest_first = chat.messages.iter().rev();
+        let older: Vec<&Value> = match query.get("before") {
+            Some(before) => newest_first
+                .skip_while(|message| message["_id"] != before.as_str())
+                .skip(1)
+                .collect(),
+            None => newest_first.collect(),
+        };
+        let results: Vec<Value> = older.into_iter().take(limit as usize).cloned().collect();
+        Ok(Reply::ok(
+            json!({ "ok": true, "results": results, "total": chat.messages.len() }),
         ))
     }
 
@@ -1096,6 +1144,7 @@ impl Store {
                     ("DELETE", ["chats", "users-access"]) => self.users_access(app, body, false),
                     ("GET", ["users", user, "chats"]) => self.user_chats(app, user, query),
                     ("PATCH", ["chats", chat]) => self.update_chat(app, chat, body),
+                    ("GET", ["chats", chat, "messages"]) => self.chat_messages(app, chat, query),
                     _ => Err(Reply::error(404, "Not found")),
                 }
             }
@@ -1335,6 +1384,81 @@ mod tests {
                 .unwrap()
                 .status,
             202
+        );
+    }
+
+    #[test]
+    fn broadcasts_become_a_rooms_message_history() {
+        let mut store = Store::new(APP);
+        let room = body(
+            store
+                .create_chat(APP, &json!({ "uuid": "r1", "title": "R" }))
+                .unwrap(),
+        );
+        let id = room["result"]["_id"].as_str().unwrap().to_owned();
+        assert_eq!(id.len(), 24);
+        for text in ["one", "two", "three"] {
+            let sent = json!({ "text": text, "chatIds": ["r1"] });
+            store.broadcast(APP, &sent, "/b").unwrap();
+        }
+        store
+            .broadcast(
+                APP,
+                &json!({ "text": "dry", "allRooms": true, "dryRun": true }),
+                "/b",
+            )
+            .unwrap();
+        let query = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let page = body(
+            store
+                .chat_messages(APP, &id, &query(&[("limit", "2")]))
+                .unwrap(),
+        );
+        let texts: Vec<&str> = page["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(texts, ["three", "two"]);
+        assert_eq!(page["total"], 3);
+        let before = page["results"][1]["_id"].as_str().unwrap();
+        let older = body(
+            store
+                .chat_messages(APP, &id, &query(&[("before", before)]))
+                .unwrap(),
+        );
+        assert_eq!(older["results"].as_array().unwrap().len(), 1);
+        assert_eq!(older["results"][0]["text"], "one");
+        let routed = store.route(
+            APP,
+            "GET",
+            &["v2", "apps", APP, "chats", &id, "messages"],
+            &query(&[]),
+            &Value::Null,
+        );
+        assert_eq!(
+            body(routed.unwrap())["results"].as_array().unwrap().len(),
+            3
+        );
+        assert_eq!(
+            store
+                .chat_messages(APP, "r1", &query(&[]))
+                .unwrap_err()
+                .status,
+            404
+        );
+        assert_eq!(
+            store
+                .chat_messages(APP, &id, &query(&[("limit", "101")]))
+                .unwrap_err()
+                .status,
+            422
         );
     }
 }

@@ -130,6 +130,22 @@ pub fn list_chats_in_app(app_id: &str, params: &FormQuery) -> Result<ApiRequest>
     .with_query(search_params(params)))
 }
 
+/// GET /v2/apps/{appId}/chats/{chatId}/messages with the server token: `chat_id` is the
+/// room's `_id`, sent as it is (not scoped); the query goes as `listChatsInApp`'s does.
+pub fn get_chat_messages_in_app(
+    app_id: &str,
+    chat_id: &str,
+    params: &FormQuery,
+) -> Result<ApiRequest> {
+    let rest = format!("/chats/{}/messages", id_segment("chatId", chat_id)?);
+    Ok(ApiRequest::at(
+        "/v2/apps/{appId}/chats/{chatId}/messages",
+        HttpMethod::Get,
+        app_path(app_id, &rest)?,
+    )
+    .with_query(search_params(params)))
+}
+
 /// DELETE /v2/apps/{appId}/chats; a missing room resolves like `deleteChatRoom`.
 pub fn delete_chat_room_in_app(app_id: &str, chat_id: &str) -> Result<ApiRequest> {
     require_id("chatId", chat_id)?;
@@ -284,5 +300,36 @@ mod tests {
         let request = update_chat_room(APP, "room-1", &update).unwrap();
         assert_eq!(body(&request), &update);
         assert!(update_chat_room(APP, "room-1", &json!(null)).is_err());
+    }
+
+    #[test]
+    fn chat_messages_page_by_room_id() {
+        let page = FormQuery(vec![
+            ("limit".into(), "20".into()),
+            ("before".into(), "m 1".into()),
+        ]);
+        let request = get_chat_messages_in_app("app-1", "65f0c0ffee/1", &page).unwrap();
+        assert_eq!(request.method, HttpMethod::Get);
+        assert_eq!(
+            request.path_and_query(),
+            "/v2/apps/app-1/chats/65f0c0ffee%2F1/messages?limit=20&before=m+1"
+        );
+        assert_eq!(request.body, None);
+        let first = get_chat_messages_in_app("app-1", "r1", &FormQuery::default()).unwrap();
+        assert_eq!(first.path_and_query(), "/v2/apps/app-1/chats/r1/messages");
+        assert!(get_chat_messages_in_app("app-1", "", &FormQuery::default()).is_err());
+        let too_many = crate::api::build_request(
+            crate::api::ApiCall::GetChatMessagesInApp,
+            APP,
+            &[
+                Some(json!("app-1")),
+                Some(json!("r1")),
+                Some(json!({ "limit": 101 })),
+            ],
+        );
+        assert_eq!(
+            too_many.unwrap_err().argument.as_deref(),
+            Some("params.limit")
+        );
     }
 }
