@@ -163,9 +163,9 @@ impl EthoraClient {
                 Err(failed) => Err(failed),
             };
             match self.settle(&exchange, outcome) {
-                Step::Done(text) => break (Ok(Received::Judged(text)), slot),
-                Step::Failed(error) => break (Err(error), slot),
-                Step::Wait(delay) => {
+                Settled::Done(text) => break (Ok(Received::Judged(text)), slot),
+                Settled::Failed(error) => break (Err(error), slot),
+                Settled::Wait(delay) => {
                     yield_to_pool().await;
                     drop(slot);
                     self.sleep(delay).await;
@@ -455,15 +455,15 @@ impl EthoraClient {
         &self,
         exchange: &Exchange,
         outcome: std::result::Result<T, FailedAttempt>,
-    ) -> Step<T> {
+    ) -> Settled<T> {
         match outcome {
             Ok(value) => {
                 self.log_success(exchange);
-                Step::Done(value)
+                Settled::Done(value)
             }
             Err(failure) => match self.settle_failure(exchange, failure) {
-                Ok(delay) => Step::Wait(delay),
-                Err(error) => Step::Failed(error),
+                Ok(delay) => Settled::Wait(delay),
+                Err(error) => Settled::Failed(error),
             },
         }
     }
@@ -818,8 +818,8 @@ enum Received {
     Unparsed(ReceivedBody),
 }
 
-/// What comes after an attempt.
-pub enum Step<T = JsonText> {
+/// What [`EthoraClient::settle`] makes of an attempt: the call done, failed, or retried after a wait.
+pub enum Settled<T = JsonText> {
     /// The call resolves with this result (the JSON text; the edge build's engine value).
     Done(T),
     /// The call fails with this error.
@@ -899,7 +899,7 @@ mod tests {
         let body = br#"{"ok":true}"#.to_vec();
         let outcome = client.answer(&exchange, 200, body, true, &no_headers);
         match client.settle(&exchange, outcome) {
-            Step::Done(text) => assert_eq!(
+            Settled::Done(text) => assert_eq!(
                 text.as_str(),
                 r#"{"ok":true,"url":"http://api.test/v2/apps/app-1"}"#
             ),
@@ -917,14 +917,14 @@ mod tests {
             assert!(client.next_attempt(&mut exchange).is_ok());
             let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
             assert!(
-                matches!(client.settle(&exchange, outcome), Step::Wait(_)),
+                matches!(client.settle(&exchange, outcome), Settled::Wait(_)),
                 "attempt {attempt} of a GET answered 503 is retried"
             );
         }
         assert!(client.next_attempt(&mut exchange).is_ok());
         let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
         match client.settle(&exchange, outcome) {
-            Step::Failed(error) => {
+            Settled::Failed(error) => {
                 assert_eq!(error.status, Some(503));
                 assert_eq!(error.attempts, 3);
             }
@@ -943,7 +943,7 @@ mod tests {
             &no_headers,
         );
         match client.settle(&exchange, outcome) {
-            Step::Failed(error) => {
+            Settled::Failed(error) => {
                 assert_eq!((error.status, error.attempts), (Some(401), 1));
                 assert!(!error.retryable);
             }
@@ -965,12 +965,12 @@ mod tests {
         let failed = client.transport_failure(Failure::Broken(Delivery::NotSent), &exchange);
         assert!(matches!(
             client.settle(&exchange, Err::<JsonText, _>(failed)),
-            Step::Wait(_)
+            Settled::Wait(_)
         ));
         assert!(client.next_attempt(&mut exchange).is_ok());
         let failed = client.transport_failure(Failure::TimedOut(Delivery::MaybeSent), &exchange);
         match client.settle(&exchange, Err::<JsonText, _>(failed)) {
-            Step::Failed(error) => {
+            Settled::Failed(error) => {
                 assert_eq!(error.code_str(), "ETHORA_TIMEOUT");
                 assert_eq!(error.attempts, 2);
             }

@@ -21,7 +21,7 @@ use crate::transport::Transport;
 mod call;
 mod rate_limits;
 
-pub use call::{Answered, Exchange, FailedAttempt, Parsing, Slot, Step, UnparsedSuccess};
+pub use call::{Answered, Exchange, FailedAttempt, Parsing, Settled, Slot, UnparsedSuccess};
 
 #[cfg(not(target_arch = "wasm32"))]
 pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
