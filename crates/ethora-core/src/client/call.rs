@@ -1,4 +1,26 @@
-//! The call's life.
+//! The call's life: one contract, followed by every driver.
+//!
+//! ```text
+//! build    exchange(ApiRequest) -> Exchange: URL, request id, body serialised once
+//! slot     a connection slot (wait for one, or try_slot); held until the attempt is settled
+//! attempt  next_attempt -> Outgoing: signed headers, time limit (observed calls first tell
+//!          attempt_starting / start_attempt_now)
+//! send     the native transport, a binding's Relay, or the runtime's fetch (wasm)
+//! answer   answer / answer_fetched judge status and body, transport_failure a failed send:
+//!          the result or a FailedAttempt (a 2xx JSON object or array may be left to the
+//!          engine's JSON.parse: UnparsedSuccess, js/fetch.js)
+//! settle   settle -> Settled::Done(result) | Settled::Failed(error)
+//!                  | Settled::Wait(delay): free the slot, sleep, back to `slot`
+//! ```
+//!
+//! The drivers:
+//! - the core's own loop, `run_exchange_delivering` (the Node addon: src/service.rs ->
+//!   src/raw/dispatch.rs);
+//! - the WebAssembly build's `PendingCall` (crates/ethora-wasm/src/dispatch.rs), moved on by
+//!   `drive` in js/fetch.js (a call with no free slot goes to the core's loop);
+//! - the Node relay (src/relay.rs), inside the core's loop: it replaces only the send.
+//!
+//! Why: ARCHITECTURE.md, "The life of a call".
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -818,7 +840,8 @@ enum Received {
     Unparsed(ReceivedBody),
 }
 
-/// What [`EthoraClient::settle`] makes of an attempt: the call done, failed, or retried after a wait.
+/// What [`EthoraClient::settle`] makes of an attempt: the call done, failed, or retried
+/// after a wait.
 pub enum Settled<T = JsonText> {
     /// The call resolves with this result (the JSON text; the edge build's engine value).
     Done(T),
