@@ -802,8 +802,8 @@ pub enum Answered {
 
 /// A 2xx body, read whole, valid UTF-8, whose first character is `{` or `[`: the engine's
 /// `JSON.parse` decides. When it parses, the result is the value, with `url` (from
-/// [`url`](Self::url)) added to an object that has no own `url` (the rule the core's text
-/// splice and the edge build follow); the binding then calls [`EthoraClient::parsed`]. When
+/// [`url`](Self::url)) added by the `url` rule (`gets_url` in response.rs); the binding
+/// then calls [`EthoraClient::parsed`]. When
 /// it does not, [`EthoraClient::judge_unparsed`] gives the call's result or error, exactly
 /// as if the core had judged the body.
 pub struct UnparsedSuccess {
