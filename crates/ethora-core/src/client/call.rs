@@ -438,7 +438,7 @@ impl EthoraClient {
     /// status outside 2xx fails it. What a call costs beyond this is the SDK's; what this
     /// costs beyond a bare HTTP client is the transport's. The body is passed on unchecked:
     /// only for answers known to be JSON.
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(all(feature = "bench-probes", not(target_arch = "wasm32")))]
     pub async fn send_unjudged(
         &self,
         exchange: &Exchange,
