@@ -4,11 +4,11 @@
 import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
 import { exchange } from './transport.js'
 
-// A successful body as the call's result, by the rule the core applies to one
-// (crates/ethora-core/src/response.rs: success_text): a JSON object or array in UTF-8 (a
-// byte-order mark is kept, so it fails the parse), an object given `url` as its last key
-// unless it has its own. `undefined` for anything else (not 2xx, empty, longer than the
-// client's limit, not UTF-8, not JSON, a bare string or number): the core judges those.
+// A successful body as the call's result, as the core's `success_text` makes one: a JSON
+// object or array in UTF-8 (a byte-order mark is kept, so it fails the parse), `url` added by
+// the core's `url` rule (crates/ethora-core/src/response.rs: gets_url). `undefined` for
+// anything else (not 2xx, empty, longer than the client's limit, not UTF-8, not JSON, a bare
+// string or number): the core judges those.
 const strictDecoder = typeof TextDecoder === 'function' ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : undefined
 
 function statusOf(response) {

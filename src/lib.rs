@@ -19,6 +19,7 @@
 // Under `cargo test` napi-rs registers nothing, so the exported items look unused.
 #![cfg_attr(test, allow(dead_code))]
 
+#[cfg(feature = "bench-probes")]
 mod bench_probes;
 mod errors;
 mod functions;

@@ -95,8 +95,8 @@ pub unsafe fn parse_json_text(
 }
 
 /// `value` with `url` set on it when it is an object (not an array) without an own `url`:
-/// the rule the core's text splice applies to a JSON text. `Err` holds an error if N-API
-/// refused.
+/// the core's `url` rule (`gets_url` in crates/ethora-core/src/response.rs) for a value the
+/// engine parsed. `Err` holds an error if N-API refused.
 ///
 /// # Safety
 /// `env` must be the live environment of the current thread's callback, `value` a value of

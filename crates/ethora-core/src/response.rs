@@ -156,20 +156,39 @@ pub fn object_or_array_text(buffer: &mut Vec<u8>) -> Option<String> {
     }
 }
 
+/// The `url` rule, its one statement: a successful result that is a JSON object without an
+/// own `url` key gets the request's URL as its last key, `url`; any other result (an array, a
+/// string, a number, `null`, an object with `url`) stays as it came. Applied to text by
+/// [`success_text`] and to a parsed body by [`interpret`]; the engines apply it to what they
+/// parse (`with_url` in src/raw/js_values.rs, `successValue` in js/fetch.js).
+fn gets_url(top: TopLevel) -> bool {
+    matches!(top, TopLevel::Object { has_url: false, .. })
+}
+
+impl TopLevel {
+    /// The top level of a parsed body.
+    fn of(value: &Value) -> TopLevel {
+        match value {
+            Value::Object(map) => TopLevel::Object {
+                empty: map.is_empty(),
+                has_url: map.contains_key("url"),
+            },
+            _ => TopLevel::Other,
+        }
+    }
+}
+
 /// A successful body as the call's result, without building it: JSON text passes through
-/// as it came, with `url` added to an object that does not carry one (what `interpret`
-/// does to a parsed body). `None` when the body is not JSON (or not UTF-8): the caller
-/// then takes the general path.
+/// as it came, `url` added by `gets_url`'s rule. `None` when the body is not JSON (or not
+/// UTF-8): the caller then takes the general path.
 pub fn success_text(bytes: Vec<u8>, url: &str) -> std::result::Result<JsonText, Vec<u8>> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => return Err(error.into_bytes()),
     };
     match scan(&text) {
-        Some(TopLevel::Object {
-            empty,
-            has_url: false,
-        }) => {
+        Some(top) if gets_url(top) => {
+            let empty = matches!(top, TopLevel::Object { empty: true, .. });
             let mut text = text;
             let end = text.trim_end().len();
             // An object's text ends with its closing brace.
@@ -189,9 +208,9 @@ pub fn success_text(bytes: Vec<u8>, url: &str) -> std::result::Result<JsonText, 
 }
 
 /// The edge build's JavaScript engine. A successful JSON object or array never reaches the
-/// core there: `drive` in `js/fetch.js` parses it from the fetched bytes with the rule of
-/// [`success_text`] (strict UTF-8 with a byte-order mark kept, `JSON.parse`, `url` as last
-/// key of an object without its own), and hands every other response to the core.
+/// core there: `drive` in `js/fetch.js` parses it from the fetched bytes as [`success_text`]
+/// would (strict UTF-8 with a byte-order mark kept, `JSON.parse`, `gets_url`'s rule), and
+/// hands every other response to the core.
 #[cfg(target_arch = "wasm32")]
 pub mod engine {
     use wasm_bindgen::prelude::*;
@@ -216,7 +235,7 @@ fn says_not_found(body: &Value) -> bool {
     }
 }
 
-/// Success: the body, with `url` added to objects that do not already carry one.
+/// Success: the body, `url` added by `gets_url`'s rule.
 /// Failure: an `ETHORA_HTTP` error, unless the operation resolves "not found".
 pub fn interpret(
     method: &'static str,
@@ -227,9 +246,10 @@ pub fn interpret(
 ) -> Result<Value> {
     if (200..300).contains(&status) {
         let mut body = body;
-        if let Value::Object(map) = &mut body {
-            map.entry("url")
-                .or_insert_with(|| Value::String(url.to_owned()));
+        if gets_url(TopLevel::of(&body)) {
+            if let Value::Object(map) = &mut body {
+                map.insert("url".to_owned(), Value::String(url.to_owned()));
+            }
         }
         return Ok(body);
     }

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use ethora_core::client::{Exchange, FailedAttempt, Slot, Step};
+use ethora_core::client::{Exchange, FailedAttempt, Settled, Slot};
 use ethora_core::response;
 use ethora_core::transport::{fetch_exchange, Failure, FetchRequest, Incoming, Outgoing};
 use ethora_core::EthoraClient;
@@ -250,12 +250,12 @@ pub fn pending_call_settle(id: u32, settled: JsValue) -> Result<f64, JsValue> {
             },
         };
         match client.settle(exchange, outcome) {
-            Step::Done(value) => {
+            Settled::Done(value) => {
                 call.result = Some(value);
                 Ok(-1.0)
             }
-            Step::Wait(delay) => Ok(delay.as_millis() as f64),
-            Step::Failed(error) => Err(to_js_error(&error)),
+            Settled::Wait(delay) => Ok(delay.as_millis() as f64),
+            Settled::Failed(error) => Err(to_js_error(&error)),
         }
     })
 }

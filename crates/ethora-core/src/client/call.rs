@@ -1,22 +1,41 @@
-//! The client: sends an [`ApiRequest`] through the transport (reqwest natively, fetch on
-//! wasm: transport.rs) with both auth headers, retries, time limits and logging.
+//! The call's life: one contract, followed by every driver.
+//!
+//! ```text
+//! build    exchange(ApiRequest) -> Exchange: URL, request id, body serialised once
+//! slot     a connection slot (wait for one, or try_slot); held until the attempt is settled
+//! attempt  next_attempt -> Outgoing: signed headers, time limit (observed calls first tell
+//!          attempt_starting / start_attempt_now)
+//! send     the native transport, a binding's Relay, or the runtime's fetch (wasm)
+//! answer   answer / answer_fetched judge status and body, transport_failure a failed send:
+//!          the result or a FailedAttempt (a 2xx JSON object or array may be left to the
+//!          engine's JSON.parse: UnparsedSuccess, js/fetch.js)
+//! settle   settle -> Settled::Done(result) | Settled::Failed(error)
+//!                  | Settled::Wait(delay): free the slot, sleep, back to `slot`
+//! ```
+//!
+//! The drivers:
+//! - the core's own loop, `run_exchange_delivering` (the Node addon: src/service.rs ->
+//!   src/raw/dispatch.rs);
+//! - the WebAssembly build's `PendingCall` (crates/ethora-wasm/src/dispatch.rs), moved on by
+//!   `drive` in js/fetch.js (a call with no free slot goes to the core's loop);
+//! - the Node relay (src/relay.rs), inside the core's loop: it replaces only the send.
+//!
+//! Why: ARCHITECTURE.md, "The life of a call".
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 
-use crate::config::{ClientConfig, ConfigInput};
-use crate::error::{capped_body, ErrorCode, EthoraError, RateLimit, Result};
-use crate::logging::{LogLevel, LogSink, Logger};
-use crate::observe::{AttemptEnded, AttemptStarting, CallEnded, CallStarted, Observer, Observing};
+use super::rate_limits::{parse_rate_limit, RateLimits};
+use super::EthoraClient;
+use crate::error::{capped_body, ErrorCode, EthoraError, Result};
+use crate::logging::LogLevel;
+use crate::observe::{AttemptEnded, AttemptStarting, CallEnded, CallStarted, Observer};
 use crate::request::ApiRequest;
 use crate::response::{self, JsonText};
 use crate::retry::{parse_retry_after, Delivery};
-use crate::token::{now_unix_seconds, TokenSigner};
-use crate::transport::{Failure, Incoming, Outgoing, ResponseHeaders, Transport};
+use crate::transport::{Failure, Incoming, Outgoing, ResponseHeaders};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::transport::{Relay, RelayRequest};
 
@@ -25,98 +44,14 @@ const ACCEPT_VALUE: &str = "application/json, text/plain, */*";
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const X_CUSTOM_TOKEN: HeaderName = HeaderName::from_static("x-custom-token");
 
-#[cfg(not(target_arch = "wasm32"))]
-pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
-#[cfg(target_arch = "wasm32")]
-pub type SleepFuture = Pin<Box<dyn Future<Output = ()>>>;
-
-/// A timer: waits between retry attempts (and in the bulk import's pauses and job polls).
-/// Natively a tokio timer; an edge binding supplies the runtime's `setTimeout`.
-pub type Sleeper = Arc<dyn Fn(Duration) -> SleepFuture + Send + Sync>;
-
-#[cfg(not(target_arch = "wasm32"))]
-fn default_sleeper() -> Option<Sleeper> {
-    Some(Arc::new(|duration| Box::pin(tokio::time::sleep(duration))))
-}
-
-/// Without a timer from the binding, retries follow each other at once (the edge binding
-/// always supplies the runtime's `setTimeout`).
-#[cfg(target_arch = "wasm32")]
-fn default_sleeper() -> Option<Sleeper> {
-    None
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn default_log_sink() -> LogSink {
-    Arc::new(|_, line| eprintln!("{line}"))
-}
-
-#[cfg(target_arch = "wasm32")]
-fn default_log_sink() -> LogSink {
-    Arc::new(|_, _| {})
-}
-
 /// A uniform random number in `[0, 1)` for backoff jitter.
 fn jitter() -> f64 {
     (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
 }
 
-/// The two auth header values of one second's server token (`Bearer <token>`, `<token>`).
-#[derive(Clone)]
-struct AuthHeaders {
-    iat: u64,
-    bearer: HeaderValue,
-    token: HeaderValue,
-}
-
-/// Request ids (UUID v4 text): a random base drawn once per client, with a counter mixed
-/// into 48 of its random bits, so ids stay unique without asking the OS for randomness
-/// on every request.
-struct RequestIds {
-    base: [u8; 16],
-    next: std::sync::atomic::AtomicU64,
-}
-
-impl RequestIds {
-    fn new() -> Self {
-        RequestIds {
-            base: uuid::Uuid::new_v4().into_bytes(),
-            next: std::sync::atomic::AtomicU64::new(0),
-        }
-    }
-
-    fn next(&self) -> String {
-        let count = self
-            .next
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            .to_le_bytes();
-        let mut bytes = self.base;
-        // Bytes 10-15 hold neither the version nor the variant bits.
-        for (byte, counted) in bytes[10..].iter_mut().zip(count) {
-            *byte ^= counted;
-        }
-        // Encoded into a buffer rather than through `Display`: no formatting machinery.
-        let mut text = uuid::Uuid::encode_buffer();
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .hyphenated()
-            .encode_lower(&mut text)
-            .to_owned()
-    }
-}
-
 /// A request id as a header value (it is UUID text, always header-safe).
 fn request_id_header(request_id: &str) -> HeaderValue {
     HeaderValue::from_str(request_id).unwrap_or_else(|_| HeaderValue::from_static("invalid"))
-}
-
-/// What a request does when the server answers 429.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RateLimits {
-    /// Waits and tries again as the retry policy allows.
-    Retry,
-    /// Fails at once; the caller decides.
-    Report,
 }
 
 /// One attempt that did not produce a result, with how far it got.
@@ -126,200 +61,14 @@ pub struct FailedAttempt {
     retry_after: Option<Duration>,
 }
 
-/// A configured Ethora API client: configuration, derived signing keys and a shared
-/// connection pool. Cheap to share behind an `Arc`; all methods take `&self`.
-pub struct EthoraClient {
-    config: ClientConfig,
-    signer: TokenSigner,
-    transport: Transport,
-    /// One permit per request in flight: bounds the sockets however many calls are made.
-    in_flight: Arc<tokio::sync::Semaphore>,
-    sleeper: Option<Sleeper>,
-    logger: Logger,
-    /// The server token of the current second: every request within it sends the same
-    /// bytes the reference would mint for it, signed once.
-    auth_headers: std::sync::Mutex<Option<AuthHeaders>>,
-    request_ids: RequestIds,
-    /// The binding's other way out (see [`Relay`]), and whether calls starting now take it.
-    #[cfg(not(target_arch = "wasm32"))]
-    relay: std::sync::OnceLock<Arc<dyn Relay>>,
-    #[cfg(not(target_arch = "wasm32"))]
-    relaying: std::sync::atomic::AtomicBool,
-    /// Told of each observed call, and how the calls starting now are observed (bits of
-    /// [`Observing`]).
-    observer: std::sync::OnceLock<Arc<dyn Observer>>,
-    observing: std::sync::atomic::AtomicU8,
-    id: u32,
-}
-
-/// Every client's own number, for its binding's JavaScript.
-static NEXT_CLIENT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
-
-impl std::fmt::Debug for EthoraClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EthoraClient")
-            .field("config", &self.config)
-            .finish_non_exhaustive()
-    }
-}
-
 impl EthoraClient {
-    pub fn new(config: ClientConfig) -> Result<Self> {
-        let signer = TokenSigner::new(&config.app_id, &config.app_secret);
-        let transport = Transport::new(&config)?;
-        let in_flight = Arc::new(tokio::sync::Semaphore::new(config.max_connections));
-        let logger = Logger::new(config.log_level, Some(default_log_sink()));
-        Ok(EthoraClient {
-            config,
-            signer,
-            transport,
-            in_flight,
-            sleeper: default_sleeper(),
-            logger,
-            auth_headers: std::sync::Mutex::new(None),
-            request_ids: RequestIds::new(),
-            #[cfg(not(target_arch = "wasm32"))]
-            relay: std::sync::OnceLock::new(),
-            #[cfg(not(target_arch = "wasm32"))]
-            relaying: std::sync::atomic::AtomicBool::new(false),
-            observer: std::sync::OnceLock::new(),
-            observing: std::sync::atomic::AtomicU8::new(0),
-            id: NEXT_CLIENT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        })
-    }
-
-    /// This client's number (unique in the process).
-    pub fn id(&self) -> u32 {
-        self.id
-    }
-
-    /// Gives the client its binding's observer (once; later ones are ignored).
-    pub fn set_observer(&self, observer: Arc<dyn Observer>) {
-        let _first = self.observer.set(observer);
-    }
-
-    /// How the calls starting from now are observed (a binding decides before each call it
-    /// starts, as for the relay).
-    pub fn observe_next_calls(&self, observing: Observing) {
-        self.observing
-            .store(observing.bits(), std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// The observer and whether attempts carry a trace context, for a call starting now.
-    fn observation_of_new_call(&self) -> Option<(Arc<dyn Observer>, bool)> {
-        let bits = self.observing.load(std::sync::atomic::Ordering::Relaxed);
-        let observing = Observing::from_bits(bits);
-        if !observing.observed {
-            return None;
-        }
-        Some((Arc::clone(self.observer.get()?), observing.inject))
-    }
-
-    /// Gives the client a binding's relay (once; later ones are ignored).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn set_relay(&self, relay: Arc<dyn Relay>) {
-        let _first = self.relay.set(relay);
-    }
-
-    /// Whether the calls starting from now send their attempts through the relay (a binding
-    /// decides before each call it starts; calls already started keep their way).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn relay_next_calls(&self, relayed: bool) {
-        self.relaying
-            .store(relayed, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    /// Resolves the configuration (explicit values, then `env`) and builds the client.
-    pub fn from_input(input: ConfigInput, env: impl Fn(&str) -> Option<String>) -> Result<Self> {
-        Self::new(ClientConfig::resolve(input, env)?)
-    }
-
-    /// Replaces the timer (waits between retries; on wasm also each attempt's time limit).
-    pub fn with_sleeper(mut self, sleeper: Sleeper) -> Self {
-        self.sleeper = Some(sleeper);
-        self
-    }
-
-    /// Replaces where log lines go (the level stays the configured one).
-    pub fn with_log_sink(mut self, sink: LogSink) -> Self {
-        self.logger = Logger::new(self.config.log_level, Some(sink));
-        self
-    }
-
-    pub fn config(&self) -> &ClientConfig {
-        &self.config
-    }
-
-    pub fn app_id(&self) -> &str {
-        &self.config.app_id
-    }
-
-    pub fn signer(&self) -> &TokenSigner {
-        &self.signer
-    }
-
-    /// The auth header values for a request sent now: the server token of this second,
-    /// minted on the second's first request. `None` only if a token were not header-safe
-    /// (it is base64url and dots).
-    fn auth_headers(&self) -> Option<AuthHeaders> {
-        let iat = now_unix_seconds();
-        let mut cached = self.auth_headers.lock().ok();
-        if let Some(current) = cached.as_deref().and_then(Option::as_ref) {
-            if current.iat == iat {
-                return Some(current.clone());
-            }
-        }
-        let token = self.signer.server_token(iat, None, None);
-        let headers = AuthHeaders {
-            iat,
-            bearer: HeaderValue::try_from(format!("Bearer {token}")).ok()?,
-            token: HeaderValue::try_from(token).ok()?,
-        };
-        if let Some(slot) = cached.as_deref_mut() {
-            *slot = Some(headers.clone());
-        }
-        Some(headers)
-    }
-
-    /// A client token for the user, for the front end's login, expiring `expires_in` seconds
-    /// from now (`None`: never, as the reference's).
-    pub fn expiring_client_token(&self, user_id: &str, expires_in: Option<u64>) -> String {
-        self.signer
-            .expiring_client_token(user_id, now_unix_seconds(), expires_in)
-    }
-
-    /// The full URL of a request.
-    pub fn url_for(&self, request: &ApiRequest) -> String {
-        let mut url = String::with_capacity(
-            self.config.api_url.len() + request.path.len() + request.query.len(),
-        );
-        url.push_str(&self.config.api_url);
-        url.push_str(&request.path);
-        url.push_str(&request.query);
-        url
-    }
-
     /// Sends the request with both auth headers, retrying transient failures as the retry
     /// policy allows, and resolves as the reference does.
     pub async fn execute(&self, request: ApiRequest) -> Result<JsonText> {
         self.send(request, Vec::new(), RateLimits::Retry).await
     }
 
-    /// [`execute`](Self::execute), except that a 429 is returned at once instead of waited
-    /// out: for callers that slow down more than the one request (the bulk import pauses
-    /// every request it has in flight).
-    pub async fn execute_reporting_rate_limits(&self, request: ApiRequest) -> Result<JsonText> {
-        self.send(request, Vec::new(), RateLimits::Report).await
-    }
-
-    /// Waits `duration` on the client's timer (at once where there is none).
-    pub async fn sleep(&self, duration: Duration) {
-        if let Some(sleep) = &self.sleeper {
-            sleep(duration).await;
-        }
-    }
-
-    async fn send(
+    pub(super) async fn send(
         &self,
         request: ApiRequest,
         buffer: Vec<u8>,
@@ -436,9 +185,9 @@ impl EthoraClient {
                 Err(failed) => Err(failed),
             };
             match self.settle(&exchange, outcome) {
-                Step::Done(text) => break (Ok(Received::Judged(text)), slot),
-                Step::Failed(error) => break (Err(error), slot),
-                Step::Wait(delay) => {
+                Settled::Done(text) => break (Ok(Received::Judged(text)), slot),
+                Settled::Failed(error) => break (Err(error), slot),
+                Settled::Wait(delay) => {
                     yield_to_pool().await;
                     drop(slot);
                     self.sleep(delay).await;
@@ -689,7 +438,7 @@ impl EthoraClient {
     /// status outside 2xx fails it. What a call costs beyond this is the SDK's; what this
     /// costs beyond a bare HTTP client is the transport's. The body is passed on unchecked:
     /// only for answers known to be JSON.
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(all(feature = "bench-probes", not(target_arch = "wasm32")))]
     pub async fn send_unjudged(
         &self,
         exchange: &Exchange,
@@ -728,15 +477,15 @@ impl EthoraClient {
         &self,
         exchange: &Exchange,
         outcome: std::result::Result<T, FailedAttempt>,
-    ) -> Step<T> {
+    ) -> Settled<T> {
         match outcome {
             Ok(value) => {
                 self.log_success(exchange);
-                Step::Done(value)
+                Settled::Done(value)
             }
             Err(failure) => match self.settle_failure(exchange, failure) {
-                Ok(delay) => Step::Wait(delay),
-                Err(error) => Step::Failed(error),
+                Ok(delay) => Settled::Wait(delay),
+                Err(error) => Settled::Failed(error),
             },
         }
     }
@@ -1053,8 +802,8 @@ pub enum Answered {
 
 /// A 2xx body, read whole, valid UTF-8, whose first character is `{` or `[`: the engine's
 /// `JSON.parse` decides. When it parses, the result is the value, with `url` (from
-/// [`url`](Self::url)) added to an object that has no own `url` (the rule the core's text
-/// splice and the edge build follow); the binding then calls [`EthoraClient::parsed`]. When
+/// [`url`](Self::url)) added by the `url` rule (`gets_url` in response.rs); the binding
+/// then calls [`EthoraClient::parsed`]. When
 /// it does not, [`EthoraClient::judge_unparsed`] gives the call's result or error, exactly
 /// as if the core had judged the body.
 pub struct UnparsedSuccess {
@@ -1091,8 +840,9 @@ enum Received {
     Unparsed(ReceivedBody),
 }
 
-/// What comes after an attempt.
-pub enum Step<T = JsonText> {
+/// What [`EthoraClient::settle`] makes of an attempt: the call done, failed, or retried
+/// after a wait.
+pub enum Settled<T = JsonText> {
     /// The call resolves with this result (the JSON text; the edge build's engine value).
     Done(T),
     /// The call fails with this error.
@@ -1103,19 +853,6 @@ pub enum Step<T = JsonText> {
 
 /// A connection slot, held while an attempt is out.
 pub struct Slot(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
-
-fn parse_rate_limit(
-    header: &impl Fn(&str) -> Option<String>,
-    retry_after: Option<Duration>,
-) -> RateLimit {
-    let number = |name: &str| header(name).and_then(|v| v.trim().parse::<u64>().ok());
-    RateLimit {
-        limit: number("x-ratelimit-limit"),
-        remaining: number("x-ratelimit-remaining"),
-        reset: number("x-ratelimit-reset"),
-        retry_after_ms: retry_after.map(|d| d.as_millis() as u64),
-    }
-}
 
 /// The current time as a `std` value (`std`'s own clock is unavailable on wasm32).
 fn now_std() -> std::time::SystemTime {
@@ -1140,6 +877,7 @@ mod tests {
     //! The attempt state machine without a network: requests built, responses judged and
     //! retries decided exactly as the native loop and the edge build's driver step them.
     use super::*;
+    use crate::config::ConfigInput;
     use crate::request::HttpMethod;
 
     fn client(max_retries: f64) -> EthoraClient {
@@ -1183,7 +921,7 @@ mod tests {
         let body = br#"{"ok":true}"#.to_vec();
         let outcome = client.answer(&exchange, 200, body, true, &no_headers);
         match client.settle(&exchange, outcome) {
-            Step::Done(text) => assert_eq!(
+            Settled::Done(text) => assert_eq!(
                 text.as_str(),
                 r#"{"ok":true,"url":"http://api.test/v2/apps/app-1"}"#
             ),
@@ -1201,14 +939,14 @@ mod tests {
             assert!(client.next_attempt(&mut exchange).is_ok());
             let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
             assert!(
-                matches!(client.settle(&exchange, outcome), Step::Wait(_)),
+                matches!(client.settle(&exchange, outcome), Settled::Wait(_)),
                 "attempt {attempt} of a GET answered 503 is retried"
             );
         }
         assert!(client.next_attempt(&mut exchange).is_ok());
         let outcome = client.answer(&exchange, 503, b"busy".to_vec(), true, &no_headers);
         match client.settle(&exchange, outcome) {
-            Step::Failed(error) => {
+            Settled::Failed(error) => {
                 assert_eq!(error.status, Some(503));
                 assert_eq!(error.attempts, 3);
             }
@@ -1227,7 +965,7 @@ mod tests {
             &no_headers,
         );
         match client.settle(&exchange, outcome) {
-            Step::Failed(error) => {
+            Settled::Failed(error) => {
                 assert_eq!((error.status, error.attempts), (Some(401), 1));
                 assert!(!error.retryable);
             }
@@ -1249,12 +987,12 @@ mod tests {
         let failed = client.transport_failure(Failure::Broken(Delivery::NotSent), &exchange);
         assert!(matches!(
             client.settle(&exchange, Err::<JsonText, _>(failed)),
-            Step::Wait(_)
+            Settled::Wait(_)
         ));
         assert!(client.next_attempt(&mut exchange).is_ok());
         let failed = client.transport_failure(Failure::TimedOut(Delivery::MaybeSent), &exchange);
         match client.settle(&exchange, Err::<JsonText, _>(failed)) {
-            Step::Failed(error) => {
+            Settled::Failed(error) => {
                 assert_eq!(error.code_str(), "ETHORA_TIMEOUT");
                 assert_eq!(error.attempts, 2);
             }
