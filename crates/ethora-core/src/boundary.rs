@@ -369,7 +369,20 @@ mod tests {
         assert!(spec.contains("m importUsers users options\n"), "{spec}");
         assert!(spec.contains("m toJSON\n"), "{spec}");
         assert!(spec.contains("f configFromEnv env\n"), "{spec}");
-        assert_eq!(spec.lines().count(), 34 + 5 + 2 + 4 + 8);
+        // Every method once: the three tables, the four local methods and the eight functions.
+        let (network, iterators, waits) = (
+            crate::api::ApiCall::ALL.len(),
+            crate::listing::ListingCall::ALL.len(),
+            crate::jobs::JobWaitCall::ALL.len(),
+        );
+        assert_eq!(spec.lines().count(), network + iterators + waits + 4 + 8);
+        let mut names: Vec<&str> = spec
+            .lines()
+            .map(|line| line.split(' ').nth(1).unwrap_or(""))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), spec.lines().count());
     }
 
     /// The reader in js/shared.js applies the same limits.
