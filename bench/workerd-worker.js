@@ -63,7 +63,7 @@ export default {
         }
       },
       // The same under the time limit, with the checks ours makes on the answer in JavaScript
-      // (js/fetch.js): the body read whole as bytes, strict UTF-8, JSON.parse, `url` added.
+      // (crates/ethora-wasm/js/fetch.js): the body read whole as bytes, strict UTF-8, JSON.parse, `url` added.
       // What is left between it and ours is the core's work in WebAssembly.
       fetchChecked: async () => {
         const controller = new AbortController()

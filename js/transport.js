@@ -1,5 +1,5 @@
 // The JavaScript side of sending an attempt, on both faces: the edge build sends every attempt
-// here (`exchange`, called from crates/ethora-core/src/transport.rs and js/fetch.js); the Node
+// here (`exchange`, called from crates/ethora-core/src/transport.rs and crates/ethora-wasm/js/fetch.js); the Node
 // addon sends here only the attempts of calls it relays through Node's own HTTP stack
 // (`relayExchange`, called from src/relay.rs), so that a test interceptor or an APM agent that
 // hooked that stack sees and answers them. The Node addon evaluates this file with

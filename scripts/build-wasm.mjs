@@ -55,7 +55,7 @@ for (const name of ['EthoraSDKService', 'ListingIterator']) {
 }
 writeFileSync(glue, glueText)
 copyFileSync(join(root, 'js', 'shared.js'), join(out, 'shared.js'))
-copyFileSync(join(root, 'js', 'fetch.js'), join(out, 'fetch.js'))
+copyFileSync(join(root, 'crates', 'ethora-wasm', 'js', 'fetch.js'), join(out, 'fetch.js'))
 copyFileSync(join(root, 'js', 'transport.js'), join(out, 'transport.js'))
 copyFileSync(join(root, 'js', 'observe.js'), join(out, 'observe.js'))
 // wasm-bindgen declares `[Symbol.dispose]()` on classes, which only type-checks with the

@@ -160,7 +160,7 @@ pub fn object_or_array_text(buffer: &mut Vec<u8>) -> Option<String> {
 /// own `url` key gets the request's URL as its last key, `url`; any other result (an array, a
 /// string, a number, `null`, an object with `url`) stays as it came. Applied to text by
 /// [`success_text`] and to a parsed body by [`interpret`]; the engines apply it to what they
-/// parse (`with_url` in src/raw/js_values.rs, `successValue` in js/fetch.js).
+/// parse (`with_url` in src/raw/js_values.rs, `successValue` in crates/ethora-wasm/js/fetch.js).
 fn gets_url(top: TopLevel) -> bool {
     matches!(top, TopLevel::Object { has_url: false, .. })
 }
@@ -208,7 +208,7 @@ pub fn success_text(bytes: Vec<u8>, url: &str) -> std::result::Result<JsonText, 
 }
 
 /// The edge build's JavaScript engine. A successful JSON object or array never reaches the
-/// core there: `drive` in `js/fetch.js` parses it from the fetched bytes as [`success_text`]
+/// core there: `drive` in `crates/ethora-wasm/js/fetch.js` parses it from the fetched bytes as [`success_text`]
 /// would (strict UTF-8 with a byte-order mark kept, `JSON.parse`, `gets_url`'s rule), and
 /// hands every other response to the core.
 #[cfg(target_arch = "wasm32")]

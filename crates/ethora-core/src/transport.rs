@@ -349,7 +349,7 @@ mod native {
 
 #[cfg(target_arch = "wasm32")]
 mod web {
-    //! The runtime's `fetch`, through `exchange` (`js/fetch.js`, beside the generated glue):
+    //! The runtime's `fetch`, through `exchange` (`crates/ethora-wasm/js/fetch.js`, beside the generated glue):
     //! the request, the body read whole and the time limit in one JavaScript promise, so an
     //! exchange crosses the WebAssembly boundary once each way. The headers go out as one
     //! string; the time limit is a timer cleared when the exchange ends (workerd refuses a

@@ -1,5 +1,5 @@
 //! Network calls through the runtime's `fetch`: each call is held in a table by id and moved
-//! on by `drive` in js/fetch.js through the `pendingCall*` functions, as the Node face's
+//! on by `drive` in crates/ethora-wasm/js/fetch.js through the `pendingCall*` functions, as the Node face's
 //! `raw/dispatch.rs` moves calls between the JavaScript thread and the I/O thread.
 
 use std::cell::RefCell;
@@ -36,7 +36,7 @@ extern "C" {
     ) -> Promise;
 }
 
-/// Starts a network call: its first attempt goes out through `driveExchange` (`js/fetch.js`),
+/// Starts a network call: its first attempt goes out through `driveExchange` (`crates/ethora-wasm/js/fetch.js`),
 /// which moves the call on from there.
 pub(crate) fn start(client: &Arc<EthoraClient>, exchange: Exchange) -> Promise {
     let mut pending = PendingCall {
@@ -58,7 +58,7 @@ pub(crate) fn start(client: &Arc<EthoraClient>, exchange: Exchange) -> Promise {
     }
 }
 
-/// One network call's exchange, moved on by `drive` in `js/fetch.js` through the
+/// One network call's exchange, moved on by `drive` in `crates/ethora-wasm/js/fetch.js` through the
 /// `pendingCall*` functions below: the core builds and judges every attempt
 /// (`EthoraClient::next_attempt`, `answer`, `settle`); JavaScript only awaits the fetch and
 /// the retry waits, and turns a successful JSON body into the result itself.

@@ -1,5 +1,5 @@
 //! Edge face of the Ethora SDK (Cloudflare Workers, Vercel Edge, Deno): wasm-bindgen over
-//! `ethora-core`, HTTP through the runtime's `fetch` (`js/fetch.js`, which also drives each
+//! `ethora-core`, HTTP through the runtime's `fetch` (`crates/ethora-wasm/js/fetch.js`, which also drives each
 //! network call over the core's attempt state machine).
 //!
 //! Like the Node face it only hands values over. The classes and functions here are the
@@ -12,7 +12,7 @@
 //!
 //! The same file names as the Node face (`src/`) for the same jobs: `service.rs` (the
 //! class), `functions.rs` (the module's functions), `iterate.rs`, `errors.rs`, `observe.rs`,
-//! `dispatch.rs` (moving calls on: here through js/fetch.js). Only this face has
+//! `dispatch.rs` (moving calls on: here through crates/ethora-wasm/js/fetch.js). Only this face has
 //! `platform.rs` (the runtime's timers, console and environment) and `values.rs`.
 //!
 //! Only the wasm32 build has content; `npm test` lints it with

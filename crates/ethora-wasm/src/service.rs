@@ -39,7 +39,7 @@ impl EthoraSDKService {
     }
 
     /// A network method: its arguments (the reader's text, from the facade) go to the core's
-    /// table; its first attempt goes out through `driveExchange` (`js/fetch.js`), which moves
+    /// table; its first attempt goes out through `driveExchange` (`crates/ethora-wasm/js/fetch.js`), which moves
     /// the call on from there.
     fn call(&self, call: ApiCall, arguments: &[Option<String>]) -> Promise {
         let readings = arguments.iter().map(|text| Argument::read(text.as_deref()));

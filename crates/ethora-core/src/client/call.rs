@@ -8,7 +8,7 @@
 //! send     the native transport, a binding's Relay, or the runtime's fetch (wasm)
 //! answer   answer / answer_fetched judge status and body, transport_failure a failed send:
 //!          the result or a FailedAttempt (a 2xx JSON object or array may be left to the
-//!          engine's JSON.parse: UnparsedSuccess, js/fetch.js)
+//!          engine's JSON.parse: UnparsedSuccess, crates/ethora-wasm/js/fetch.js)
 //! settle   settle -> Settled::Done(result) | Settled::Failed(error)
 //!                  | Settled::Wait(delay): free the slot, sleep, back to `slot`
 //! ```
@@ -17,7 +17,7 @@
 //! - the core's own loop, `run_exchange_delivering` (the Node addon: src/service.rs ->
 //!   src/raw/dispatch.rs);
 //! - the WebAssembly build's `PendingCall` (crates/ethora-wasm/src/dispatch.rs), moved on by
-//!   `drive` in js/fetch.js (a call with no free slot goes to the core's loop);
+//!   `drive` in crates/ethora-wasm/js/fetch.js (a call with no free slot goes to the core's loop);
 //! - the Node relay (src/relay.rs), inside the core's loop: it replaces only the send.
 //!
 //! Why: ARCHITECTURE.md, "The life of a call".
@@ -708,7 +708,7 @@ impl EthoraClient {
 #[cfg(target_arch = "wasm32")]
 impl EthoraClient {
     /// [`answer`](Self::answer) for a response the runtime's `fetch` read whole (every one
-    /// but a successful JSON object or array, which `js/fetch.js` makes the result itself);
+    /// but a successful JSON object or array, which `crates/ethora-wasm/js/fetch.js` makes the result itself);
     /// its JSON text is parsed by the engine.
     pub fn answer_fetched(
         &self,
