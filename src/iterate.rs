@@ -1,6 +1,6 @@
 //! The listing iterators (`iterateUsers`, ...), the bulk import and the job waits of the Node
 //! face: conversions around `ethora_core::listing`, `ethora_core::import` and
-//! `ethora_core::jobs`.
+//! `ethora_core::job_waits`.
 
 use std::sync::Arc;
 
@@ -8,7 +8,7 @@ use ethora_core::api::Parameter;
 use ethora_core::boundary::Argument;
 use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, PullUsers, UserSource};
-use ethora_core::jobs::{self, Abort, JobWaitCall};
+use ethora_core::job_waits::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::response::JsonText;
 use ethora_core::EthoraClient;
@@ -136,7 +136,7 @@ where
     Ok(PromiseRaw::new(env.raw(), promise))
 }
 
-/// A job wait: reads the job until it has finished (see `ethora_core::jobs`).
+/// A job wait: reads the job until it has finished (see `ethora_core::job_waits`).
 pub fn wait_for_job<'env>(
     env: &'env Env,
     client: &Arc<EthoraClient>,
@@ -153,7 +153,7 @@ pub fn wait_for_job<'env>(
         let options = read_options(env, options, &call.options_parameter());
         let (mut values, options) = (values?, options?);
         values.push(options.json);
-        let (request, wait) = jobs::job_wait_request(call, client.app_id(), &values)?;
+        let (request, wait) = job_waits::job_wait_request(call, client.app_id(), &values)?;
         let abort = abort_on(env, options.signal)?;
         Ok((request, wait, abort))
     })();
@@ -163,7 +163,8 @@ pub fn wait_for_job<'env>(
         prepared,
         |client, (request, wait, abort)| async move {
             let job =
-                jobs::wait_for_job_until_aborted(&client, &request, wait, abort.as_deref()).await?;
+                job_waits::wait_for_job_until_aborted(&client, &request, wait, abort.as_deref())
+                    .await?;
             Ok(JsonText::from_value(&job))
         },
     )
@@ -219,10 +220,10 @@ fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc
             flag.abort();
             Ok(())
         })
-        .map_err(|_| jobs::invalid_signal())?;
+        .map_err(|_| job_waits::invalid_signal())?;
     let state = script::call_shared(env, c"listenForAbort", &[signal, listener.raw()])
         .and_then(|state| script::string_of(env, state));
-    jobs::abort_listened(state.as_deref(), abort)
+    job_waits::abort_listened(state.as_deref(), abort)
 }
 
 /// Users pulled through the shared script's `userPuller` (an array by index, an iterable or

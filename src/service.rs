@@ -9,7 +9,7 @@ use ethora_core::api::{self, ApiCall, Parameter};
 use ethora_core::boundary::Argument;
 use ethora_core::client::{Answered, Parsing};
 use ethora_core::functions;
-use ethora_core::jobs::JobWaitCall;
+use ethora_core::job_waits::JobWaitCall;
 use ethora_core::listing::ListingCall;
 use ethora_core::{ApiRequest, EthoraClient};
 use napi::bindgen_prelude::*;

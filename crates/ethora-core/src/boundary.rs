@@ -148,7 +148,7 @@ pub fn reader_mode(kind: ParameterKind) -> &'static str {
 pub fn spec() -> String {
     use crate::api::ApiCall;
     use crate::functions as f;
-    use crate::jobs::JobWaitCall;
+    use crate::job_waits::JobWaitCall;
     use crate::listing::ListingCall;
     let mut text = String::with_capacity(4096);
     let mut line = |kind: char, name: &str, parameters: &[Parameter]| {
@@ -373,7 +373,7 @@ mod tests {
         let (network, iterators, waits) = (
             crate::api::ApiCall::ALL.len(),
             crate::listing::ListingCall::ALL.len(),
-            crate::jobs::JobWaitCall::ALL.len(),
+            crate::job_waits::JobWaitCall::ALL.len(),
         );
         assert_eq!(spec.lines().count(), network + iterators + waits + 4 + 8);
         let mut names: Vec<&str> = spec

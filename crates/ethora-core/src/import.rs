@@ -4,9 +4,9 @@
 //! iterable). Each is checked first (a bad one is reported with its position and not sent);
 //! the valid ones go out in batches of at most 100 (`POST /v2/apps/{appId}/users/batch`),
 //! `concurrency` batches at a time; each batch's job is read until it finishes
-//! ([`crate::jobs::wait_for_job`]) and its per-user results are counted: `created`, `exists`
+//! ([`crate::job_waits::wait_for_job`]) and its per-user results are counted: `created`, `exists`
 //! or `uuid_exists` (existed: running the same import twice is safe), anything else failed.
-//! A 429 to any request pauses all of them ([`crate::jobs::Throttle`]). A batch the server
+//! A 429 to any request pauses all of them ([`crate::job_waits::Throttle`]). A batch the server
 //! refuses as a whole (400, 409, 413, 422) fails its users with the server's reason and the
 //! import goes on; any other failure (401, 403, 404, 5xx after retries, the network) ends
 //! the import with that error, as does the abort signal.
@@ -20,7 +20,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{json, Map, Value};
 
 use crate::error::{ErrorCode, EthoraError, Result};
-use crate::jobs::{self, Abort, JobWait, Throttle};
+use crate::job_waits::{self, Abort, JobWait, Throttle};
 use crate::EthoraClient;
 
 /// Most users the batch endpoint takes per request.
@@ -380,7 +380,7 @@ async fn run_batch(
             error
         })?;
     let poll = crate::api::jobs::get_users_batch_job(&options.app_id, job_id)?;
-    let job = jobs::wait_for_job(client, throttle, &poll, options.job_wait).await?;
+    let job = job_waits::wait_for_job(client, throttle, &poll, options.job_wait).await?;
     Ok(count_results(&batch, &job))
 }
 
@@ -450,7 +450,8 @@ pub async fn import_users(
                 users: Vec::new(),
             };
             while batch.users.len() < options.batch_size {
-                let next = jobs::abortable(abort, WHAT, source.next(options.batch_size)).await?;
+                let next =
+                    job_waits::abortable(abort, WHAT, source.next(options.batch_size)).await?;
                 let Some(user) = next else {
                     source_finished = true;
                     break;
@@ -485,7 +486,7 @@ pub async fn import_users(
         if running.is_empty() {
             break;
         }
-        let finished = jobs::abortable(abort, WHAT, async {
+        let finished = job_waits::abortable(abort, WHAT, async {
             running
                 .next()
                 .await

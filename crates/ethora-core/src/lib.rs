@@ -19,7 +19,7 @@ pub mod error;
 pub mod functions;
 pub mod import;
 pub mod javascript;
-pub mod jobs;
+pub mod job_waits;
 pub mod listing;
 pub mod logging;
 pub mod naming;

@@ -1,6 +1,6 @@
 //! The listing iterators (`iterateUsers`, ...), the bulk import and the job waits of the
 //! edge face: conversions around `ethora_core::listing`, `ethora_core::import` and
-//! `ethora_core::jobs`. Everything runs on the runtime's one thread. Options objects arrive
+//! `ethora_core::job_waits`. Everything runs on the runtime's one thread. Options objects arrive
 //! as the facade (`edge/api.js`) read them with the shared `readOptions`: `{ json,
 //! onProgress, signal }`, an object of its own.
 
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ethora_core::boundary::Argument;
 use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, UserSource};
-use ethora_core::jobs::{self, Abort, JobWaitCall};
+use ethora_core::job_waits::{self, Abort, JobWaitCall};
 use ethora_core::listing::{self, Listing, ListingCall, SharedListing, Step};
 use ethora_core::response;
 use ethora_core::{EthoraClient, EthoraError as CoreError};
@@ -92,7 +92,7 @@ impl EthoraSDKService {
         })
     }
 
-    /// A job wait: reads the job until it has finished (see `ethora_core::jobs`).
+    /// A job wait: reads the job until it has finished (see `ethora_core::job_waits`).
     fn wait_for_job(
         &self,
         call: JobWaitCall,
@@ -104,13 +104,13 @@ impl EthoraSDKService {
             let mut values = values(call.read_call().parameters(), ids)?;
             let options = Options::read(options, &call.options_parameter())?;
             values.push(options.json);
-            let (request, wait) = jobs::job_wait_request(call, client.app_id(), &values)?;
+            let (request, wait) = job_waits::job_wait_request(call, client.app_id(), &values)?;
             Ok((request, wait, abort_on(&options.signal)?))
         })();
         future_to_promise(async move {
             let (request, wait, abort) = prepared.map_err(|error| to_js_error(&error))?;
             let abort = abort.as_ref().map(|listener| &*listener.abort);
-            jobs::wait_for_job_until_aborted(&client, &request, wait, abort)
+            job_waits::wait_for_job_until_aborted(&client, &request, wait, abort)
                 .await
                 .map(|job| to_js(&job))
                 .map_err(|error| to_js_error(&error))
@@ -162,7 +162,7 @@ fn abort_on(signal: &JsValue) -> Result<Option<AbortListener>, CoreError> {
         .ok()
         .and_then(|state| state.as_string());
     Ok(
-        jobs::abort_listened(state.as_deref(), abort)?.map(|abort| AbortListener {
+        job_waits::abort_listened(state.as_deref(), abort)?.map(|abort| AbortListener {
             abort,
             _listener: listener,
         }),
