@@ -176,8 +176,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class EthoraError {}
 
 /**
- * The Ethora chat service client: the same class, methods and requests as
- * `@ethora/sdk-backend`'s `EthoraSDKService`.
+ * The Ethora chat service client: `@ethora/sdk-backend`'s `EthoraSDKService` with the same
+ * methods and requests, and the additions listed in the README.
  */
 export declare class EthoraSDKService {
   /**
@@ -273,7 +273,7 @@ export declare class EthoraSDKService {
   getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
   /** PATCH /v2/apps/{appId}/chats/{chatName}. */
   updateChatRoomInApp(appId: UUID, chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
-  /** GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; `before` a message `_id`, for older ones). The answer's shape is not published: the local mock's `{ ok, results, total }`, newest first, is our assumption. */
+  /** GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history, as Ethora's MCP server reads it (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; other keys sent as `listChatsInApp` sends them). Not in the published API: the answer's shape, and `before` as a message `_id` for older ones, are our assumptions (the local mock's: `{ ok, results, total }`, newest first). */
   getChatMessagesInApp(appId: UUID, chatId: string, params?: { limit?: number; before?: string }): Promise<ApiResponse>
   /** Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it. */
   iterateUsers(params?: IterateUsersParams): AsyncIterableIterator<ListedUser>

@@ -1,4 +1,4 @@
-// How calls cross to the SDK's I/O thread and back (src/dispatch.rs): a pending call keeps
+// How calls cross to the SDK's I/O thread and back (src/raw/dispatch.rs): a pending call keeps
 // the process alive and an idle client does not; worker threads each settle their own calls,
 // and a worker that ends with calls in flight takes nothing down with it; results that finish
 // together are all delivered, each to its own promise, with the server's body as it came.

@@ -1,7 +1,7 @@
 // What a call resolves with for the bodies a 2xx answer can carry, on both builds. The
 // native addon hands a UTF-8 body that starts with `{` or `[` to the engine's JSON.parse and
-// adds `url` to the object (src/dispatch.rs, src/convert.rs: with_url); any other body, and
-// one JSON.parse refuses, is judged in Rust (crates/ethora-core/src/client.rs:
+// adds `url` to the object (src/raw/dispatch.rs, src/raw/js_values.rs: with_url); any other body,
+// and one JSON.parse refuses, is judged in Rust (crates/ethora-core/src/client/call.rs:
 // judge_unparsed, response.rs: success_text). The edge build hands the fetched bytes to the
 // engine's strict UTF-8 decoder and JSON.parse and adds `url` to the object
 // (response::engine). Every body below goes through the mock byte for byte to both, and the

@@ -1,5 +1,5 @@
 // The JavaScript both faces share: the Node addon evaluates this file's text when it loads
-// (src/errors.rs) and the edge build imports it as a module (crates/ethora-wasm, edge/api.js).
+// (src/raw/script.rs, from src/start.rs) and the edge build imports it as a module (crates/ethora-wasm, edge/api.js).
 //  - EthoraError: a genuine Error subclass carrying the fields the Rust core sets
 //    (ethora_core::EthoraError::js_fields).
 //  - readArgument, readOptions, listenForAbort, userPuller: the JavaScript half of the

@@ -3,7 +3,7 @@
 // addon sends here only the attempts of calls it relays through Node's own HTTP stack
 // (`relayExchange`, called from src/relay.rs), so that a test interceptor or an APM agent that
 // hooked that stack sees and answers them. The Node addon evaluates this file with
-// js/shared.js as one script (src/errors.rs); the edge build imports it as a module.
+// js/shared.js as one script (src/raw/script.rs); the edge build imports it as a module.
 //
 // An exchange resolves with `[response, bodyBytes, url]` (a fetch `Response`) or with
 // `[null, failure]`; it never rejects or throws.

@@ -173,18 +173,22 @@ pub fn wait_for_job<'env>(
 /// An options object as the shared `readOptions` reads it: its JSON part (functions drop out
 /// of it), its `onProgress` and its `signal`.
 #[derive(Default)]
-struct Options {
+struct Options<'env> {
     json: Option<Value>,
-    on_progress: Option<sys::napi_value>,
-    signal: Option<sys::napi_value>,
+    on_progress: Option<Unknown<'env>>,
+    signal: Option<Unknown<'env>>,
 }
 
-fn read_options(env: &Env, options: Option<Unknown>, parameter: &Parameter) -> CoreResult<Options> {
+fn read_options<'env>(
+    env: &'env Env,
+    options: Option<Unknown>,
+    parameter: &Parameter,
+) -> CoreResult<Options<'env>> {
     let Some(options) = options else {
         return Ok(Options::default());
     };
     // The shared script's `readOptions` returns an array of three.
-    let read = script::call_shared(env, c"readOptions", &[options.raw()])
+    let read = script::call_shared(env, c"readOptions", &[options])
         .ok_or_else(|| parameter.unreadable())?;
     let text = script::element(env, read, 0).and_then(|text| script::string_of(env, text));
     Ok(Options {
@@ -197,7 +201,7 @@ fn read_options(env: &Env, options: Option<Unknown>, parameter: &Parameter) -> C
 /// `onProgress` as a function (`None`: not given).
 fn progress_callback<'env>(
     env: &'env Env,
-    on_progress: Option<sys::napi_value>,
+    on_progress: Option<Unknown<'env>>,
 ) -> CoreResult<Option<Function<'env, Value, ()>>> {
     let Some(callback) = on_progress else {
         return Ok(None);
@@ -209,7 +213,7 @@ fn progress_callback<'env>(
 
 /// An `Abort` the signal sets (through the shared `listenForAbort`): at once if it is
 /// already aborted, else from its `abort` event. `None` without a signal.
-fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc<Abort>>> {
+fn abort_on(env: &Env, signal: Option<Unknown>) -> CoreResult<Option<Arc<Abort>>> {
     let Some(signal) = signal else {
         return Ok(None);
     };
@@ -221,7 +225,7 @@ fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc
             Ok(())
         })
         .map_err(|_| job_waits::invalid_signal())?;
-    let state = script::call_shared(env, c"listenForAbort", &[signal, listener.raw()])
+    let state = script::call_shared(env, c"listenForAbort", &[signal, listener.to_unknown()])
         .and_then(|state| script::string_of(env, state));
     job_waits::abort_listened(state.as_deref(), abort)
 }
@@ -231,8 +235,8 @@ fn abort_on(env: &Env, signal: Option<sys::napi_value>) -> CoreResult<Option<Arc
 /// shared reader as JSON.
 fn pull_from(env: &Env, users: Unknown) -> CoreResult<PullUsers> {
     let parameter = &IMPORT_USERS[0];
-    let puller = script::call_shared(env, c"userPuller", &[users.raw()])
-        .ok_or_else(|| parameter.unreadable())?;
+    let puller =
+        script::call_shared(env, c"userPuller", &[users]).ok_or_else(|| parameter.unreadable())?;
     let Some(pull) = script::function_of::<u32, Promise<String>>(env, puller) else {
         // Anything but a function is the reader's refusal text.
         let refusal = script::string_of(env, puller);

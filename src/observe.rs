@@ -156,9 +156,9 @@ pub fn run(env: &Env, job: ObserveJob) {
 }
 
 fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
-    let undefined = || -> Result<sys::napi_value> { Ok(().into_unknown(env)?.raw()) };
-    let text = |value: &str| -> Result<sys::napi_value> { Ok(env.create_string(value)?.raw()) };
-    let number = |value: f64| -> Result<sys::napi_value> { Ok(env.create_double(value)?.raw()) };
+    let undefined = || ().into_unknown(env);
+    let text = |value: &str| Ok(env.create_string(value)?.to_unknown());
+    let number = |value: f64| Ok(env.create_double(value)?.to_unknown());
     let optional_number = |value: Option<f64>| match value {
         Some(value) => number(value),
         None => undefined(),
@@ -199,7 +199,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
             let arguments = [
                 text(&request_id)?,
                 number(f64::from(attempt))?,
-                inject.into_unknown(env)?.raw(),
+                inject.into_unknown(env)?,
                 lag,
             ];
             let headers = call(env, c"observeAttemptStarting", &arguments)
@@ -246,6 +246,6 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
     Ok(())
 }
 
-fn call(env: &Env, name: &CStr, arguments: &[sys::napi_value]) -> Option<sys::napi_value> {
+fn call<'env>(env: &'env Env, name: &CStr, arguments: &[Unknown<'_>]) -> Option<Unknown<'env>> {
     script::call_shared(env, name, arguments)
 }

@@ -81,7 +81,7 @@ pub fn install(exports: &Object, shared: &Object) -> Result<()> {
 #[cfg_attr(test, allow(dead_code))]
 #[napi(js_name = "__provideRequire", skip_typescript)]
 pub fn provide_require(env: Env, require: Unknown) {
-    let _ignored = script::call_shared(&env, c"provideRequire", &[require.raw()]);
+    let _ignored = script::call_shared(&env, c"provideRequire", &[require]);
 }
 
 /// Decides, as a call starts, whether its attempts are relayed and whether it is observed.
@@ -129,13 +129,15 @@ fn send(env: &Env, id: u32, request: RelayRequest) -> Result<()> {
         None => ().into_unknown(env)?,
     };
     let arguments = [
-        env.create_uint32(id)?.raw(),
-        env.create_string(request.method)?.raw(),
-        env.create_string(&request.url)?.raw(),
-        env.create_string(&request.header_lines)?.raw(),
-        body.raw(),
-        env.create_double(request.timeout.as_millis() as f64)?.raw(),
-        env.create_double(request.max_response_bytes as f64)?.raw(),
+        env.create_uint32(id)?.to_unknown(),
+        env.create_string(request.method)?.to_unknown(),
+        env.create_string(&request.url)?.to_unknown(),
+        env.create_string(&request.header_lines)?.to_unknown(),
+        body,
+        env.create_double(request.timeout.as_millis() as f64)?
+            .to_unknown(),
+        env.create_double(request.max_response_bytes as f64)?
+            .to_unknown(),
     ];
     script::call_shared(env, c"relayExchange", &arguments)
         .map(drop)

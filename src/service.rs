@@ -4,10 +4,11 @@
 
 use std::sync::Arc;
 
-use ethora_core::api::arguments::{config_input, id};
+use ethora_core::api::arguments::id;
 use ethora_core::api::{self, ApiCall, Parameter};
 use ethora_core::boundary::Argument;
 use ethora_core::client::{Answered, Parsing};
+use ethora_core::config::config_input;
 use ethora_core::functions;
 use ethora_core::job_waits::JobWaitCall;
 use ethora_core::listing::ListingCall;
@@ -20,6 +21,7 @@ use crate::errors::to_js_error;
 use crate::iterate;
 use crate::raw::arguments;
 use crate::raw::dispatch::{self, Outcome, PendingResponse};
+use crate::raw::fast_mint::MintsClientTokens;
 use crate::relay;
 
 type CoreResult<T> = ethora_core::Result<T>;
@@ -43,8 +45,8 @@ fn with_id<R>(
     })
 }
 
-/// The Ethora chat service client: the same class, methods and requests as
-/// `@ethora/sdk-backend`'s `EthoraSDKService`.
+/// The Ethora chat service client: `@ethora/sdk-backend`'s `EthoraSDKService` with the same
+/// methods and requests, and the additions listed in the README.
 #[napi(js_name = "EthoraSDKService")]
 pub struct EthoraSDKService {
     pub(crate) client: Arc<EthoraClient>,
@@ -102,9 +104,17 @@ impl EthoraSDKService {
         self.send(env, request)
     }
 
+    fn app_id(&self) -> &str {
+        self.client.app_id()
+    }
+}
+
+impl MintsClientTokens for EthoraSDKService {
+    const CLASS: &'static str = "EthoraSDKService";
+
     /// The token for `user_id`, expiring as `options` say: the one implementation both entries
     /// call. `options` is `None` when the call passed none (the hot path).
-    pub(crate) fn mint_client_token(
+    fn mint_client_token(
         &self,
         user_id: Unknown,
         options: Option<Unknown>,
@@ -124,10 +134,6 @@ impl EthoraSDKService {
                 Err(refused_id)
             }
         }
-    }
-
-    fn app_id(&self) -> &str {
-        self.client.app_id()
     }
 }
 

@@ -16,7 +16,7 @@ pub fn start(mut exports: Object, env: Env) -> Result<()> {
     arguments::install(&shared)?;
     crate::relay::install(&exports, &shared)?;
     crate::observe::install(&env);
-    fast_mint::install(&exports, &env)?;
+    fast_mint::install::<crate::service::EthoraSDKService>(&exports, &env)?;
     let class: Unknown = exports.get_named_property("EthoraSDKService")?;
     let hooks: Function<Unknown, Unknown> = shared.get_named_property("installNativeHooks")?;
     hooks.call(class)?;

@@ -192,6 +192,6 @@ unsafe fn short_string(
 /// calls too: a program that replaces `process.env` is seen the same on both builds.
 pub fn runtime_env(env: &Env, name: &str) -> Option<String> {
     let name = env.create_string(name).ok()?;
-    let value = super::script::call_shared(env, c"runtimeEnv", &[name.raw()])?;
+    let value = super::script::call_shared(env, c"runtimeEnv", &[name.to_unknown()])?;
     super::script::string_of(env, value)
 }

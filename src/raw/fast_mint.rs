@@ -1,49 +1,38 @@
 //! A direct N-API entry for `createChatUserJwtToken`, the one synchronous hot path: it skips
 //! napi-rs's per-call borrow registry (why and how much: ARCHITECTURE.md, "Token minting: the
 //! direct N-API entry"). Installed over the generated method when the addon loads; both mint
-//! through `EthoraSDKService::mint_client_token`.
+//! through `MintsClientTokens::mint_client_token`, which `src/service.rs` implements.
 
 use std::ptr;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 use napi::bindgen_prelude::*;
 use napi::sys;
 
 use crate::errors::to_js_error;
-use crate::service::EthoraSDKService;
 
-/// Whether napi-rs wraps a pointer to the value itself (what `service_of` relies on), as
-/// napi-rs's own unwrap reads it: checked at the first call (0: not yet, 1: yes, 2: no).
-static WRAPS_VALUE_ITSELF: AtomicU8 = AtomicU8::new(0);
+/// What the direct entry needs of the class it goes on (`EthoraSDKService`, in service.rs):
+/// its name, its type tag, and the minting both entries share.
+pub trait MintsClientTokens: TypeTag + 'static {
+    /// The class's name among the module's exports.
+    const CLASS: &'static str;
+    /// The token for `user_id`, expiring as `options` say (`None`: the call passed none).
+    fn mint_client_token(
+        &self,
+        user_id: Unknown,
+        options: Option<Unknown>,
+    ) -> ethora_core::Result<String>;
+}
 
-/// The service `this` wraps, given `napi_unwrap`'s pointer for it. The first call checks that
-/// pointer against napi-rs's own unwrap (`ClassInstance`); if they ever differ (another napi-rs
-/// than the one Cargo.toml pins), every call takes napi-rs's way instead.
-fn service_of<'a>(
-    env: sys::napi_env,
-    this: sys::napi_value,
-    wrapped: *const EthoraSDKService,
-) -> Option<&'a EthoraSDKService> {
-    let direct = WRAPS_VALUE_ITSELF.load(Ordering::Relaxed);
-    if direct == 1 {
-        // SAFETY: the type tag proves napi-rs wrapped an `EthoraSDKService` in `this`, and
-        // (checked at the first call) it wraps a pointer to the value itself; `this` keeps it
-        // alive during this call, and no method of the class takes `&mut self`.
-        return Some(unsafe { &*wrapped });
-    }
-    // SAFETY: `this` is this call's receiver, checked to carry the class's type tag.
-    let instance = unsafe { ClassInstance::<EthoraSDKService>::from_napi_value(env, this) }.ok()?;
-    let official: *const EthoraSDKService = &*instance;
-    if direct == 0 {
-        let same = if std::ptr::eq(official, wrapped) {
-            1
-        } else {
-            2
-        };
-        WRAPS_VALUE_ITSELF.store(same, Ordering::Relaxed);
-    }
-    // SAFETY: napi-rs's own reading of `this`, alive during this call as above.
-    Some(unsafe { &*official })
+/// The service `this` wraps, given `napi_unwrap`'s pointer for it.
+///
+/// # Safety
+/// `this` carries the class's type tag (checked by the caller) and `wrapped` is what
+/// `napi_unwrap` gave for it: napi-rs (pinned exactly in Cargo.toml, as 3.16.1 wraps it) wraps
+/// a pointer to the value itself. `this` keeps the value alive during the callback, and no
+/// method of the class takes `&mut self`, so the reference may live as long as the callback.
+unsafe fn service_of<'callback, T: MintsClientTokens>(wrapped: *const T) -> &'callback T {
+    // SAFETY: per this function's contract.
+    unsafe { &*wrapped }
 }
 
 /// Throws a `TypeError` with `message`; the callback then returns what this returns.
@@ -57,7 +46,7 @@ unsafe fn throw_type_error(env: sys::napi_env, message: &std::ffi::CStr) -> sys:
 }
 
 /// `EthoraSDKService.prototype.createChatUserJwtToken`.
-unsafe extern "C" fn create_chat_user_jwt_token(
+unsafe extern "C" fn create_chat_user_jwt_token<T: MintsClientTokens>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
@@ -80,7 +69,7 @@ unsafe extern "C" fn create_chat_user_jwt_token(
         // SAFETY: `env` is this callback's environment.
         return unsafe { throw_type_error(env, c"createChatUserJwtToken: invalid call") };
     }
-    let tag = <EthoraSDKService as TypeTag>::type_tag();
+    let tag = <T as TypeTag>::type_tag();
     let mut is_service = false;
     // SAFETY: `this` and the tag are valid; a non-object receiver makes the call fail.
     let tagged = unsafe { sys::napi_check_object_type_tag(env, this, &tag, &mut is_service) };
@@ -95,10 +84,8 @@ unsafe extern "C" fn create_chat_user_jwt_token(
         // SAFETY: `env` is this callback's environment.
         return unsafe { throw_type_error(env, c"Illegal invocation") };
     }
-    let Some(service) = service_of(env, this, wrapped.cast()) else {
-        // SAFETY: `env` is this callback's environment.
-        return unsafe { throw_type_error(env, c"Illegal invocation") };
-    };
+    // SAFETY: the type tag was checked and `wrapped` is napi_unwrap's pointer for `this`.
+    let service = unsafe { service_of::<T>(wrapped.cast()) };
     // SAFETY: N-API filled the first slot (with `undefined` when the call had no argument).
     let user_id = unsafe { Unknown::from_napi_value(env, argv[0]) };
     // SAFETY: N-API filled the second slot (with `undefined` when the call had no options).
@@ -131,8 +118,8 @@ unsafe extern "C" fn create_chat_user_jwt_token(
 }
 
 /// Puts the direct entry on `EthoraSDKService.prototype` (called when the addon loads).
-pub fn install(exports: &Object, env: &Env) -> Result<()> {
-    let class: Unknown = exports.get_named_property("EthoraSDKService")?;
+pub fn install<T: MintsClientTokens>(exports: &Object, env: &Env) -> Result<()> {
+    let class: Unknown = exports.get_named_property(T::CLASS)?;
     let mut prototype_raw = ptr::null_mut();
     // SAFETY: `class` is a live value of this environment; the name is NUL-terminated.
     check_status!(unsafe {
@@ -153,7 +140,7 @@ pub fn install(exports: &Object, env: &Env) -> Result<()> {
             env.raw(),
             name.as_ptr().cast(),
             name.len() as isize,
-            Some(create_chat_user_jwt_token),
+            Some(create_chat_user_jwt_token::<T>),
             ptr::null_mut(),
             &mut function,
         )

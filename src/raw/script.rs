@@ -1,8 +1,8 @@
 //! Calls into the shared script (js/shared.js, js/transport.js, js/observe.js, evaluated as
 //! one script when the addon loads) and reading what its functions return.
 //!
-//! The values passed in and out are handles of the current call's scope: they are made by
-//! `Env`'s safe constructors or returned by these functions, and used before the call returns.
+//! Values go in and out as napi-rs's `Unknown<'env>`, tied to the `Env` of the current call, so
+//! a handle cannot be used once the call that made it has returned.
 
 use std::cell::{Cell, RefCell};
 use std::ffi::CStr;
@@ -96,13 +96,14 @@ pub(super) unsafe fn clear_exception(env: sys::napi_env) {
     unsafe { sys::napi_get_and_clear_last_exception(env, &mut thrown) };
 }
 
-/// Calls the shared script's function `name` with `arguments` (handles of this call's
-/// scope); `None` when it is missing or the call threw (its exception is cleared).
-pub fn call_shared(
-    env: &Env,
+/// Calls the shared script's function `name` with `arguments`; `None` when it is missing or
+/// the call threw (its exception is cleared).
+pub fn call_shared<'env>(
+    env: &'env Env,
     name: &CStr,
-    arguments: &[sys::napi_value],
-) -> Option<sys::napi_value> {
+    arguments: &[Unknown<'_>],
+) -> Option<Unknown<'env>> {
+    let arguments: Vec<sys::napi_value> = arguments.iter().map(|value| value.raw()).collect();
     let shared = shared_script_exports(env).ok()?;
     let raw_env = env.raw();
     let (mut function, mut receiver, mut result) =
@@ -130,49 +131,43 @@ pub fn call_shared(
             return None;
         }
     }
-    Some(result)
-}
-
-/// The JavaScript type of `value`, a handle of the current call's scope.
-fn type_of(env: &Env, value: sys::napi_value) -> Option<sys::napi_valuetype> {
-    let mut kind = sys::ValueType::napi_undefined;
-    // SAFETY: `env` is the live environment of the current call and `value` one of its
-    // handles; `kind` is a live local.
-    let status = unsafe { sys::napi_typeof(env.raw(), value, &mut kind) };
-    (status == sys::Status::napi_ok).then_some(kind)
+    // SAFETY: `result` is what the call returned, a value of this call's scope.
+    unsafe { Unknown::from_napi_value(raw_env, result) }.ok()
 }
 
 /// What a shared script's function returned, when it is a string.
-pub fn string_of(env: &Env, value: sys::napi_value) -> Option<String> {
-    if type_of(env, value)? != sys::ValueType::napi_string {
+pub fn string_of(env: &Env, value: Unknown<'_>) -> Option<String> {
+    if value.get_type().ok()? != ValueType::String {
         return None;
     }
-    // SAFETY: `value` is a string handle of the current call's scope.
-    unsafe { String::from_napi_value(env.raw(), value) }.ok()
+    // SAFETY: `value` is a string of the current call's scope.
+    unsafe { String::from_napi_value(env.raw(), value.raw()) }.ok()
 }
 
 /// `value` as a function, when it is one.
 pub fn function_of<'env, Args: JsValuesTupleIntoVec, Return>(
     env: &'env Env,
-    value: sys::napi_value,
+    value: Unknown<'env>,
 ) -> Option<Function<'env, Args, Return>> {
-    if type_of(env, value)? != sys::ValueType::napi_function {
+    if value.get_type().ok()? != ValueType::Function {
         return None;
     }
-    // SAFETY: `value` is a function handle of the current call's scope.
-    unsafe { Function::from_napi_value(env.raw(), value) }.ok()
+    // SAFETY: `value` is a function of the current call's scope.
+    unsafe { Function::from_napi_value(env.raw(), value.raw()) }.ok()
 }
 
 /// Element `index` of an array the shared script made; `None` for `undefined` or `null`.
-pub fn element(env: &Env, array: sys::napi_value, index: u32) -> Option<sys::napi_value> {
+pub fn element<'env>(env: &'env Env, array: Unknown<'env>, index: u32) -> Option<Unknown<'env>> {
     let mut item = ptr::null_mut();
-    // SAFETY: `array` is a handle of the current call's scope; `item` is a live local.
-    let read = unsafe { sys::napi_get_element(env.raw(), array, index, &mut item) };
+    // SAFETY: `array` is a value of the current call's scope; `item` is a live local.
+    let read = unsafe { sys::napi_get_element(env.raw(), array.raw(), index, &mut item) };
     if read != sys::Status::napi_ok {
         return None;
     }
-    let kind = type_of(env, item)?;
-    (kind != sys::ValueType::napi_undefined && kind != sys::ValueType::napi_null).then_some(item)
+    // SAFETY: `item` is what N-API just read, a value of this call's scope.
+    let item = unsafe { Unknown::from_napi_value(env.raw(), item) }.ok()?;
+    let kind = item.get_type().ok()?;
+    (kind != ValueType::Undefined && kind != ValueType::Null).then_some(item)
 }
 
 /// Captures `callRoute`; called once when the addon loads.

@@ -3,6 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use serde_json::Value;
+
+use crate::api::arguments::{number, optional_object, string};
 use crate::error::{EthoraError, Result};
 use crate::logging::LogLevel;
 use crate::retry::{
@@ -428,9 +431,81 @@ fn proxy_from(proxy: Option<ProxySetting>) -> Result<ProxySetting> {
     }
 }
 
+// Reading the config argument (a JavaScript object) into a `ConfigInput`.
+
+/// A refusal of the config, or of one of its fields, as the `ETHORA_CONFIG` error saying so.
+pub fn as_config_error(error: EthoraError) -> EthoraError {
+    let Some(argument) = error.argument.as_deref() else {
+        return EthoraError::config(format!("Invalid Ethora configuration: {}", error.message));
+    };
+    let rule = error
+        .message
+        .strip_prefix(&format!("Invalid argument `{argument}`: "))
+        .unwrap_or(&error.message);
+    let subject = match argument.split_once('.') {
+        Some((_, field)) => format!("`{field}`"),
+        None => "the config".to_owned(),
+    };
+    EthoraError::config(format!("Invalid Ethora configuration: {subject} {rule}"))
+}
+
+/// The client config object (`EthoraSDKConfig`); absent or `null` means all defaults.
+pub fn config_input(value: Option<&Value>, argument: &str) -> Result<ConfigInput> {
+    let map = optional_object(value, argument).map_err(as_config_error)?;
+    let text = |key| string(map, argument, key).map_err(as_config_error);
+    let num = |key| number(map, argument, key).map_err(as_config_error);
+    Ok(ConfigInput {
+        chat_api_url: text("chatApiUrl")?,
+        chat_app_id: text("chatAppId")?,
+        chat_app_secret: text("chatAppSecret")?,
+        timeout_ms: num("timeoutMs")?,
+        connect_timeout_ms: num("connectTimeoutMs")?,
+        max_connections: num("maxConnections")?,
+        max_retries: num("maxRetries")?,
+        retry_base_delay_ms: num("retryBaseDelayMs")?,
+        retry_max_delay_ms: num("retryMaxDelayMs")?,
+        max_response_bytes: num("maxResponseBytes")?,
+        log_level: text("logLevel")?,
+        ca: ca_list(map.and_then(|m| m.get("ca")))?,
+        proxy: proxy_setting(map.and_then(|m| m.get("proxy")))?,
+        transport: text("transport")?,
+    })
+}
+
+/// `ca`: PEM text or a list of them.
+fn ca_list(value: Option<&Value>) -> Result<Option<Vec<String>>> {
+    let invalid = || {
+        EthoraError::config(
+            "Invalid Ethora configuration: `ca` must be a PEM string or an array of PEM strings",
+        )
+    };
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(pem)) => Ok(Some(vec![pem.clone()])),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned).ok_or_else(invalid))
+            .collect::<Result<Vec<_>>>()
+            .map(Some),
+        Some(_) => Err(invalid()),
+    }
+}
+
+/// `proxy`: a URL, or `false` for none.
+fn proxy_setting(value: Option<&Value>) -> Result<Option<ProxySetting>> {
+    use ProxySetting;
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(false)) => Ok(Some(ProxySetting::Off)),
+        Some(Value::String(url)) if !url.is_empty() => Ok(Some(ProxySetting::Url(url.clone()))),
+        Some(_) => Err(crate::config::invalid_proxy()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| {
@@ -535,5 +610,51 @@ mod tests {
     fn secret_debug_is_redacted() {
         let secret = AppSecret::new("abc123".into());
         assert!(!format!("{secret:?} {secret}").contains("abc123"));
+    }
+
+    #[test]
+    fn ca_and_proxy_options() {
+        let input =
+            config_input(Some(&json!({"ca": ["A", "B"], "proxy": false})), "config").unwrap();
+        assert_eq!(input.ca, Some(vec!["A".to_owned(), "B".to_owned()]));
+        assert_eq!(input.proxy, Some(ProxySetting::Off));
+        let input = config_input(
+            Some(&json!({"ca": "PEM", "proxy": "http://u:p@h:1"})),
+            "config",
+        )
+        .unwrap();
+        assert_eq!(input.ca, Some(vec!["PEM".to_owned()]));
+        assert_eq!(
+            input.proxy,
+            Some(ProxySetting::Url("http://u:p@h:1".into()))
+        );
+        for bad in [
+            json!({"proxy": true}),
+            json!({"proxy": ""}),
+            json!({"ca": 5}),
+            json!({"ca": ["x", 1]}),
+        ] {
+            let error = config_input(Some(&bad), "config").unwrap_err();
+            assert_eq!(error.code_str(), "ETHORA_CONFIG", "{bad}");
+        }
+        let message = |value: Value| {
+            config_input(Some(&value), "config")
+                .unwrap_err()
+                .message
+                .clone()
+        };
+        assert_eq!(
+            message(json!("text")),
+            "Invalid Ethora configuration: the config must be an object"
+        );
+        assert_eq!(
+            message(json!({"chatAppId": 5})),
+            "Invalid Ethora configuration: `chatAppId` must be a string"
+        );
+        // The proxy URL may hold credentials: Debug never shows it.
+        assert_eq!(
+            format!("{:?}", ProxySetting::Url("http://u:secret@h".into())),
+            "Url([redacted])"
+        );
     }
 }

@@ -75,7 +75,7 @@ pub fn wants_shared_instance(config: Option<&Value>) -> bool {
 /// The config argument as read: a refusal of the reader (a bigint, a cycle, a throwing getter)
 /// is an `ETHORA_CONFIG` error, as every other fault of a config is.
 pub fn read_config(read: Result<Option<Value>>) -> Result<Option<Value>> {
-    read.map_err(crate::api::arguments::as_config_error)
+    read.map_err(crate::config::as_config_error)
 }
 
 /// `getSecrets` / `getSecretsSync` from their argument as a binding hands it over: overrides

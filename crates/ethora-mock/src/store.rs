@@ -2,7 +2,7 @@
 //!
 //! The routing table (`Store::route`) beside the handlers it names: each takes the parsed
 //! request and answers a [`Reply`]; nothing here knows HTTP
-//! framing, so the rules are easy to read next to `shared/ethora-api.md`.
+//! framing, so the rules are easy to read next to the API's description (`ethora-api.md`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -111,6 +111,8 @@ pub struct Store {
     apps: BTreeMap<String, App>,
     jobs: HashMap<String, Job>,
     counter: u64,
+    /// Rooms' `_id`s and messages count apart, so that the other answers stay as they were.
+    room_counter: u64,
 }
 
 fn str_field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -178,6 +180,7 @@ impl Store {
             apps: BTreeMap::new(),
             jobs: HashMap::new(),
             counter: 0,
+            room_counter: 0,
         };
         let mut fields = Map::new();
         fields.insert("displayName".into(), json!("Mock root app"));
@@ -204,6 +207,18 @@ impl Store {
         format!(
             "{:024x}",
             0x6650_0000_0000_0000_0000_0000u128 + self.next() as u128
+        )
+    }
+
+    /// A room's or a message's `_id` and its place in time, from their own counter.
+    fn room_sequence(&mut self) -> (String, u64) {
+        self.room_counter += 1;
+        (
+            format!(
+                "{:024x}",
+                0x6651_0000_0000_0000_0000_0000u128 + u128::from(self.room_counter)
+            ),
+            self.room_counter,
         )
     }
 
@@ -546,7 +561,8 @@ impl Store {
 
     fn chat_json(chat: &Chat, with_members: bool, app: &App) -> Value {
         let mut out = chat.extra.clone();
-        out.insert("_id".into(), json!(chat.id));
+        // A `_id` the caller sent in `roomData` is echoed, as before.
+        out.entry("_id").or_insert_with(|| json!(chat.id));
         out.insert("name".into(), json!(chat.name));
         out.insert("jid".into(), json!(format!("{}{JID_DOMAIN}", chat.name)));
         out.insert("uuid".into(), json!(chat.uuid));
@@ -595,7 +611,7 @@ impl Store {
             .to_owned();
         let kind = str_field(room, "type").unwrap_or("group").to_owned();
         let created_at = self.next();
-        let id = self.object_id();
+        let (id, _) = self.room_sequence();
         let app = self.app_mut(app_id)?;
         if app.chats.contains_key(&name) {
             return Err(Reply::error(422, format!("Chat already exists: {name}")));
@@ -1032,9 +1048,12 @@ impl Store {
         if !dry_run {
             let text = request.get("text").cloned().unwrap_or(Value::Null);
             for name in &names {
-                let (id, sent_at) = (self.object_id(), self.next());
-                if let Some(chat) = self.app_mut(app_id)?.chats.get_mut(name) {
-                    chat.messages.push(json!({ "_id": id, "text": text, "createdAt": sent_at, "from": "broadcast" }));
+                if self.app(app_id)?.chats.contains_key(name) {
+                    let (id, sent_at) = self.room_sequence();
+                    if let Some(chat) = self.app_mut(app_id)?.chats.get_mut(name) {
+                        let message = json!({ "_id": id, "text": text, "createdAt": sent_at, "from": "broadcast" });
+                        chat.messages.push(message);
+                    }
                 }
             }
         }
@@ -1058,21 +1077,22 @@ impl Store {
     }
 
     /// GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's history, newest first,
-    /// by the room's `_id`; `before` (a message `_id`) pages back. The real answer's shape is
-    /// not published: `{ ok, results, total }` is our assumption.
+    /// by the room's `_id`; `before` (a message `_id`) pages back (an unknown one: an empty
+    /// page); `total` counts the whole room. The real answer's shape is not published:
+    /// `{ ok, results, total }` and `before` as a message `_id` are our assumptions.
     pub fn chat_messages(
         &self,
         app_id: &str,
         chat_id: &str,
         query: &HashMap<String, String>,
     ) -> Outcome {
+        let (limit, _) = page(query, 100)?;
         let app = self.app(app_id)?;
         let chat = app
             .chats
             .values()
             .find(|chat| chat.id == chat_id)
             .ok_or_else(|| Reply::json(404, json!({ "ok": false, "error": "Chat not found" })))?;
-        let (limit, _) = page(query, 100)?;
         let newest_first = chat.messages.iter().rev();
         let older: Vec<&Value> = match query.get("before") {
             Some(before) => newest_first

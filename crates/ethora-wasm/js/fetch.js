@@ -1,6 +1,7 @@
 // A network call of the edge build, on the JavaScript side: `drive` / `driveExchange` move it
 // from its first attempt to its result, each attempt sent by `exchange` (js/transport.js),
 // the core judging every answer but a JSON success (ARCHITECTURE.md, "On the edge build").
+// Headers cross WebAssembly as one string, `name\nvalue\n...` (no name or value holds a line feed).
 import { pendingCallEnd, pendingCallParsed, pendingCallQueued, pendingCallResult, pendingCallSend, pendingCallSettle } from './ethora_wasm.js'
 import { exchange } from './transport.js'
 

@@ -17,8 +17,8 @@ use crate::observe::WasmObserver;
 use crate::platform::{console_sink, runtime_env, timer_sleeper};
 use crate::values::{to_js, values};
 
-/// The Ethora chat service client: the same class, methods and requests as
-/// `@ethora/sdk-backend`'s `EthoraSDKService`.
+/// The Ethora chat service client: `@ethora/sdk-backend`'s `EthoraSDKService` with the same
+/// methods and requests, and the additions listed in the README.
 #[wasm_bindgen(js_name = EthoraSDKService)]
 pub struct EthoraSDKService {
     pub(crate) client: Arc<EthoraClient>,
@@ -28,7 +28,7 @@ impl EthoraSDKService {
     pub(crate) fn build(config: Option<&Value>) -> Result<EthoraSDKService, CoreError> {
         // Keeps the generated interfaces of `ethora-types` in the link (see there).
         std::hint::black_box(ethora_types::link_type_declarations());
-        let input = arguments::config_input(config, "config")?;
+        let input = ethora_core::config::config_input(config, "config")?;
         let client = EthoraClient::from_input(input, runtime_env)?
             .with_sleeper(timer_sleeper())
             .with_log_sink(console_sink());

@@ -130,6 +130,9 @@ pub fn list_chats_in_app(app_id: &str, params: &FormQuery) -> Result<ApiRequest>
     .with_query(search_params(params)))
 }
 
+/// Most messages one page of a room's history holds (Ethora's MCP server).
+pub const MAX_MESSAGES_PER_PAGE: f64 = 100.0;
+
 /// GET /v2/apps/{appId}/chats/{chatId}/messages with the server token: `chat_id` is the
 /// room's `_id`, sent as it is (not scoped); the query goes as `listChatsInApp`'s does.
 pub fn get_chat_messages_in_app(

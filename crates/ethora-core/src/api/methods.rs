@@ -83,8 +83,8 @@ macro_rules! network_methods {
             promise GetUserChatsInApp get_user_chats_in_app getUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" query: "GetUserChatsQueryParams") => |a| { let (app, user) = (a.id(0)?, a.id(1)?); $crate::api::users::get_user_chats(app, user, &a.chats_query(2)?) };
             #[doc = " PATCH /v2/apps/{appId}/chats/{chatName}."]
             promise UpdateChatRoomInApp update_chat_room_in_app updateChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID", update_data "updateData" json: "UpdateChatRoomRequest") => |a| { let (app, chat) = (a.id(0)?, a.id(1)?); $crate::api::chats::update_chat_room(app, chat, a.required_json(2)) };
-            #[doc = " GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; `before` a message `_id`, for older ones). The answer's shape is not published: the local mock's `{ ok, results, total }`, newest first, is our assumption."]
-            promise GetChatMessagesInApp get_chat_messages_in_app getChatMessagesInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "string"; params "params" query: "{ limit?: number; before?: string }") => |a| $crate::api::chats::get_chat_messages_in_app(a.id(0)?, a.id(1)?, &a.form_query(2, 100.0)?);
+            #[doc = " GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history, as Ethora's MCP server reads it (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; other keys sent as `listChatsInApp` sends them). Not in the published API: the answer's shape, and `before` as a message `_id` for older ones, are our assumptions (the local mock's: `{ ok, results, total }`, newest first)."]
+            promise GetChatMessagesInApp get_chat_messages_in_app getChatMessagesInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "string"; params "params" query: "{ limit?: number; before?: string }") => |a| $crate::api::chats::get_chat_messages_in_app(a.id(0)?, a.id(1)?, &a.form_query(2, $crate::api::chats::MAX_MESSAGES_PER_PAGE)?);
         }
     };
 }
