@@ -4,7 +4,6 @@
 //! attempt that carries a trace context waits for it).
 
 use std::cell::Cell;
-use std::ffi::CStr;
 use std::future::ready;
 use std::ptr;
 use std::thread::ThreadId;
@@ -184,7 +183,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 text(&api_url)?,
                 lag,
             ];
-            call(env, c"observeCallStarted", &arguments);
+            script::call_shared(env, c"observeCallStarted", &arguments);
         }
         Report::AttemptStarting {
             request_id,
@@ -202,7 +201,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 inject.into_unknown(env)?,
                 lag,
             ];
-            let headers = call(env, c"observeAttemptStarting", &arguments)
+            let headers = script::call_shared(env, c"observeAttemptStarting", &arguments)
                 .and_then(|value| script::string_of(env, value));
             if let Some(reply) = reply {
                 let _gone = reply.send(headers);
@@ -227,7 +226,7 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 optional_number(retry_after_ms)?,
                 lag,
             ];
-            call(env, c"observeAttemptEnded", &arguments);
+            script::call_shared(env, c"observeAttemptEnded", &arguments);
         }
         Report::CallEnded {
             request_id,
@@ -240,12 +239,8 @@ fn run_job(env: &Env, job: ObserveJob) -> Result<()> {
                 optional_number(status.map(f64::from))?,
                 lag,
             ];
-            call(env, c"observeCallEnded", &arguments);
+            script::call_shared(env, c"observeCallEnded", &arguments);
         }
     }
     Ok(())
-}
-
-fn call<'env>(env: &'env Env, name: &CStr, arguments: &[Unknown<'_>]) -> Option<Unknown<'env>> {
-    script::call_shared(env, name, arguments)
 }

@@ -115,33 +115,18 @@ unsafe fn read(
 ) -> std::result::Result<Option<String>, ()> {
     let ok = |status| (status == sys::Status::napi_ok).then_some(()).ok_or(());
     let reference = READ_ARGUMENT.with(Cell::get);
-    if reference.is_null() {
-        return Err(());
-    }
-    let (mut reader, mut mode_value, mut receiver, mut result) = (
-        ptr::null_mut(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-    );
+    let mut mode_value = ptr::null_mut();
     // SAFETY: (every N-API call below) per this function's contract; the reference was made
     // in this environment and is never deleted; out-pointers are live locals.
     unsafe {
-        ok(sys::napi_get_reference_value(env, reference, &mut reader))?;
         ok(sys::napi_create_string_latin1(
             env,
             mode.as_ptr().cast(),
             mode.len() as isize,
             &mut mode_value,
         ))?;
-        ok(sys::napi_get_undefined(env, &mut receiver))?;
-        let arguments = [value, mode_value];
-        let called =
-            sys::napi_call_function(env, receiver, reader, 2, arguments.as_ptr(), &mut result);
-        if called != sys::Status::napi_ok {
-            super::script::clear_exception(env);
-            return Err(());
-        }
+        let result =
+            super::script::call_reference(env, reference, &[value, mode_value]).ok_or(())?;
         let mut kind = sys::ValueType::napi_undefined;
         ok(sys::napi_typeof(env, result, &mut kind))?;
         if kind != sys::ValueType::napi_string {

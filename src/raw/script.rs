@@ -96,30 +96,28 @@ pub(super) unsafe fn clear_exception(env: sys::napi_env) {
     unsafe { sys::napi_get_and_clear_last_exception(env, &mut thrown) };
 }
 
-/// Calls the shared script's function `name` with `arguments`; `None` when it is missing or
-/// the call threw (its exception is cleared).
-pub fn call_shared<'env>(
-    env: &'env Env,
-    name: &CStr,
-    arguments: &[Unknown<'_>],
-) -> Option<Unknown<'env>> {
-    let arguments: Vec<sys::napi_value> = arguments.iter().map(|value| value.raw()).collect();
-    let shared = shared_script_exports(env).ok()?;
-    let raw_env = env.raw();
-    let (mut function, mut receiver, mut result) =
-        (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
-    // SAFETY: (every N-API call below) `env` is the live environment of the current call, the
-    // arguments are handles of its scope and the out-pointers are live locals.
+/// Most arguments a call into the shared script passes (`relayExchange`'s seven).
+const MAX_ARGUMENTS: usize = 8;
+
+/// Calls `function` with an `undefined` receiver; `None` when the call threw (its exception
+/// is cleared). The one way every call below goes into JavaScript.
+///
+/// # Safety
+/// `env` is the live environment of the current call; `function` and `arguments` are values
+/// of its scope.
+pub(super) unsafe fn call_function(
+    env: sys::napi_env,
+    function: sys::napi_value,
+    arguments: &[sys::napi_value],
+) -> Option<sys::napi_value> {
+    let (mut receiver, mut result) = (ptr::null_mut(), ptr::null_mut());
+    // SAFETY: (both N-API calls) per this function's contract; out-pointers are live locals.
     unsafe {
-        if sys::napi_get_named_property(raw_env, shared.raw(), name.as_ptr(), &mut function)
-            != sys::Status::napi_ok
-        {
-            clear_exception(raw_env);
+        if sys::napi_get_undefined(env, &mut receiver) != sys::Status::napi_ok {
             return None;
         }
-        sys::napi_get_undefined(raw_env, &mut receiver);
         let called = sys::napi_call_function(
-            raw_env,
+            env,
             receiver,
             function,
             arguments.len(),
@@ -127,10 +125,62 @@ pub fn call_shared<'env>(
             &mut result,
         );
         if called != sys::Status::napi_ok {
-            clear_exception(raw_env);
+            clear_exception(env);
             return None;
         }
     }
+    Some(result)
+}
+
+/// [`call_function`] on the function a lasting reference holds.
+///
+/// # Safety
+/// As [`call_function`]; `reference` was made in this environment and is never deleted.
+pub(super) unsafe fn call_reference(
+    env: sys::napi_env,
+    reference: sys::napi_ref,
+    arguments: &[sys::napi_value],
+) -> Option<sys::napi_value> {
+    if reference.is_null() {
+        return None;
+    }
+    let mut function = ptr::null_mut();
+    // SAFETY: per this function's contract; the out-pointer is a live local.
+    let got = unsafe { sys::napi_get_reference_value(env, reference, &mut function) };
+    if got != sys::Status::napi_ok {
+        return None;
+    }
+    // SAFETY: `function` was just read from the reference in this environment.
+    unsafe { call_function(env, function, arguments) }
+}
+
+/// Calls the shared script's function `name` with `arguments` (at most [`MAX_ARGUMENTS`]);
+/// `None` when it is missing or the call threw (its exception is cleared).
+pub fn call_shared<'env>(
+    env: &'env Env,
+    name: &CStr,
+    arguments: &[Unknown<'_>],
+) -> Option<Unknown<'env>> {
+    let mut raw = [ptr::null_mut(); MAX_ARGUMENTS];
+    let raw = raw.get_mut(..arguments.len())?;
+    for (slot, value) in raw.iter_mut().zip(arguments) {
+        *slot = value.raw();
+    }
+    let shared = shared_script_exports(env).ok()?;
+    let raw_env = env.raw();
+    let mut function = ptr::null_mut();
+    // SAFETY: `env` is the live environment of the current call and `shared` its value; the
+    // name is NUL-terminated and the out-pointer a live local.
+    let found = unsafe {
+        sys::napi_get_named_property(raw_env, shared.raw(), name.as_ptr(), &mut function)
+    };
+    if found != sys::Status::napi_ok {
+        // SAFETY: `env` is the live environment of the current call.
+        unsafe { clear_exception(raw_env) };
+        return None;
+    }
+    // SAFETY: `function` and the arguments are values of this call's scope.
+    let result = unsafe { call_function(raw_env, function, raw) }?;
     // SAFETY: `result` is what the call returned, a value of this call's scope.
     unsafe { Unknown::from_napi_value(raw_env, result) }.ok()
 }
@@ -182,30 +232,20 @@ pub fn install_call_route(shared: &Object) -> Result<()> {
 /// Called at every call's start, so it goes through the captured reference, not by name.
 pub fn call_route(env: &Env, client_id: u32, check_hooks: bool) -> u8 {
     let reference = CALL_ROUTE.with(Cell::get);
-    if reference.is_null() {
-        return 0;
-    }
     let env = env.raw();
-    let (mut function, mut receiver, mut result) =
-        (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
     let mut arguments = [ptr::null_mut(); 2];
     let mut bits = 0u32;
     // SAFETY: (every N-API call below) `env` is the live environment of the current call, the
     // reference was made in it and is never deleted, and the out-pointers are live locals.
     unsafe {
-        if sys::napi_get_reference_value(env, reference, &mut function) != sys::Status::napi_ok
-            || sys::napi_get_undefined(env, &mut receiver) != sys::Status::napi_ok
-            || sys::napi_create_uint32(env, client_id, &mut arguments[0]) != sys::Status::napi_ok
+        if sys::napi_create_uint32(env, client_id, &mut arguments[0]) != sys::Status::napi_ok
             || sys::napi_get_boolean(env, check_hooks, &mut arguments[1]) != sys::Status::napi_ok
         {
             return 0;
         }
-        let called =
-            sys::napi_call_function(env, receiver, function, 2, arguments.as_ptr(), &mut result);
-        if called != sys::Status::napi_ok {
-            clear_exception(env);
+        let Some(result) = call_reference(env, reference, &arguments) else {
             return 0;
-        }
+        };
         if sys::napi_get_value_uint32(env, result, &mut bits) != sys::Status::napi_ok {
             return 0;
         }

@@ -167,12 +167,7 @@ pub fn grant_user_access_in_app(
     chat_id: &str,
     user_ids: &[String],
 ) -> Result<ApiRequest> {
-    Ok(ApiRequest::at(
-        "/v2/apps/{appId}/chats/users-access",
-        HttpMethod::Post,
-        app_path(app_id, "/chats/users-access")?,
-    )
-    .with_body(users_access_body(app_id, chat_id, user_ids)?))
+    users_access_in_app(HttpMethod::Post, app_id, chat_id, user_ids)
 }
 
 /// DELETE /v2/apps/{appId}/chats/users-access.
@@ -181,9 +176,19 @@ pub fn remove_user_access_in_app(
     chat_id: &str,
     user_ids: &[String],
 ) -> Result<ApiRequest> {
+    users_access_in_app(HttpMethod::Delete, app_id, chat_id, user_ids)
+}
+
+/// The child app's users-access request, granting (POST) or removing (DELETE).
+fn users_access_in_app(
+    method: HttpMethod,
+    app_id: &str,
+    chat_id: &str,
+    user_ids: &[String],
+) -> Result<ApiRequest> {
     Ok(ApiRequest::at(
         "/v2/apps/{appId}/chats/users-access",
-        HttpMethod::Delete,
+        method,
         app_path(app_id, "/chats/users-access")?,
     )
     .with_body(users_access_body(app_id, chat_id, user_ids)?))
