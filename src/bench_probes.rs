@@ -19,11 +19,10 @@ use crate::service::EthoraSDKService;
 /// I/O thread and back (promise, task, wake-up, settle), with no request; resolves `null`.
 /// Not part of the API: no type declaration, not re-exported by the package entry.
 #[napi(js_name = "__dispatchRoundTrip", skip_typescript)]
-pub fn dispatch_round_trip(env: &Env) -> Result<PromiseRaw<'_, Unknown<'_>>> {
-    let promise = dispatch::start(env, async {
+pub fn dispatch_round_trip(env: &Env) -> PendingResponse<'_> {
+    dispatch::start(env, async {
         Ok(ethora_core::response::JsonText::from_value(&Value::Null))
-    })?;
-    Ok(PromiseRaw::new(env.raw(), promise))
+    })
 }
 
 /// The benchmark's transport floor (`EthoraClient::send_unjudged`): a network method's
@@ -70,9 +69,8 @@ pub fn transport_floor_send<'env>(
 ) -> PendingResponse<'env> {
     let (client, exchange) = (Arc::clone(&floor.client), Arc::clone(&floor.exchange));
     let mut buffer = dispatch::spare_buffer();
-    let promise = dispatch::start(env, async move {
+    dispatch::start(env, async move {
         let body = body.map(String::into_bytes);
         client.send_unjudged(&exchange, body, &mut buffer).await
-    })?;
-    Ok(PromiseRaw::new(env.raw(), promise))
+    })
 }

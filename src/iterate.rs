@@ -65,11 +65,10 @@ impl ListingIterator {
         let listing = Arc::clone(&self.listing);
         let client = Arc::clone(&self.client);
         crate::relay::choose_route(env, &client);
-        let promise = dispatch::start(env, async move {
+        dispatch::start(env, async move {
             let item = listing::next_item(&listing, &client).await?;
             Ok(listing::iterator_result(item.as_deref()))
-        })?;
-        Ok(PromiseRaw::new(env.raw(), promise))
+        })
     }
 
     /// Ends the iteration (`break` out of `for await` calls this): nothing more is fetched.
@@ -83,11 +82,10 @@ impl ListingIterator {
             return dispatch::settled(env, listing::iterator_result(None));
         }
         let listing = Arc::clone(&self.listing);
-        let promise = dispatch::start(env, async move {
+        dispatch::start(env, async move {
             listing.lock().await.close();
             Ok(listing::iterator_result(None))
-        })?;
-        Ok(PromiseRaw::new(env.raw(), promise))
+        })
     }
 }
 
@@ -129,11 +127,10 @@ where
 {
     let client = Arc::clone(client);
     crate::relay::choose_route(env, &client);
-    let promise = dispatch::start(env, async move {
+    dispatch::start(env, async move {
         let prepared = prepared?;
         work(client, prepared).await
-    })?;
-    Ok(PromiseRaw::new(env.raw(), promise))
+    })
 }
 
 /// A job wait: reads the job until it has finished (see `ethora_core::job_waits`).

@@ -73,7 +73,7 @@ impl EthoraSDKService {
         let buffer = dispatch::spare_buffer();
         relay::choose_route(env, &client);
         let exchange = request.and_then(|request| client.exchange(request));
-        let promise = dispatch::start_settling(env, |guard| async move {
+        dispatch::start_settling(env, |guard| async move {
             let exchange = match exchange {
                 Ok(exchange) => exchange,
                 Err(error) => return guard.finish(Outcome::Judged(Err(error))),
@@ -88,8 +88,7 @@ impl EthoraSDKService {
             client
                 .run_exchange_delivering(exchange, buffer, Parsing::Engine, settle)
                 .await
-        })?;
-        Ok(PromiseRaw::new(env.raw(), promise))
+        })
     }
 
     /// A network method: its arguments go to the core's table, the request to the transport.

@@ -305,10 +305,10 @@ impl JsQueue {
 }
 
 /// Starts `work` on the I/O thread and returns the promise it settles.
-pub fn start(
-    env: &Env,
+pub fn start<'env>(
+    env: &'env Env,
     work: impl Future<Output = ethora_core::Result<JsonText>> + Send + 'static,
-) -> Result<sys::napi_value> {
+) -> PendingResponse<'env> {
     start_settling(env, |guard| async move {
         guard.finish(Outcome::Judged(work.await))
     })
@@ -316,7 +316,7 @@ pub fn start(
 
 /// Starts the task `work` makes on the I/O thread and returns the promise that the task
 /// settles through the guard it is given (it may go on after settling).
-pub fn start_settling<W, F>(env: &Env, work: W) -> Result<sys::napi_value>
+pub fn start_settling<W, F>(env: &Env, work: W) -> PendingResponse<'_>
 where
     W: FnOnce(FinishGuard) -> F,
     F: Future<Output = ()> + Send + 'static,
@@ -350,7 +350,7 @@ where
             let reason = unsafe { JsError::from(error).into_value(raw_env) };
             // SAFETY: as above; the deferred is settled once, here.
             unsafe { sys::napi_reject_deferred(raw_env, deferred, reason) };
-            return Ok(promise);
+            return Ok(PromiseRaw::new(raw_env, promise));
         }
     };
     let guard = FinishGuard {
@@ -365,12 +365,12 @@ where
         // No I/O thread: the guard settles the promise as interrupted when dropped.
         None => drop(guard),
     }
-    Ok(promise)
+    Ok(PromiseRaw::new(raw_env, promise))
 }
 
 /// A promise settled at once with `text`, on the JavaScript thread (a result that needs no
 /// trip to the I/O thread), the way a finished call's is.
-pub fn settled(env: &Env, text: JsonText) -> Result<PromiseRaw<'_, Unknown<'_>>> {
+pub fn settled(env: &Env, text: JsonText) -> PendingResponse<'_> {
     let raw_env = env.raw();
     let mut deferred = ptr::null_mut();
     let mut promise = ptr::null_mut();
