@@ -70,6 +70,62 @@ mod native {
 
     pub struct Transport {
         http: reqwest::Client,
+        base: Option<BaseUrl>,
+    }
+
+    /// The configured API URL, parsed once: a request's URL is a copy of it with the
+    /// request's path and query set, so that its scheme and host are not parsed again on
+    /// every call (ARCHITECTURE.md, "Sustained load").
+    struct BaseUrl {
+        text: String,
+        parsed: reqwest::Url,
+        /// What the path of a request's URL starts with.
+        path_prefix: String,
+    }
+
+    impl BaseUrl {
+        /// `None` where the configured text is not already in the form the URL parser
+        /// writes (then every URL is parsed whole, as written).
+        fn new(text: &str) -> Option<BaseUrl> {
+            let parsed = reqwest::Url::parse(text).ok()?;
+            if parsed.cannot_be_a_base() || parsed.query().is_some() || parsed.fragment().is_some()
+            {
+                return None;
+            }
+            let path_prefix = if parsed.as_str() == text {
+                parsed.path().to_owned()
+            } else if parsed.path() == "/" && parsed.as_str().strip_suffix('/') == Some(text) {
+                String::new()
+            } else {
+                return None;
+            };
+            Some(BaseUrl {
+                text: text.to_owned(),
+                parsed,
+                path_prefix,
+            })
+        }
+
+        /// The URL `full` parses to, when `full` is this base followed by a path (from
+        /// `/`) and a query.
+        fn join(&self, full: &str) -> Option<reqwest::Url> {
+            let rest = full.strip_prefix(self.text.as_str())?;
+            if !rest.starts_with('/') || rest.contains('#') {
+                return None;
+            }
+            let (path, query) = match rest.split_once('?') {
+                Some((path, query)) => (path, Some(query)),
+                None => (rest, None),
+            };
+            let mut url = self.parsed.clone();
+            if self.path_prefix.is_empty() {
+                url.set_path(path);
+            } else {
+                url.set_path(&format!("{}{path}", self.path_prefix));
+            }
+            url.set_query(query);
+            Some(url)
+        }
     }
 
     /// A response: from the connection pool, or read whole by a binding's relay.
@@ -194,14 +250,20 @@ mod native {
             let http = builder
                 .build()
                 .map_err(|_| EthoraError::config("could not initialise the HTTP client"))?;
-            Ok(Transport { http })
+            Ok(Transport {
+                http,
+                base: BaseUrl::new(&config.api_url),
+            })
         }
 
         pub async fn send(&self, outgoing: Outgoing<'_>) -> std::result::Result<Incoming, Failure> {
-            let mut builder = self
-                .http
-                .request(method(outgoing.method), outgoing.url)
-                .timeout(outgoing.timeout);
+            // The client's own time limit is the attempt's (`Outgoing::timeout`, set from
+            // the same config), so none is set per request.
+            let method = method(outgoing.method);
+            let mut builder = match self.base.as_ref().and_then(|base| base.join(outgoing.url)) {
+                Some(url) => self.http.request(method, url),
+                None => self.http.request(method, outgoing.url),
+            };
             for (name, value) in outgoing.headers {
                 builder = builder.header(name, value);
             }
@@ -344,6 +406,51 @@ mod native {
             next = current.source();
         }
         None
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::BaseUrl;
+
+        /// A URL set from the parsed base is the URL the whole text parses to.
+        #[test]
+        fn joined_urls_are_the_parsed_urls() {
+            let bases = [
+                "http://127.0.0.1:4000",
+                "http://127.0.0.1:4000/",
+                "https://api.ethoradev.com/v1",
+                "https://API.Example.com:443/api/",
+                "http://[::1]:8080/a%20b",
+                "https://bücher.example/x",
+                "http://host/a/../b",
+            ];
+            let rests = [
+                "/v2/chats/users?chatName=app_room&limit=10",
+                "/v2/users/batch",
+                "/v2/apps/a%2Fb/chats/%E2%9C%93?limit=5&before=x%26y",
+                "/v1/users/batch?",
+                "/v2/apps/x y/é?q=a b&r=é",
+                "/v2/./a/../b?x=\\",
+                "/v2/a\\b",
+            ];
+            for base in bases {
+                let prepared = BaseUrl::new(base);
+                for rest in rests {
+                    let full = format!("{base}{rest}");
+                    let parsed = reqwest::Url::parse(&full).map(|url| url.to_string()).ok();
+                    let joined = prepared
+                        .as_ref()
+                        .and_then(|b| b.join(&full))
+                        .map(|url| url.to_string());
+                    if prepared.is_some() {
+                        assert_eq!(joined, parsed, "{full}");
+                    }
+                }
+            }
+            assert!(BaseUrl::new("http://127.0.0.1:4000").is_some());
+            assert!(BaseUrl::new("https://api.ethoradev.com/v1").is_some());
+            assert!(BaseUrl::new("https://API.Example.com:443/api/").is_none());
+        }
     }
 }
 
