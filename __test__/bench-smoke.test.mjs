@@ -18,18 +18,23 @@ test('bench --smoke runs every benchmark case and reports a number for each', ()
   }
   assert.equal((report.match(/^\| (1|16|64) \| (ours|@ethora\/sdk-backend) \| /gm) ?? []).length, 6, 'three concurrencies for two SDKs')
   assert.match(report, /^\| 1 \| [\d,]+ \| [\d,]+ \| \d[\d.,]*× \|$/m, 'a round of ours against the Rust core')
-  // Against a bare undici client: three kinds x three concurrencies x four clients, and the
-  // seven goal ratios per kind, each also split at the transport floor.
+  // Against a bare undici client under sustained load: four kinds x three concurrencies x
+  // four clients (with each cell's round size), and the seven goal ratios per kind, each also
+  // split at the transport floor.
+  const KIND = String.raw`(getUsers \(empty room\)|getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\))`
   assert.ok(report.includes('## Ratios against a bare undici client'))
-  assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours|undici\.Pool \(bare\)|transport floor \(our request, no SDK work\)|ours, WebAssembly fallback) \| [\d,]+ \| /gm) ?? []).length, 36)
-  assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| \d[\d.,]*× \| [≤≥] /gm) ?? []).length, 21)
-  assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [^|]+ \| [≤≥] \d[\d.,]*× \| \d[\d.,]*× \| \d[\d.,]*× \|$/gm) ?? []).length, 21)
+  assert.equal((report.match(new RegExp(String.raw`^\| ${KIND} \| (1|16|64) \| [\d,]+ \| (ours|undici\.Pool \(bare\)|transport floor \(our request, no SDK work\)|ours, WebAssembly fallback) \| [\d,]+ \| \d[\d.,]* \| `, 'gm')) ?? []).length, 48)
+  assert.equal((report.match(new RegExp(String.raw`^\| ${KIND} \| [^|]+ \| \d[\d.,]*× \| [≤≥] `, 'gm')) ?? []).length, 28)
+  assert.equal((report.match(new RegExp(String.raw`^\| ${KIND} \| [^|]+ \| [≤≥] \d[\d.,]*× \| \d[\d.,]*× \| \d[\d.,]*× \|$`, 'gm')) ?? []).length, 28)
+  // CPU per request split by thread (Linux), and short rounds against sustained ones.
+  assert.equal((report.match(new RegExp(String.raw`^\| ${KIND} \| (1|16|64) \| (ours|undici\.Pool \(bare\)|transport floor \(our request, no SDK work\)) \| \d[\d.,]* \| \d[\d.,]* \| \d[\d.,]* \| \d[\d.,]* \|$`, 'gm')) ?? []).length, 36)
+  assert.equal((report.match(new RegExp(String.raw`^\| ${KIND}( \| \d[\d.,]*){4}( \| \d[\d.,]*×){2} \|$`, 'gm')) ?? []).length, 4)
   // The hooked (relayed through Node's stack) and watched paths against the plain native one.
   assert.ok(report.includes('## Hooked and watched calls against the plain native path'))
-  assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours, through Node's stack \(hooked\)|ours, watched \(a response hook\)) \| \d[\d.,]*× \| \d[\d.,]*× \| \d[\d.,]*× \|$/gm) ?? []).length, 18)
+  assert.equal((report.match(/^\| [^|]+ \| (1|16|64) \| (ours, through Node's stack \(hooked\)|ours, watched \(a response hook\)) \| \d[\d.,]*× \| \d[\d.,]*× \| \d[\d.,]*× \|$/gm) ?? []).length, 24)
   // The floor probe: the round trip to the I/O thread, and the ratio floor it sets per kind.
   assert.match(report, /That trip alone, with no request .*: p50 \d[\d.,]* µs, p99 \d[\d.,]* µs, \d[\d.,]* µs of CPU/)
-  assert.equal((report.match(/^\| (getUsers \(room, 10 users\)|createUser \(POST\)|getUsers \(100 users\)) \| [\d,]+ \| -?[\d,.]+ \| [\d,.]+ \| (yes|no) \|$/gm) ?? []).length, 3)
+  assert.equal((report.match(new RegExp(String.raw`^\| ${KIND} \| [\d,]+ \| -?[\d,.]+ \| [\d,.]+ \| (yes|no) \|$`, 'gm')) ?? []).length, 4)
   // The edge build in workerd against a plain fetch (mean times, median ratios of the rounds),
   // with its target in the ratios.
   assert.match(report, /^\| ours, edge build \| \d[\d.,]* \| \d[\d.,]*× \|$/m)

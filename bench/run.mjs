@@ -25,8 +25,8 @@ process.env.NODE_ENV = 'production'
 for (const level of ['log', 'info', 'debug', 'warn', 'error']) console[level] = () => {}
 
 const SCALE = smoke
-  ? { benchMs: 20, requests: 60, sequential: 20, memoryRequests: 200, bulkUsers: 300, importUsers: 300, coldRuns: 1, floorRounds: 2, floorRequests: 40, criterion: ['--warm-up-time', '0.1', '--measurement-time', '0.2'] }
-  : { benchMs: 2_000, requests: 6_000, sequential: 2_000, memoryRequests: 10_000, bulkUsers: 10_000, importUsers: 100_000, coldRuns: 7, floorRounds: 6, floorRequests: 1_500, criterion: ['--warm-up-time', '2', '--measurement-time', '5'] }
+  ? { benchMs: 20, requests: 60, sequential: 20, memoryRequests: 200, bulkUsers: 300, importUsers: 300, coldRuns: 1, floorRounds: 2, floorRequests: 40, sustainedMs: 30, shortRequests: 40, criterion: ['--warm-up-time', '0.1', '--measurement-time', '0.2'] }
+  : { benchMs: 2_000, requests: 6_000, sequential: 2_000, memoryRequests: 10_000, bulkUsers: 10_000, importUsers: 100_000, coldRuns: 7, floorRounds: 4, floorRequests: 1_500, sustainedMs: 1_000, shortRequests: 1_500, criterion: ['--warm-up-time', '2', '--measurement-time', '5'] }
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -201,17 +201,20 @@ async function latency() {
   await dispatcher.close()
 }
 
-// ----- against a bare undici.Pool: the platform's floor ----------------------------------------
+// ----- against a bare undici.Pool, under sustained load ----------------------------------------
 // What a user would otherwise pick for speed: Node's own HTTP client with a pooled connection
 // (64 connections), sending the very request ours sends (read back from the mock's request
 // log) with the same headers and a valid server token, and parsing the body with its own
-// JSON.parse. Three kinds of request, because body size changes where the time goes. Every
-// contender runs a slice in each round (order rotated per round), so that the drift of a
-// shared machine falls on all alike; requests/s and CPU are the median of the rounds, the
-// latency percentiles are over the pooled requests of all rounds. The rounds run against a
-// mock of their own that holds only what they create (a room of 20 members and 120 users),
-// so that a listing's time is the clients' and not the filtering of the thousands of users
-// the benchmarks before them created (the 100-user listing took about 6 ms a request there).
+// JSON.parse. Four kinds of request, because body size changes where the time goes. Each cell
+// (kind, concurrency) first warms every contender for SCALE.sustainedMs, then runs rounds of a
+// fixed count: as many requests as undici completed in 1.25 warm-up periods, so that every
+// round lasts about a second or more (short rounds hide JIT and garbage-collector work that
+// settles only under sustained load: bench/README.md). Every contender runs one round in each
+// pass, order rotated per pass, so that the drift of a shared machine falls on all alike;
+// requests/s and CPU are the median of the rounds, the latency percentiles are over the pooled
+// requests of all rounds. CPU is split per thread where Linux tells it. The rounds run against
+// a mock of their own that holds only what they create, so that a listing's time is the
+// clients' and not the filtering of the thousands of users the benchmarks before them created.
 const FLOOR_USERS = 120
 const BARE = 'undici.Pool (bare)'
 const TRANSPORT_FLOOR = 'transport floor (our request, no SDK work)'
@@ -220,27 +223,27 @@ const TRANSPORT_FLOOR = 'transport floor (our request, no SDK work)'
 // per-client hook watches every attempt.
 const NODE_STACK = "ours, through Node's stack (hooked)"
 const WATCHED = 'ours, watched (a response hook)'
+const EMPTY_ROOM = 'bench-empty-room'
+const CONCURRENCIES = [1, 16, 64]
 
 async function floorKinds(server, client) {
   await prepareMockData(client)
+  await client.createChatRoom(EMPTY_ROOM)
   for (const member of MEMBERS) await client.grantUserAccessToChatRoom(ROOM, member)
   for (let i = 0; i < FLOOR_USERS; i++) await client.createUser(`floor-user-${i}`, { firstName: 'Floor', lastName: 'User' })
-  const chatName = `${server.appId}_${ROOM}`
   const kinds = {
-    'getUsers (room, 10 users)': { method: 'getUsers', args: () => [{ chatName, limit: 10 }] },
-    'createUser (POST)': { method: 'createUser', args: (n) => [`floor-${n}`, { firstName: 'Load', lastName: 'Tester' }], unique: 'floor-' },
+    'getUsers (empty room)': { method: 'getUsers', args: () => [{ chatName: `${server.appId}_${EMPTY_ROOM}`, limit: 10 }] },
+    'getUsers (room, 10 users)': { method: 'getUsers', args: () => [{ chatName: `${server.appId}_${ROOM}`, limit: 10 }] },
     'getUsers (100 users)': { method: 'getUsers', args: () => [{ limit: 100 }] },
+    'createUser (POST)': { method: 'createUser', args: (n) => [`floor-${n}`, { firstName: 'Load', lastName: 'Tester' }], unique: 'floor-' },
   }
   for (const kind of Object.values(kinds)) kind.call = (caller, n) => caller[kind.method](...kind.args(n))
-  // The wire request of each kind, as ours sent it.
-  for (const [name, kind] of Object.entries(kinds)) {
-    await kind.call(client, 'probe')
+  // The wire request of each kind, as ours sent it, and how many items a listing answers.
+  for (const kind of Object.values(kinds)) {
+    const reply = await kind.call(client, 'probe')
     const [sent] = (await server.requests()).slice(-1)
     kind.wire = { method: sent.method, path: sent.query ? `${sent.path}?${sent.query}` : sent.path, body: sent.body }
-    if (name.startsWith('getUsers (100')) {
-      const reply = await kind.call(client)
-      kind.resultCount = reply.results?.length ?? 0
-    }
+    if (Array.isArray(reply.results)) kind.resultCount = reply.results.length
   }
   return kinds
 }
@@ -280,8 +283,32 @@ function bareCall(server, pool, wire, unique) {
   }
 }
 
+// CPU nanoseconds so far of this process's threads, by role: the JavaScript thread, the
+// SDK's I/O thread, and every other (V8's compiler and garbage-collector helpers, libuv's
+// pool). Linux only (/proc/self/task/*/schedstat); null elsewhere.
+function threadCpuNs() {
+  let tasks
+  try {
+    tasks = fs.readdirSync('/proc/self/task')
+  } catch {
+    return null
+  }
+  const ns = { js: 0, io: 0, other: 0 }
+  for (const tid of tasks) {
+    try {
+      const spent = Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+      const role = Number(tid) === process.pid ? 'js' : fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith('ethora-sdk-io') ? 'io' : 'other'
+      ns[role] += spent
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return ns
+}
+
 async function timedRun(call, total, concurrency, tag, samples) {
   let issued = 0
+  const threads = threadCpuNs()
   const cpu = process.cpuUsage()
   const started = process.hrtime.bigint()
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -294,7 +321,36 @@ async function timedRun(call, total, concurrency, tag, samples) {
   }))
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const used = process.cpuUsage(cpu)
-  return { rps: total / seconds, cpuUsPerRequest: (used.user + used.system) / total }
+  const after = threadCpuNs()
+  const perThread = threads && after ? Object.fromEntries(Object.keys(threads).map((role) => [role, (after[role] - threads[role]) / 1000 / total])) : null
+  return { rps: total / seconds, cpuUsPerRequest: (used.user + used.system) / total, perThread, seconds }
+}
+
+// Calls `call` at `concurrency` for `ms` milliseconds; how many completed.
+async function runFor(call, ms, concurrency, tag) {
+  let issued = 0
+  let done = 0
+  const until = process.hrtime.bigint() + BigInt(Math.round(ms * 1e6))
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (process.hrtime.bigint() < until) {
+      await call(`${tag}-${issued++}`)
+      done++
+    }
+  }))
+  return done
+}
+
+function cellOf(runs, samples) {
+  const taken = samples.sort((a, b) => a - b)
+  const perThread = runs[0].perThread && Object.fromEntries(Object.keys(runs[0].perThread).map((role) => [role, median(runs.map((r) => r.perThread[role]))]))
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    cpuUs: median(runs.map((r) => r.cpuUsPerRequest)),
+    perThread,
+    p50: median(taken),
+    p99: taken[Math.min(taken.length - 1, Math.floor(taken.length * 0.99))],
+    seconds: median(runs.map((r) => r.seconds)),
+  }
 }
 
 async function floor() {
@@ -306,7 +362,7 @@ async function floor() {
   const kinds = await floorKinds(server, client)
   for (const [kindName, kind] of Object.entries(kinds)) {
     results.floor[kindName] = {}
-    for (const concurrency of [1, 16, 64]) {
+    for (const concurrency of CONCURRENCIES) {
       const pool = new undici.Pool(server.url, { connections: 64 })
       const contenders = {
         ours: (n) => kind.call(client, n),
@@ -319,26 +375,27 @@ async function floor() {
       const names = Object.keys(contenders)
       const runs = Object.fromEntries(names.map((name) => [name, []]))
       const samples = Object.fromEntries(names.map((name) => [name, []]))
-      const perRound = Math.max(concurrency, Math.ceil(SCALE.floorRequests * (concurrency === 1 ? 0.4 : 1)))
-      for (const name of names) await timedRun(contenders[name], Math.ceil(perRound / 4), concurrency, `w${concurrency}${name.length}`, []) // warm-up
+      let bareWarm = 0
+      for (const name of names) {
+        const done = await runFor(contenders[name], SCALE.sustainedMs, concurrency, `w${concurrency}${names.indexOf(name)}`)
+        if (name === BARE) bareWarm = done
+      }
+      const perRound = Math.max(concurrency * 4, Math.ceil(bareWarm * 1.25))
+      // At concurrency 64, ours and undici also run short rounds (as the bench ran before),
+      // beside the long ones, to show how CPU per request moves with a round's length.
+      const short = concurrency === 64 ? { ours: [], [BARE]: [] } : null
       for (let round = 0; round < SCALE.floorRounds; round++) {
         const order = names.map((_, i) => names[(i + round) % names.length])
         for (const name of order) {
           const tag = `r${round}c${concurrency}${names.indexOf(name)}${crypto.randomBytes(2).toString('hex')}`
           runs[name].push(await timedRun(contenders[name], perRound, concurrency, tag, samples[name]))
+          if (short?.[name]) short[name].push(await timedRun(contenders[name], SCALE.shortRequests, concurrency, `s${tag}`, []))
         }
       }
       await pool.close()
-      const row = {}
-      for (const name of names) {
-        const taken = samples[name].sort((a, b) => a - b)
-        row[name] = {
-          rps: median(runs[name].map((r) => r.rps)),
-          cpuUs: median(runs[name].map((r) => r.cpuUsPerRequest)),
-          p50: median(taken),
-          p99: taken[Math.min(taken.length - 1, Math.floor(taken.length * 0.99))],
-        }
-      }
+      const row = { perRound }
+      for (const name of names) row[name] = cellOf(runs[name], samples[name])
+      if (short) row.short = Object.fromEntries(Object.entries(short).map(([name, taken]) => [name, cellOf(taken, [0])]))
       results.floor[kindName][concurrency] = row
     }
     if (kind.resultCount !== undefined) results.floor[kindName].resultCount = kind.resultCount
@@ -498,7 +555,7 @@ const ratios = [
   ['Token minting vs Rust core in-process (median of alternating rounds)', results.mintingLimit.ratio, '≥ 0.5× (within 2×)', (r) => r >= 0.5],
   ['Throughput at concurrency 64 vs reference', t64.ours.rps / t64['@ethora/sdk-backend'].rps, '≥ 3×', (r) => r >= 3],
   ['Client CPU per request at c=64 vs reference', t64.ours.cpuMsPer1k / t64['@ethora/sdk-backend'].cpuMsPer1k, '≤ 0.33×', (r) => r <= 1 / 3],
-  ['Sequential latency (p50) vs bare undici', lat.ours.p50 / lat['undici (bare loopback floor)'].p50, '≤ 1.2×', (r) => r <= 1.2],
+  ['Sequential latency (p50) vs bare undici (short interleaved rounds; sustained: the undici tables)', lat.ours.p50 / lat['undici (bare loopback floor)'].p50, '≤ 1.2×', (r) => r <= 1.2],
   ['RSS after 10k requests vs reference', results.memory.ours.rssAfterMb / results.memory.reference.rssAfterMb, '≤ 1×', (r) => r <= 1],
   ['Cold start (require + first call) vs reference', results.coldStart.ours.totalMs / results.coldStart.reference.totalMs, '≤ 1×', (r) => r <= 1],
   ['Cold start of the edge build (import incl. wasm instantiate + first call) vs reference', results.coldStart.edge.totalMs / results.coldStart.reference.totalMs, '≤ 1× (no target; for information)', (r) => r <= 1],
@@ -536,6 +593,9 @@ const floorLimits = Object.entries(results.floor).map(([kindName, row]) => {
   return { kindName, gapUs: row[1].ours.p50 - bare.p50, ratio: row[1].ours.p50 / bare.p50, bareUs: bare.p50 }
 })
 
+const FLOOR_CONTENDERS = ['ours', BARE, TRANSPORT_FLOOR, FALLBACK, NODE_STACK, WATCHED]
+const threadSplitAvailable = Object.values(results.floor).every((row) => CONCURRENCIES.every((c) => FLOOR_CONTENDERS.every((name) => row[c][name].perThread !== null)))
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
 const lines = []
 const w = (line = '') => lines.push(line)
@@ -552,13 +612,44 @@ for (const [name, ratio, target, ok] of ratios) w(`| ${name} | ${fmt(ratio, 2)}�
 w()
 w('## Ratios against a bare undici client')
 w()
-w(`Ours divided by a bare \`undici.Pool\` (64 connections) sending the same request with the same headers, interleaved in ${SCALE.floorRounds} rounds per cell; CPU is this process's (both threads) per request.`)
+w(`Ours divided by a bare \`undici.Pool\` (64 connections) sending the same request with the same headers, under sustained load: after a warm-up of ${fmt(SCALE.sustainedMs)} ms per contender, ${SCALE.floorRounds} rounds per cell of as many requests as undici completed in 1.25 warm-ups (each round about a second or more; the counts are in the absolute table), contenders interleaved. CPU is this process's, all threads, per request.`)
 w()
 w('| Request | Figure | Ratio | Target | Met |')
 w('|---|---|---|---|---|')
 for (const { kindName, name, target, ok, cells, field } of floorRatios) {
   const ratio = cellRatio(cells, field, 'ours', BARE)
   w(`| ${kindName} | ${name} | ${fmt(ratio, 2)}× | ${target} | ${ok(ratio) ? 'yes' : '**no**'} |`)
+}
+w()
+w('### CPU per request, thread by thread')
+w()
+w(threadSplitAvailable
+  ? "Where each client's CPU goes, µs per request (median of the rounds): the JavaScript thread, the SDK's I/O thread (ours only), and every other thread of the process (V8's compiler and garbage-collector helpers, libuv's pool), from \`/proc/self/task/*/schedstat\`."
+  : 'This platform does not report CPU per thread (Linux only).')
+w()
+if (threadSplitAvailable) {
+  w('| Request | Concurrency | Client | JavaScript thread | I/O thread | other threads | process |')
+  w('|---|---|---|---|---|---|---|')
+  for (const [kindName, row] of Object.entries(results.floor)) {
+    for (const c of CONCURRENCIES) {
+      for (const name of ['ours', BARE, TRANSPORT_FLOOR]) {
+        const r = row[c][name]
+        w(`| ${kindName} | ${c} | ${name} | ${fmt(r.perThread.js, 1)} | ${fmt(r.perThread.io, 1)} | ${fmt(r.perThread.other, 1)} | ${fmt(r.cpuUs, 1)} |`)
+      }
+    }
+  }
+  w()
+}
+w('### Short rounds against sustained rounds (concurrency 64)')
+w()
+w(`The same cells in short rounds of ${fmt(SCALE.shortRequests)} requests, run beside the long ones: CPU µs per request of each client, and ours ÷ undici. In a short round the JIT and the garbage collector's helper threads are still at work on what the round allocates and compiles; their cost per request falls as the load lasts, which the long rounds show.`)
+w()
+w(`| Request | ours, short | ours, sustained | undici, short | undici, sustained | ratio, short | ratio, sustained |`)
+w('|---|---|---|---|---|---|---|')
+for (const [kindName, row] of Object.entries(results.floor)) {
+  const { short } = row[64]
+  const long = row[64]
+  w(`| ${kindName} | ${fmt(short.ours.cpuUs, 1)} | ${fmt(long.ours.cpuUs, 1)} | ${fmt(short[BARE].cpuUs, 1)} | ${fmt(long[BARE].cpuUs, 1)} | ${fmt(short.ours.cpuUs / short[BARE].cpuUs, 2)}× | ${fmt(long.ours.cpuUs / long[BARE].cpuUs, 2)}× |`)
 }
 w()
 w('### What cannot shrink at concurrency 1')
@@ -586,7 +677,7 @@ w()
 w('| Request | Concurrency | Caller | requests/s | CPU per request | p50 |')
 w('|---|---|---|---|---|---|')
 for (const [kindName, row] of Object.entries(results.floor)) {
-  for (const c of [1, 16, 64]) {
+  for (const c of CONCURRENCIES) {
     for (const name of [NODE_STACK, WATCHED]) {
       const r = row[c][name]
       const base = row[c].ours
@@ -597,17 +688,18 @@ for (const [kindName, row] of Object.entries(results.floor)) {
 w()
 w('## Against a bare undici client: absolute figures')
 w()
-w('| Request | Concurrency | Client | requests/s | CPU µs per request | p50 µs | p99 µs |')
-w('|---|---|---|---|---|---|---|')
+w('| Request | Concurrency | requests per round | Client | requests/s | seconds per round | CPU µs per request | p50 µs | p99 µs |')
+w('|---|---|---|---|---|---|---|---|---|')
 for (const [kindName, row] of Object.entries(results.floor)) {
-  for (const c of [1, 16, 64]) {
-    for (const [name, r] of Object.entries(row[c])) w(`| ${kindName} | ${c} | ${name} | ${fmt(r.rps)} | ${fmt(r.cpuUs, 1)} | ${fmt(r.p50)} | ${fmt(r.p99)} |`)
+  for (const c of CONCURRENCIES) {
+    for (const name of FLOOR_CONTENDERS) {
+      const r = row[c][name]
+      w(`| ${kindName} | ${c} | ${fmt(row[c].perRound)} | ${name} | ${fmt(r.rps)} | ${fmt(r.seconds, 2)} | ${fmt(r.cpuUs, 1)} | ${fmt(r.p50)} | ${fmt(r.p99)} |`)
+    }
   }
 }
-if (results.floor['getUsers (100 users)']?.resultCount !== undefined) {
-  w()
-  w(`"getUsers (100 users)" answers ${results.floor['getUsers (100 users)'].resultCount} users per call.`)
-}
+w()
+w(Object.entries(results.floor).filter(([, row]) => row.resultCount !== undefined).map(([kindName, row]) => `"${kindName}" answers ${row.resultCount} users per call.`).join(' '))
 w()
 w('## The edge build in workerd (`getUsers` of a room, one call at a time)')
 w()
@@ -722,10 +814,9 @@ const headline = [
   [HEADLINE_SDK, `RSS after ${fmt(SCALE.memoryRequests)} requests`, ...ratioStarting('RSS after 10k requests vs reference').slice(1)],
   [HEADLINE_SDK, 'Cold start (`require`, construct, first call)', ...ratioStarting('Cold start (require + first call) vs reference').slice(1)],
   [HEADLINE_SDK, `Importing ${fmt(SCALE.importUsers)} users (time)`, ...ratioStarting('Importing ').slice(1)],
-  [HEADLINE_UNDICI, '`getUsers` of a room, one call at a time (one connection each): p50 latency', ...ratioStarting('Sequential latency (p50) vs bare undici').slice(1)],
 ]
 for (const kindName of Object.keys(results.floor)) {
-  for (const figure of ['requests/s at c=64', 'CPU per request at c=64', 'p50 latency at c=1']) {
+  for (const figure of ['requests/s at c=16', 'requests/s at c=64', 'CPU per request at c=64', 'p50 latency at c=1']) {
     const goal = floorRatios.find((g) => g.kindName === kindName && g.name === figure)
     if (goal === undefined) throw new Error(`bench: no undici goal "${figure}" for ${kindName}`)
     headline.push([HEADLINE_UNDICI, `${kindName}: ${figure}`, cellRatio(goal.cells, goal.field, 'ours', BARE), goal.target, goal.ok])
@@ -770,20 +861,22 @@ const numbers = [
   ...Object.values(results.bulk),
   ...Object.values(results.import),
   ...Object.values(results.coldStart).flatMap((r) => [r.requireMs, r.firstCallMs, r.totalMs]),
-  ...Object.values(results.floor).flatMap((row) => [1, 16, 64].flatMap((c) => Object.values(row[c]).flatMap((r) => [r.rps, r.cpuUs, r.p50, r.p99]))),
+  ...Object.values(results.floor).flatMap((row) => CONCURRENCIES.flatMap((c) => FLOOR_CONTENDERS.flatMap((name) => [row[c][name].rps, row[c][name].cpuUs, row[c][name].p50, row[c][name].p99]))),
+  ...Object.values(results.floor).flatMap((row) => Object.values(row[64].short).map((r) => r.cpuUs)),
   results.roundTrip.p50, results.roundTrip.p99, results.roundTrip.cpuUs,
   results.workerd.oursMsPerCall, results.workerd.fetchMsPerCall, results.workerd.fetchWithTimeLimitMsPerCall,
   results.workerd.fetchAfterFixedWorkMsPerCall, results.workerd.fetchCheckedMsPerCall,
   ...Object.values(results.workerd.medianRatioToFetch),
   results.workerd.medianRatioOursToTimeLimited, results.workerd.medianRatioOursToChecked,
 ]
-// 42 figures before, 3 kinds x 3 concurrencies x 6 clients x 4 figures against undici, the
-// round trip's 3, workerd's 5 times, 5 own costs and 6 median ratios, and the bulk import's 2.
+// 42 figures before, 4 kinds x 3 concurrencies x 6 clients x 4 figures against undici and
+// 4 kinds x 2 short-round CPU figures, the round trip's 3, workerd's 5 times, 5 own costs and
+// 6 median ratios, and the bulk import's 2.
 // The in-Worker costs are read off workerd's clock, which moves only at I/O: a short round
 // (as in the smoke run on a loaded machine) can read 0, which is a reading, not a failure.
 const clockBound = Object.values(results.workerd.inWorkerUsPerCall)
 if (
-  numbers.length + clockBound.length !== 42 + 216 + 3 + 16 + 2 ||
+  numbers.length + clockBound.length !== 42 + 4 * 3 * 6 * 4 + 4 * 2 + 3 + 16 + 2 ||
   !numbers.every((n) => Number.isFinite(n) && n > 0) ||
   !clockBound.every((n) => Number.isFinite(n) && n >= 0)
 ) {
