@@ -259,49 +259,8 @@ pub fn wait_options(value: Option<&Value>) -> Result<JobWait> {
     JobWait::read(options, argument, "timeoutMs")
 }
 
-/// Builds [`JobWaitCall`] from the list in [`crate::job_wait_methods!`].
-macro_rules! job_wait_calls {
-    ($(
-        $(#[doc = $doc:tt])*
-        wait $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
-            ; $options:ident $options_js:literal $options_kind:ident : $options_ts:literal
-        ) reads $read_call:ident;
-    )*) => {
-        /// Every job wait of `EthoraSDKService`.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum JobWaitCall {
-            $($variant,)*
-        }
-
-        impl JobWaitCall {
-            pub const ALL: &'static [JobWaitCall] = &[$(JobWaitCall::$variant,)*];
-
-            /// The method name in JavaScript.
-            pub fn js_name(self) -> &'static str {
-                match self {
-                    $(JobWaitCall::$variant => stringify!($js_name),)*
-                }
-            }
-
-            /// The options parameter (last).
-            pub fn options_parameter(self) -> crate::api::Parameter {
-                match self {
-                    $(JobWaitCall::$variant => crate::api::$options_kind($options_js, $options_ts, true),)*
-                }
-            }
-
-            /// The method each read of the job is.
-            pub fn read_call(self) -> ApiCall {
-                match self {
-                    $(JobWaitCall::$variant => ApiCall::$read_call,)*
-                }
-            }
-        }
-    };
-}
-
-crate::job_wait_methods!(job_wait_calls);
+// `JobWaitCall`, from the list in [`crate::sdk_methods!`].
+crate::sdk_methods!(ethora_methods::core_job_wait_calls);
 
 /// The request that reads the job and how to wait, from a job wait's arguments (JSON; the
 /// options without the binding's `signal`). Fails before anything is sent.

@@ -26,68 +26,8 @@ use crate::{ApiRequest, EthoraClient};
 /// Page size when `pageSize` is not given.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 
-/// Builds [`ListingCall`] from the list in [`crate::listing_methods!`].
-macro_rules! listing_calls {
-    ($(
-        $(#[doc = $doc:tt])*
-        iterator $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
-            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        ) -> $return_ts:literal pages $page_call:ident;
-    )*) => {
-        /// Every listing iterator of `EthoraSDKService`.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum ListingCall {
-            $($variant,)*
-        }
-
-        impl ListingCall {
-            pub const ALL: &'static [ListingCall] = &[$(ListingCall::$variant,)*];
-
-            /// The method name in JavaScript.
-            pub fn js_name(self) -> &'static str {
-                match self {
-                    $(ListingCall::$variant => stringify!($js_name),)*
-                }
-            }
-
-            /// The listing method each page is fetched with.
-            pub fn page_call(self) -> ApiCall {
-                match self {
-                    $(ListingCall::$variant => ApiCall::$page_call,)*
-                }
-            }
-
-            /// The parameters, in order (the last one is the paging parameters object).
-            pub fn parameters(self) -> &'static [Parameter] {
-                match self {
-                    $(ListingCall::$variant => const {
-                        &[
-                            $(api::$required_kind($required_js, $required_ts, false),)*
-                            $($(api::$optional_kind($optional_js, $optional_ts, true),)*)?
-                        ]
-                    },)*
-                }
-            }
-
-            /// The TypeScript type the method returns.
-            pub fn return_type(self) -> &'static str {
-                match self {
-                    $(ListingCall::$variant => $return_ts,)*
-                }
-            }
-
-            /// The method's doc line, as both bindings' type declarations show it.
-            pub fn doc(self) -> &'static str {
-                match self {
-                    $(ListingCall::$variant => concat!($($doc),*).trim_ascii(),)*
-                }
-            }
-        }
-    };
-}
-
-crate::listing_methods!(listing_calls);
+// `ListingCall`, from the list in [`crate::sdk_methods!`].
+crate::sdk_methods!(ethora_methods::core_listing_calls);
 
 impl ListingCall {
     /// The largest page the API serves for this listing.

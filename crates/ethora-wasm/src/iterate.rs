@@ -79,7 +79,7 @@ impl ListingIterator {
 
 impl EthoraSDKService {
     /// A listing iterator: its arguments are checked now (a wrong one throws).
-    fn iterate(
+    pub(crate) fn iterate(
         &self,
         call: ListingCall,
         arguments: &[Option<String>],
@@ -93,7 +93,7 @@ impl EthoraSDKService {
     }
 
     /// A job wait: reads the job until it has finished (see `ethora_core::job_waits`).
-    fn wait_for_job(
+    pub(crate) fn wait_for_job(
         &self,
         call: JobWaitCall,
         ids: &[Option<String>],
@@ -263,59 +263,3 @@ impl EthoraSDKService {
         })
     }
 }
-
-/// The listing iterators, from the core's one declaration (`ethora_core::listing_methods!`).
-macro_rules! wasm_listing_methods {
-    ($(
-        $(#[doc = $doc:tt])*
-        iterator $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
-            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        ) -> $return_ts:literal pages $page_call:ident;
-    )*) => {
-        #[wasm_bindgen(js_class = EthoraSDKService)]
-        impl EthoraSDKService {
-            $(
-                $(#[doc = $doc])*
-                #[wasm_bindgen(js_name = $js_name, unchecked_return_type = $return_ts)]
-                pub fn $rust_name(
-                    &self,
-                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
-                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: Option<String>,)*)?
-                ) -> Result<ListingIterator, JsValue> {
-                    self.iterate(ListingCall::$variant, &[$($required,)* $($($optional,)*)?])
-                }
-            )*
-        }
-    };
-}
-
-ethora_core::listing_methods!(wasm_listing_methods);
-
-/// The job waits, from the core's one declaration (`ethora_core::job_wait_methods!`).
-macro_rules! wasm_job_wait_methods {
-    ($(
-        $(#[doc = $doc:tt])*
-        wait $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
-            ; $options:ident $options_js:literal $options_kind:ident : $options_ts:literal
-        ) reads $read_call:ident;
-    )*) => {
-        #[wasm_bindgen(js_class = EthoraSDKService)]
-        impl EthoraSDKService {
-            $(
-                $(#[doc = $doc])*
-                #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
-                pub fn $rust_name(
-                    &self,
-                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
-                    #[wasm_bindgen(js_name = $options_js, unchecked_optional_param_type = $options_ts)] $options: JsValue,
-                ) -> Promise {
-                    self.wait_for_job(JobWaitCall::$variant, &[$($required,)*], &$options)
-                }
-            )*
-        }
-    };
-}
-
-ethora_core::job_wait_methods!(wasm_job_wait_methods);

@@ -1,11 +1,14 @@
 //! `EthoraSDKService`, the class: its constructor, its methods that make no request, and
-//! every network method expanded from the core's one declaration (`network_methods!`).
+//! every network method, listing iterator and job wait expanded from the core's one
+//! declaration (`sdk_methods!`).
 
 use std::sync::Arc;
 
 use ethora_core::api::arguments;
 use ethora_core::api::{self, ApiCall};
 use ethora_core::boundary::Argument;
+use ethora_core::job_waits::JobWaitCall;
+use ethora_core::listing::ListingCall;
 use ethora_core::{functions, EthoraClient, EthoraError as CoreError};
 use js_sys::Promise;
 use serde_json::Value;
@@ -13,6 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::dispatch;
 use crate::errors::{js_result, to_js_error};
+use crate::iterate::ListingIterator;
 use crate::observe::WasmObserver;
 use crate::platform::{console_sink, runtime_env, timer_sleeper};
 use crate::values::{to_js, values};
@@ -52,34 +56,10 @@ impl EthoraSDKService {
     }
 }
 
-/// The network methods, from the core's one declaration (`ethora_core::network_methods!`),
-/// with the TypeScript signatures of the Node face.
-macro_rules! wasm_network_methods {
-    ($(
-        $(#[doc = $doc:tt])*
-        promise $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
-            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        ) => $build:expr;
-    )*) => {
-        #[wasm_bindgen(js_class = EthoraSDKService)]
-        impl EthoraSDKService {
-            $(
-                $(#[doc = $doc])*
-                #[wasm_bindgen(js_name = $js_name, unchecked_return_type = "Promise<ApiResponse>")]
-                pub fn $rust_name(
-                    &self,
-                    $(#[wasm_bindgen(js_name = $required_js, unchecked_param_type = $required_ts)] $required: Option<String>,)*
-                    $($(#[wasm_bindgen(js_name = $optional_js, unchecked_optional_param_type = $optional_ts)] $optional: Option<String>,)*)?
-                ) -> Promise {
-                    self.call(ApiCall::$variant, &[$($required,)* $($($optional,)*)?])
-                }
-            )*
-        }
-    };
-}
-
-ethora_core::network_methods!(wasm_network_methods);
+// Every network method, listing iterator and job wait, from the core's one declaration
+// (`ethora_core::sdk_methods!`), with the TypeScript signatures of the Node face: each hands
+// the reader's text to `call`, `iterate` (iterate.rs) or `wait_for_job` (iterate.rs).
+ethora_core::sdk_methods!(ethora_methods::wasm_methods);
 
 #[wasm_bindgen(js_class = EthoraSDKService)]
 impl EthoraSDKService {

@@ -1,20 +1,24 @@
 //! The SDK's methods, declared once.
 //!
-//! [`network_methods!`] holds every network method: its doc line, its kind (`promise`: a
-//! request that resolves with the response), its name in Rust and JavaScript, each
-//! parameter's Rust name, JavaScript name, kind of value (how the core reads it, see
-//! [`crate::api::ParameterKind`]) and TypeScript type (parameters after `;` are optional),
-//! and after `=>` how its arguments become its request (a resource module's function). The
-//! core's table ([`crate::api::ApiCall`], [`crate::api::build_request`]) and both bindings'
-//! methods are expanded from it: each binding passes the name of its own macro. Doc lines are
-//! `#[doc = "..."]`: a `///` comment inside a macro would reach the TypeScript declarations
-//! as a raw string literal. Adding an endpoint: CONTRIBUTING.md.
+//! [`sdk_methods!`] holds every method of `EthoraSDKService` that the core carries out: each
+//! declaration's doc line, its kind (`promise`: a request that resolves with the response;
+//! `iterator`: a listing walked page by page; `wait`: a job read until it has finished), its
+//! name in Rust and JavaScript, each parameter's Rust name, JavaScript name, kind of value
+//! (how the core reads it, see [`crate::api::ParameterKind`]) and TypeScript type
+//! (parameters after `;` are optional), and what follows: for a `promise`, after `=>`, how
+//! its arguments become its request (a resource module's function); for an `iterator`, its
+//! return type and the listing it `pages`; for a `wait`, the method it `reads`.
+//!
+//! The grammar is parsed once, by the `ethora-methods` proc-macro crate, which expands the
+//! list for the core's tables and for each face's methods: `sdk_methods!(ethora_methods::node_methods)`.
+//! Doc lines are `#[doc = "..."]`: a `///` comment inside a macro would reach the TypeScript
+//! declarations as a raw string literal. Adding an endpoint: CONTRIBUTING.md.
 
-#[doc = " Calls `$binding!` with the list of network methods (see the module documentation)."]
+#[doc = " Calls the macro it is given (a path) with the list of methods (see the module documentation)."]
 #[macro_export]
-macro_rules! network_methods {
-    ($binding:ident) => {
-        $binding! {
+macro_rules! sdk_methods {
+    ($($expand:tt)+) => {
+        $($expand)+! {
             #[doc = " POST /v2/users/batch with one user; see `CreateUserData` for the defaults."]
             promise CreateUser create_user createUser(user_id "userId" id: "UUID"; user_data "userData" json: "Partial<CreateUserData>") => |a| $crate::api::users::create_user(a.id(0)?, a.value(1));
             #[doc = " POST /v2/chats."]
@@ -85,16 +89,8 @@ macro_rules! network_methods {
             promise UpdateChatRoomInApp update_chat_room_in_app updateChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID", update_data "updateData" json: "UpdateChatRoomRequest") => |a| { let (app, chat) = (a.id(0)?, a.id(1)?); $crate::api::chats::update_chat_room(app, chat, a.required_json(2)) };
             #[doc = " GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history, as Ethora's MCP server reads it (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; other keys sent as `listChatsInApp` sends them). Not in the published API: the answer's shape, and `before` as a message `_id` for older ones, are our assumptions (the local mock's: `{ ok, results, total }`, newest first)."]
             promise GetChatMessagesInApp get_chat_messages_in_app getChatMessagesInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "string"; params "params" query: "{ limit?: number; before?: string }") => |a| $crate::api::chats::get_chat_messages_in_app(a.id(0)?, a.id(1)?, &a.form_query(2, $crate::api::chats::MAX_MESSAGES_PER_PAGE)?);
-        }
-    };
-}
-
-#[doc = " Calls `$binding!` with the list of listing iterators: each walks one listing method page by"]
-#[doc = " page (`pages` names it) and yields its items one at a time (`->` gives what the method returns)."]
-#[macro_export]
-macro_rules! listing_methods {
-    ($binding:ident) => {
-        $binding! {
+            // The listing iterators: each walks one listing method page by page and yields its
+            // items one at a time.
             #[doc = " Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it."]
             iterator IterateUsers iterate_users iterateUsers(; params "params" query: "IterateUsersParams") -> "AsyncIterableIterator<ListedUser>" pages GetUsers;
             #[doc = " Every app `listApps` lists, one at a time: GET /v2/apps a page of `pageSize` (default 100, at most 200) at a time."]
@@ -105,16 +101,8 @@ macro_rules! listing_methods {
             iterator IterateUserChats iterate_user_chats iterateUserChats(user_id "userId" id: "UUID"; params "params" query: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChats;
             #[doc = " Every chat of a user in an app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page."]
             iterator IterateUserChatsInApp iterate_user_chats_in_app iterateUserChatsInApp(app_id "appId" id: "UUID", user_id "userId" id: "UUID"; params "params" query: "IterateChatsParams") -> "AsyncIterableIterator<ListedChat>" pages GetUserChatsInApp;
-        }
-    };
-}
-
-#[doc = " Calls `$binding!` with the list of job waits: each reads a job with its read method"]
-#[doc = " (`reads` names it) until the job has finished; the last parameter is the wait's options."]
-#[macro_export]
-macro_rules! job_wait_methods {
-    ($binding:ident) => {
-        $binding! {
+            // The job waits: each reads a job until it has finished; the last parameter is the
+            // wait's options.
             #[doc = " Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]
             wait WaitForUsersBatchJob wait_for_users_batch_job waitForUsersBatchJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" options: "WaitForJobOptions") reads GetUsersBatchJob;
             #[doc = " Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]

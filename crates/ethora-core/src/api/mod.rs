@@ -133,69 +133,8 @@ pub(crate) const fn users(name: &'static str, ts: &'static str, optional: bool) 
     parameter(ParameterKind::Users, name, ts, optional)
 }
 
-/// Builds [`ApiCall`] from the list in [`crate::network_methods!`].
-macro_rules! api_calls {
-    ($(
-        $(#[doc = $doc:tt])*
-        promise $variant:ident $rust_name:ident $js_name:ident (
-            $($required:ident $required_js:literal $required_kind:ident : $required_ts:literal),*
-            $(; $($optional:ident $optional_js:literal $optional_kind:ident : $optional_ts:literal),*)?
-        ) => $build:expr;
-    )*) => {
-        /// Every network method of `EthoraSDKService`.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum ApiCall {
-            $($variant,)*
-        }
-
-        impl ApiCall {
-            /// All of them, in the reference SDK's order.
-            pub const ALL: &'static [ApiCall] = &[$(ApiCall::$variant,)*];
-
-            /// The method name in JavaScript.
-            pub fn js_name(self) -> &'static str {
-                match self {
-                    $(ApiCall::$variant => stringify!($js_name),)*
-                }
-            }
-
-            /// The parameters, in order.
-            pub fn parameters(self) -> &'static [Parameter] {
-                match self {
-                    $(ApiCall::$variant => const {
-                        &[
-                            $($required_kind($required_js, $required_ts, false),)*
-                            $($($optional_kind($optional_js, $optional_ts, true),)*)?
-                        ]
-                    },)*
-                }
-            }
-
-            /// The method's doc line, as both bindings' type declarations show it.
-            pub fn doc(self) -> &'static str {
-                match self {
-                    $(ApiCall::$variant => concat!($($doc),*).trim_ascii(),)*
-                }
-            }
-        }
-
-        /// Builds the request of `call` from its arguments, with the builder its declaration
-        /// names. `app_id` is the configured app, used by the methods that work on it
-        /// implicitly.
-        pub fn build_request(
-            call: ApiCall,
-            app_id: &str,
-            values: &[Option<Value>],
-        ) -> Result<ApiRequest> {
-            let arguments = Arguments { call, app_id, values };
-            match call {
-                $(ApiCall::$variant => build_with(&arguments, $build),)*
-            }
-        }
-    };
-}
-
-crate::network_methods!(api_calls);
+// `ApiCall` and `build_request`, from the list in [`crate::sdk_methods!`].
+crate::sdk_methods!(ethora_methods::core_api_calls);
 
 /// Runs a declaration's request builder (its `=> |a| ...` in `network_methods!`).
 fn build_with(

@@ -1,0 +1,115 @@
+//! Each face's methods: the signature its binding generator (napi-rs, wasm-bindgen) reads,
+//! with the TypeScript types of the declaration, and a body that hands the arguments to the
+//! face's own `EthoraSDKService` methods, in list order.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::grammar::{Method, Shape};
+
+/// The Node face (`src/service.rs`): arguments arrive as napi-rs `Unknown`s, read as JSON
+/// under their parameters' names by `EthoraSDKService::call`, `iterate::listing` and
+/// `iterate::wait_for_job`.
+pub fn node(methods: &[Method]) -> TokenStream {
+    let each = methods.iter().map(|method| {
+        let Method { docs, rust_name, variant, .. } = method;
+        let required: Vec<_> = method.required().map(|p| &p.rust_name).collect();
+        let required_ts = method.required().map(|p| &p.ts_type);
+        let optional: Vec<_> = method.optional().map(|p| &p.rust_name).collect();
+        let optional_ts = method.optional().map(|p| &p.ts_type);
+        let parameters = quote! {
+            #(#[napi(ts_arg_type = #required_ts)] #required: Unknown,)*
+            #(#[napi(ts_arg_type = #optional_ts)] #optional: Option<Unknown>,)*
+        };
+        match &method.shape {
+            Shape::Promise { .. } => quote! {
+                #(#docs)*
+                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
+                    self.call(env, ApiCall::#variant, [#(Some(#required),)* #(#optional,)*])
+                }
+            },
+            Shape::Iterator { returns, .. } => quote! {
+                #(#docs)*
+                #[napi(ts_return_type = #returns)]
+                pub fn #rust_name(&self, env: Env, #parameters) -> Result<iterate::ListingIterator> {
+                    iterate::listing(&env, &self.client, ListingCall::#variant, vec![#(Some(#required),)* #(#optional,)*])
+                }
+            },
+            // The grammar makes the options the one optional parameter of a wait.
+            Shape::Wait { .. } => quote! {
+                #(#docs)*
+                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
+                    iterate::wait_for_job(env, &self.client, JobWaitCall::#variant, vec![#(#required,)*], #(#optional)*)
+                }
+            },
+        }
+    });
+    quote! {
+        #[napi]
+        impl EthoraSDKService {
+            #(#each)*
+        }
+    }
+}
+
+/// The WebAssembly face (`crates/ethora-wasm/src/service.rs`): arguments arrive as the
+/// reader's text from the facade, handed to `EthoraSDKService::call`, `iterate` and
+/// `wait_for_job`.
+pub fn wasm(methods: &[Method]) -> TokenStream {
+    let each = methods.iter().map(|method| {
+        let Method { docs, rust_name, js_name, variant, .. } = method;
+        let required: Vec<_> = method.required().map(|p| &p.rust_name).collect();
+        let required_js = method.required().map(|p| &p.js_name);
+        let required_ts = method.required().map(|p| &p.ts_type);
+        let optional: Vec<_> = method.optional().map(|p| &p.rust_name).collect();
+        let optional_js: Vec<_> = method.optional().map(|p| &p.js_name).collect();
+        let optional_ts: Vec<_> = method.optional().map(|p| &p.ts_type).collect();
+        let required_parameters = quote! {
+            #(#[wasm_bindgen(js_name = #required_js, unchecked_param_type = #required_ts)] #required: Option<String>,)*
+        };
+        match &method.shape {
+            Shape::Promise { .. } => quote! {
+                #(#docs)*
+                #[wasm_bindgen(js_name = #js_name, unchecked_return_type = "Promise<ApiResponse>")]
+                pub fn #rust_name(
+                    &self,
+                    #required_parameters
+                    #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: Option<String>,)*
+                ) -> Promise {
+                    self.call(ApiCall::#variant, &[#(#required,)* #(#optional,)*])
+                }
+            },
+            Shape::Iterator { returns, .. } => quote! {
+                #(#docs)*
+                #[wasm_bindgen(js_name = #js_name, unchecked_return_type = #returns)]
+                pub fn #rust_name(
+                    &self,
+                    #required_parameters
+                    #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: Option<String>,)*
+                ) -> Result<ListingIterator, JsValue> {
+                    self.iterate(ListingCall::#variant, &[#(#required,)* #(#optional,)*])
+                }
+            },
+            // The options stay a JavaScript value: they may hold an `AbortSignal`.
+            Shape::Wait { .. } => quote! {
+                #(#docs)*
+                #[wasm_bindgen(js_name = #js_name, unchecked_return_type = "Promise<ApiResponse>")]
+                pub fn #rust_name(
+                    &self,
+                    #required_parameters
+                    #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: JsValue,)*
+                ) -> Promise {
+                    self.wait_for_job(JobWaitCall::#variant, &[#(#required,)*], #(&#optional)*)
+                }
+            },
+        }
+    });
+    quote! {
+        #[wasm_bindgen(js_class = EthoraSDKService)]
+        impl EthoraSDKService {
+            #(#each)*
+        }
+    }
+}
