@@ -186,16 +186,6 @@ export declare class EthoraSDKService {
    * script's `guardConstructor`.)
    */
   constructor(config?: EthoraSDKConfig)
-  /**
-   * `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
-   * conference domain. Already-prefixed ids and JIDs are not prefixed again.
-   */
-  createChatName(chatId: UUID, full?: boolean): string
-  /**
-   * A client JWT for the user (what the front end logs in with); with
-   * `options.expiresIn` it expires that many seconds from now.
-   */
-  createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
   /** What `console.log` / `util.inspect` show: the app and URL, never the secret. */
   toJSON(): any
   /**
@@ -289,6 +279,10 @@ export declare class EthoraSDKService {
   waitForUsersBatchJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
   /** Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job. */
   waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
+  /** `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's conference domain. Already-prefixed ids and JIDs are not prefixed again. */
+  createChatName(chatId: UUID, full?: boolean): string
+  /** A client JWT for the user (what the front end logs in with); with `options.expiresIn` it expires that many seconds from now. */
+  createChatUserJwtToken(userId: UUID, options?: ClientTokenOptions): string
 }
 
 /**

@@ -1,6 +1,5 @@
-//! `EthoraSDKService`, the class: its constructor, its methods that make no request, and
-//! every network method, listing iterator and job wait expanded from the core's one
-//! declaration of each.
+//! `EthoraSDKService`, the class: its constructor, `toJSON`, `importUsers`, and every method
+//! expanded from the core's one declaration (`sdk_methods!`).
 
 use std::sync::Arc;
 
@@ -9,7 +8,7 @@ use ethora_core::api::{self, ApiCall, Parameter};
 use ethora_core::boundary::Argument;
 use ethora_core::client::{Answered, Parsing};
 use ethora_core::config::config_input;
-use ethora_core::functions;
+use ethora_core::functions::{self, LocalCall};
 use ethora_core::job_waits::JobWaitCall;
 use ethora_core::listing::ListingCall;
 use ethora_core::{ApiRequest, EthoraClient};
@@ -106,6 +105,24 @@ impl EthoraSDKService {
     fn app_id(&self) -> &str {
         self.client.app_id()
     }
+
+    /// A local method (`createChatName`, `createChatUserJwtToken`): its arguments as they
+    /// came, answered at once. The token's direct entry (`raw::fast_mint`) replaces
+    /// `createChatUserJwtToken` when the addon loads; both mint through `mint_client_token`.
+    fn local(&self, env: &Env, call: LocalCall, arguments: &[Unknown]) -> Result<String> {
+        let argument = |index: usize| arguments.get(index).copied();
+        let answer = match call {
+            LocalCall::CreateChatName => {
+                arguments::values(call.parameters(), [argument(0), argument(1)])
+                    .and_then(|values| functions::chat_name(self.app_id(), &values))
+            }
+            LocalCall::CreateChatUserJwtToken => match argument(0) {
+                Some(user_id) => self.mint_client_token(user_id, argument(1)),
+                None => Err(call.parameters()[0].unreadable()),
+            },
+        };
+        answer.map_err(|e| to_js_error(env, &e))
+    }
 }
 
 impl MintsClientTokens for EthoraSDKService {
@@ -151,35 +168,6 @@ impl EthoraSDKService {
             .map_err(|error| to_js_error(&env, &error))
     }
 
-    /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
-    /// conference domain. Already-prefixed ids and JIDs are not prefixed again.
-    // `full` is taken raw: napi-rs would read `null` as absent (`true`), where JavaScript's
-    // truthiness makes it `false`.
-    #[napi(ts_args_type = "chatId: UUID, full?: boolean")]
-    pub fn create_chat_name(&self, env: Env, chat_id: Unknown, full: Unknown) -> Result<String> {
-        arguments::values(functions::CREATE_CHAT_NAME, [Some(chat_id), Some(full)])
-            .and_then(|values| functions::chat_name(self.app_id(), &values))
-            .map_err(|e| to_js_error(&env, &e))
-    }
-
-    /// A client JWT for the user (what the front end logs in with); with
-    /// `options.expiresIn` it expires that many seconds from now.
-    #[napi(ts_return_type = "string")]
-    pub fn create_chat_user_jwt_token<'env>(
-        &self,
-        env: &'env Env,
-        #[napi(ts_arg_type = "UUID")] user_id: Unknown,
-        #[napi(ts_arg_type = "ClientTokenOptions")] options: Option<Unknown>,
-    ) -> Result<napi::JsString<'env>> {
-        // The addon installs `raw::fast_mint`'s entry over this method when it loads; both
-        // mint through `mint_client_token`.
-        let token = self
-            .mint_client_token(user_id, options)
-            .map_err(|e| to_js_error(env, &e))?;
-        // A JWT is ASCII: handing it over as Latin-1 spares the engine a UTF-8 decode.
-        env.create_string_latin1(token.as_bytes())
-    }
-
     /// The core's number of this client, for the shared script (`on` / `off`). Not part of
     /// the API.
     #[napi(js_name = "__clientId", skip_typescript)]
@@ -215,7 +203,7 @@ impl EthoraSDKService {
     }
 }
 
-// Every network method, listing iterator and job wait, from the core's one declaration
-// (`ethora_core::sdk_methods!`): each reads its arguments as JSON under its parameters' names
-// and hands them to the core (`call`, `iterate::listing`, `iterate::wait_for_job`).
+// Every method the core's one declaration lists (`ethora_core::sdk_methods!`): each reads its
+// arguments as JSON under its parameters' names and hands them to the core (`call`,
+// `iterate::listing`, `iterate::wait_for_job`), or answers at once (`local`).
 ethora_core::sdk_methods!(ethora_methods::node_methods);

@@ -172,8 +172,9 @@ pub fn spec() -> String {
         parameters.push(call.options_parameter());
         line('m', call.js_name(), &parameters);
     }
-    line('m', "createChatName", f::CREATE_CHAT_NAME);
-    line('m', "createChatUserJwtToken", f::CREATE_CHAT_USER_JWT_TOKEN);
+    for call in f::LocalCall::ALL {
+        line('m', call.js_name(), call.parameters());
+    }
     line('m', "importUsers", f::IMPORT_USERS);
     line('m', "toJSON", &[]);
     line('f', "constructor", f::SERVICE_CONFIG);

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::api::arguments;
-use crate::api::{env, flag, id, json, options, users, Parameter};
+use crate::api::{env, id, json, options, users, Parameter};
 use crate::config::{Credentials, ENV_API_URL, ENV_APP_ID, ENV_APP_SECRET, ENV_LOG};
 use crate::error::{EthoraError, Result};
 use crate::token::{
@@ -15,14 +15,14 @@ use crate::token::{
 
 /// `new EthoraSDKService(config?)` and `getEthoraSDKService(config?)`.
 pub const SERVICE_CONFIG: &[Parameter] = &[json("config", "EthoraSDKConfig", true)];
+// `LocalCall`, the service's methods that make no request, from the list in
+// [`crate::sdk_methods!`].
+crate::sdk_methods!(ethora_methods::core_local_calls);
+
 /// `createChatName(chatId, full?)`.
-pub const CREATE_CHAT_NAME: &[Parameter] =
-    &[id("chatId", "UUID", false), flag("full", "boolean", true)];
+pub const CREATE_CHAT_NAME: &[Parameter] = LocalCall::CreateChatName.parameters();
 /// `createChatUserJwtToken(userId, options?)`.
-pub const CREATE_CHAT_USER_JWT_TOKEN: &[Parameter] = &[
-    id("userId", "UUID", false),
-    json("options", "ClientTokenOptions", true),
-];
+pub const CREATE_CHAT_USER_JWT_TOKEN: &[Parameter] = LocalCall::CreateChatUserJwtToken.parameters();
 /// `createClientToken(userId, customSecrets?, options?)`.
 pub const CREATE_CLIENT_TOKEN: &[Parameter] = &[
     id("userId", "UUID", false),

@@ -39,12 +39,12 @@ fn table(
         let docs = methods.iter().map(|m| &m.doc_text);
         quote! {
             /// The parameters, in order.
-            pub fn parameters(self) -> &'static [Parameter] {
+            pub const fn parameters(self) -> &'static [Parameter] {
                 match self { #(#table::#variants => #parameters,)* }
             }
 
             /// The method's doc line, as both bindings' type declarations show it.
-            pub fn doc(self) -> &'static str {
+            pub const fn doc(self) -> &'static str {
                 match self { #(#table::#variants => #docs,)* }
             }
         }
@@ -61,7 +61,7 @@ fn table(
             pub const ALL: &'static [#table] = &[#(#table::#variants,)*];
 
             /// The method name in JavaScript.
-            pub fn js_name(self) -> &'static str {
+            pub const fn js_name(self) -> &'static str {
                 match self { #(#table::#variants => #js_names,)* }
             }
 
@@ -151,4 +151,23 @@ pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
         }
     };
     table("JobWaitCall", "job wait", &waits, false, more)
+}
+
+/// `LocalCall` (every `local`): the methods each face answers itself, without a request.
+pub fn local_calls(methods: &[Method]) -> TokenStream {
+    let (locals, returns): (Vec<_>, Vec<_>) = methods
+        .iter()
+        .filter_map(|m| match &m.shape {
+            Shape::Local { returns } => Some((m, returns)),
+            _ => None,
+        })
+        .unzip();
+    let variants: Vec<_> = locals.iter().map(|m| &m.variant).collect();
+    let more = quote! {
+        /// The TypeScript type the method returns.
+        pub const fn return_type(self) -> &'static str {
+            match self { #(LocalCall::#variants => #returns,)* }
+        }
+    };
+    table("LocalCall", "local method", &locals, true, more)
 }

@@ -9,7 +9,7 @@ use crate::grammar::{Method, Shape};
 
 /// The Node face (`src/service.rs`): arguments arrive as napi-rs `Unknown`s, read as JSON
 /// under their parameters' names by `EthoraSDKService::call`, `iterate::listing` and
-/// `iterate::wait_for_job`.
+/// `iterate::wait_for_job`; a local method's by `EthoraSDKService::local`.
 pub fn node(methods: &[Method]) -> TokenStream {
     let each = methods.iter().map(|method| {
         let Method { docs, rust_name, variant, .. } = method;
@@ -44,6 +44,25 @@ pub fn node(methods: &[Method]) -> TokenStream {
                     iterate::wait_for_job(env, &self.client, JobWaitCall::#variant, vec![#(#required,)*], #(#optional)*)
                 }
             },
+            // Every argument taken as it came (napi-rs would read `null` as absent, where
+            // JavaScript's truthiness reads it as false), the signature written out for it.
+            Shape::Local { returns } => {
+                let signature = method
+                    .parameters
+                    .iter()
+                    .map(|p| format!("{}{}: {}", p.js_name.value(), if p.optional { "?" } else { "" }, p.ts_type.value()))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let all = method.parameters.iter().map(|p| &p.rust_name);
+                let all_again = all.clone();
+                quote! {
+                    #(#docs)*
+                    #[napi(ts_args_type = #signature, ts_return_type = #returns)]
+                    pub fn #rust_name(&self, env: Env, #(#all: Unknown,)*) -> Result<String> {
+                        self.local(&env, LocalCall::#variant, &[#(#all_again,)*])
+                    }
+                }
+            }
         }
     });
     quote! {
@@ -55,8 +74,8 @@ pub fn node(methods: &[Method]) -> TokenStream {
 }
 
 /// The WebAssembly face (`crates/ethora-wasm/src/service.rs`): arguments arrive as the
-/// reader's text from the facade, handed to `EthoraSDKService::call`, `iterate` and
-/// `wait_for_job`.
+/// reader's text from the facade, handed to `EthoraSDKService::call`, `iterate`,
+/// `wait_for_job` and `local`.
 pub fn wasm(methods: &[Method]) -> TokenStream {
     let each = methods.iter().map(|method| {
         let Method { docs, rust_name, js_name, variant, .. } = method;
@@ -69,41 +88,46 @@ pub fn wasm(methods: &[Method]) -> TokenStream {
         let required_parameters = quote! {
             #(#[wasm_bindgen(js_name = #required_js, unchecked_param_type = #required_ts)] #required: Option<String>,)*
         };
-        match &method.shape {
-            Shape::Promise { .. } => quote! {
-                #(#docs)*
-                #[wasm_bindgen(js_name = #js_name, unchecked_return_type = "Promise<ApiResponse>")]
-                pub fn #rust_name(
-                    &self,
-                    #required_parameters
-                    #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: Option<String>,)*
-                ) -> Promise {
-                    self.call(ApiCall::#variant, &[#(#required,)* #(#optional,)*])
-                }
-            },
-            Shape::Iterator { returns, .. } => quote! {
-                #(#docs)*
-                #[wasm_bindgen(js_name = #js_name, unchecked_return_type = #returns)]
-                pub fn #rust_name(
-                    &self,
-                    #required_parameters
-                    #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: Option<String>,)*
-                ) -> Result<ListingIterator, JsValue> {
-                    self.iterate(ListingCall::#variant, &[#(#required,)* #(#optional,)*])
-                }
-            },
-            // The options stay a JavaScript value: they may hold an `AbortSignal`.
-            Shape::Wait { .. } => quote! {
-                #(#docs)*
-                #[wasm_bindgen(js_name = #js_name, unchecked_return_type = "Promise<ApiResponse>")]
-                pub fn #rust_name(
-                    &self,
-                    #required_parameters
-                    #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: JsValue,)*
-                ) -> Promise {
-                    self.wait_for_job(JobWaitCall::#variant, &[#(#required,)*], #(&#optional)*)
-                }
-            },
+        // Every argument as the reader's text, or (a wait's options) a JavaScript value.
+        let parameters = |optional_type: TokenStream| {
+            quote! {
+                #required_parameters
+                #(#[wasm_bindgen(js_name = #optional_js, unchecked_optional_param_type = #optional_ts)] #optional: #optional_type,)*
+            }
+        };
+        let (returns, result, body) = match &method.shape {
+            Shape::Promise { .. } => (
+                quote! { "Promise<ApiResponse>" },
+                quote! { Promise },
+                quote! { self.call(ApiCall::#variant, &[#(#required,)* #(#optional,)*]) },
+            ),
+            Shape::Iterator { returns, .. } => (
+                quote! { #returns },
+                quote! { Result<ListingIterator, JsValue> },
+                quote! { self.iterate(ListingCall::#variant, &[#(#required,)* #(#optional,)*]) },
+            ),
+            Shape::Wait { .. } => (
+                quote! { "Promise<ApiResponse>" },
+                quote! { Promise },
+                quote! { self.wait_for_job(JobWaitCall::#variant, &[#(#required,)*], #(&#optional)*) },
+            ),
+            Shape::Local { returns } => (
+                quote! { #returns },
+                quote! { Result<String, JsValue> },
+                quote! { self.local(LocalCall::#variant, &[#(#required,)* #(#optional,)*]) },
+            ),
+        };
+        // The options of a wait stay a JavaScript value: they may hold an `AbortSignal`.
+        let parameters = match &method.shape {
+            Shape::Wait { .. } => parameters(quote! { JsValue }),
+            _ => parameters(quote! { Option<String> }),
+        };
+        quote! {
+            #(#docs)*
+            #[wasm_bindgen(js_name = #js_name, unchecked_return_type = #returns)]
+            pub fn #rust_name(&self, #parameters) -> #result {
+                #body
+            }
         }
     });
     quote! {

@@ -5,6 +5,7 @@
 //! promise  Variant rust_name jsName(required, ...; optional, ...) => |a| builder;
 //! iterator Variant rust_name jsName(...) -> "TypeScript return type" pages ListingVariant;
 //! wait     Variant rust_name jsName(...; options "options" options: "WaitForJobOptions") reads ReadVariant;
+//! local    Variant rust_name jsName(...) -> "TypeScript return type";
 //! ```
 //!
 //! A parameter is `rust_name "jsName" kind: "TypeScript type"`; its kind names how the core
@@ -54,6 +55,9 @@ pub enum Shape {
     /// Reads a job with the method `reads` until it has finished; the last parameter is the
     /// wait's options.
     Wait { reads: Ident },
+    /// Answers at once, without a request (`createChatName`); each face carries it out in its
+    /// `local` method.
+    Local { returns: LitStr },
 }
 
 pub struct Parameter {
@@ -123,10 +127,16 @@ impl Parse for Method {
                 }
                 Shape::Wait { reads }
             }
+            "local" => {
+                input.parse::<Token![->]>()?;
+                Shape::Local {
+                    returns: input.parse()?,
+                }
+            }
             _ => {
                 return Err(syn::Error::new(
                     kind.span(),
-                    "expected `promise`, `iterator` or `wait`",
+                    "expected `promise`, `iterator`, `wait` or `local`",
                 ))
             }
         };
@@ -241,11 +251,12 @@ mod tests {
             promise CreateChatRoom create_chat_room createChatRoom(chat_id "chatId" id: "UUID"; room_data "roomData" json: "Partial<R>") => |a| { let x = a.id(0)?; build(x, a.value(1)) };
             iterator IterateUsers iterate_users iterateUsers(; params "params" query: "P") -> "AsyncIterableIterator<U>" pages GetUsers;
             wait WaitForJob wait_for_job waitForJob(app_id "appId" id: "UUID"; options "options" options: "O") reads GetJob;
+            local CreateName create_name createName(chat_id "chatId" id: "UUID"; full "full" flag: "boolean") -> "string";
         })
         .map_err(|e| e.to_string())
         .unwrap_or_else(|e| panic!("{e}"));
-        let [promise, iterator, wait] = &list.0[..] else {
-            panic!("three declarations")
+        let [promise, iterator, wait, local] = &list.0[..] else {
+            panic!("four declarations")
         };
         assert_eq!(promise.doc_text, "POST /v2/chats. Second line.");
         assert_eq!(promise.js_name, "createChatRoom");
@@ -265,6 +276,8 @@ mod tests {
         );
         assert_eq!(iterator.required().count(), 0);
         assert!(matches!(&wait.shape, Shape::Wait { reads } if reads == "GetJob"));
+        assert!(matches!(&local.shape, Shape::Local { returns } if returns.value() == "string"));
+        assert_eq!(local.optional().count(), 1);
     }
 
     #[test]
@@ -275,6 +288,7 @@ mod tests {
             quote! { promise A a a(x "x" id: "UUID"; y "y" json: "Y"; z "z" json: "Z") => |a| f(a); },
             quote! { promise A a a(x "x" id: "UUID") => |a| f(a) },
             quote! { iterator A a a() -> "T" walks B; },
+            quote! { local A a a() => |a| f(a); },
             quote! { #[inline] promise A a a() => |a| f(a); },
         ];
         for list in refused {

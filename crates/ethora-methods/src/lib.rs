@@ -3,13 +3,14 @@
 //! the SDK. The list calls the macro it is given with every declaration, so
 //! `ethora_core::sdk_methods!(ethora_methods::node_methods)` writes the Node face's methods.
 //!
-//! - [`core_api_calls`], [`core_listing_calls`], [`core_job_wait_calls`]: the core's tables
-//!   (`ApiCall`, `ListingCall`, `JobWaitCall`), in `api/mod.rs`, `listing.rs`, `job_waits.rs`.
+//! - [`core_api_calls`], [`core_listing_calls`], [`core_job_wait_calls`],
+//!   [`core_local_calls`]: the core's tables (`ApiCall`, `ListingCall`, `JobWaitCall`,
+//!   `LocalCall`), in `api/mod.rs`, `listing.rs`, `job_waits.rs`, `functions.rs`.
 //! - [`node_methods`]: the methods of the Node face's `EthoraSDKService` (`src/service.rs`).
 //! - [`wasm_methods`]: the same for the WebAssembly face (`crates/ethora-wasm/src/service.rs`).
 //!
-//! Each face's method is a one-line call of a method of its own `EthoraSDKService` (`call`,
-//! `listing`, `wait`), so what a call does stays in the face's source.
+//! Each face's method is a one-line call into its own source (`call`, `iterate`, `wait`,
+//! `local`), so what a call does stays there.
 #![forbid(unsafe_code)]
 
 mod core_tables;
@@ -34,6 +35,12 @@ pub fn core_listing_calls(list: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn core_job_wait_calls(list: TokenStream) -> TokenStream {
     grammar::expand(list, core_tables::job_wait_calls)
+}
+
+/// The core's `LocalCall` table, from the list's `local` declarations.
+#[proc_macro]
+pub fn core_local_calls(list: TokenStream) -> TokenStream {
+    grammar::expand(list, core_tables::local_calls)
 }
 
 /// Every method of the Node face's `EthoraSDKService` that the list declares.

@@ -1,15 +1,15 @@
-//! `EthoraSDKService`, the class: its constructor, its methods that make no request, and
-//! every network method, listing iterator and job wait expanded from the core's one
-//! declaration (`sdk_methods!`).
+//! `EthoraSDKService`, the class: its constructor, and every method expanded from the core's
+//! one declaration (`sdk_methods!`).
 
 use std::sync::Arc;
 
 use ethora_core::api::arguments;
 use ethora_core::api::{self, ApiCall};
 use ethora_core::boundary::Argument;
+use ethora_core::functions::{self, LocalCall};
 use ethora_core::job_waits::JobWaitCall;
 use ethora_core::listing::ListingCall;
-use ethora_core::{functions, EthoraClient, EthoraError as CoreError};
+use ethora_core::{EthoraClient, EthoraError as CoreError};
 use js_sys::Promise;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -54,11 +54,26 @@ impl EthoraSDKService {
             Err(error) => Promise::reject(&to_js_error(&error)),
         }
     }
+
+    /// A local method (`createChatName`, `createChatUserJwtToken`): the reader's text,
+    /// answered at once.
+    fn local(&self, call: LocalCall, arguments: &[Option<String>]) -> Result<String, JsValue> {
+        js_result(
+            values(call.parameters(), arguments).and_then(|values| match call {
+                LocalCall::CreateChatName => functions::chat_name(self.client.app_id(), &values),
+                LocalCall::CreateChatUserJwtToken => {
+                    let user_id = arguments::id(values[0].as_ref(), "userId")?;
+                    let expires_in = functions::client_token_expiry(values[1].as_ref())?;
+                    Ok(self.client.expiring_client_token(user_id, expires_in))
+                }
+            }),
+        )
+    }
 }
 
-// Every network method, listing iterator and job wait, from the core's one declaration
-// (`ethora_core::sdk_methods!`), with the TypeScript signatures of the Node face: each hands
-// the reader's text to `call`, `iterate` (iterate.rs) or `wait_for_job` (iterate.rs).
+// Every method the core's one declaration lists (`ethora_core::sdk_methods!`), with the
+// TypeScript signatures of the Node face: each hands the reader's text to `call`, `iterate`
+// (iterate.rs), `wait_for_job` (iterate.rs) or `local`.
 ethora_core::sdk_methods!(ethora_methods::wasm_methods);
 
 #[wasm_bindgen(js_class = EthoraSDKService)]
@@ -75,40 +90,6 @@ impl EthoraSDKService {
             functions::read_config(config)
                 .and_then(|config| EthoraSDKService::build(config.as_ref())),
         )
-    }
-
-    /// `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's
-    /// conference domain. Already-prefixed ids and JIDs are not prefixed again.
-    #[wasm_bindgen(js_name = createChatName)]
-    pub fn create_chat_name(
-        &self,
-        #[wasm_bindgen(js_name = "chatId", unchecked_param_type = "UUID")] chat_id: Option<String>,
-        #[wasm_bindgen(unchecked_optional_param_type = "boolean")] full: Option<String>,
-    ) -> Result<String, JsValue> {
-        js_result(
-            values(functions::CREATE_CHAT_NAME, &[chat_id, full])
-                .and_then(|values| functions::chat_name(self.client.app_id(), &values)),
-        )
-    }
-
-    /// A client JWT for the user (what the front end logs in with); with
-    /// `options.expiresIn` it expires that many seconds from now.
-    #[wasm_bindgen(js_name = createChatUserJwtToken)]
-    pub fn create_chat_user_jwt_token(
-        &self,
-        #[wasm_bindgen(js_name = "userId", unchecked_param_type = "UUID")] user_id: Option<String>,
-        #[wasm_bindgen(
-            js_name = "options",
-            unchecked_optional_param_type = "ClientTokenOptions"
-        )]
-        options: Option<String>,
-    ) -> Result<String, JsValue> {
-        js_result((|| {
-            let values = values(functions::CREATE_CHAT_USER_JWT_TOKEN, &[user_id, options])?;
-            let user_id = arguments::id(values[0].as_ref(), "userId")?;
-            let expires_in = functions::client_token_expiry(values[1].as_ref())?;
-            Ok(self.client.expiring_client_token(user_id, expires_in))
-        })())
     }
 
     /// What `console.log` / `JSON.stringify` show: the app and URL, never the secret.

@@ -2,12 +2,14 @@
 //!
 //! [`sdk_methods!`] holds every method of `EthoraSDKService` that the core carries out: each
 //! declaration's doc line, its kind (`promise`: a request that resolves with the response;
-//! `iterator`: a listing walked page by page; `wait`: a job read until it has finished), its
+//! `iterator`: a listing walked page by page; `wait`: a job read until it has finished;
+//! `local`: answered at once by each face, without a request), its
 //! name in Rust and JavaScript, each parameter's Rust name, JavaScript name, kind of value
 //! (how the core reads it, see [`crate::api::ParameterKind`]) and TypeScript type
 //! (parameters after `;` are optional), and what follows: for a `promise`, after `=>`, how
 //! its arguments become its request (a resource module's function); for an `iterator`, its
-//! return type and the listing it `pages`; for a `wait`, the method it `reads`.
+//! return type and the listing it `pages`; for a `wait`, the method it `reads`; for a
+//! `local`, its return type.
 //!
 //! The grammar is parsed once, by the `ethora-methods` proc-macro crate, which expands the
 //! list for the core's tables and for each face's methods: `sdk_methods!(ethora_methods::node_methods)`.
@@ -107,6 +109,11 @@ macro_rules! sdk_methods {
             wait WaitForUsersBatchJob wait_for_users_batch_job waitForUsersBatchJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" options: "WaitForJobOptions") reads GetUsersBatchJob;
             #[doc = " Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job."]
             wait WaitForBroadcastJob wait_for_broadcast_job waitForBroadcastJob(app_id "appId" id: "UUID", job_id "jobId" id: "UUID"; options "options" options: "WaitForJobOptions") reads GetAppBroadcastJob;
+            // The local methods: each face answers them at once, without a request.
+            #[doc = " `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's conference domain. Already-prefixed ids and JIDs are not prefixed again."]
+            local CreateChatName create_chat_name createChatName(chat_id "chatId" id: "UUID"; full "full" flag: "boolean") -> "string";
+            #[doc = " A client JWT for the user (what the front end logs in with); with `options.expiresIn` it expires that many seconds from now."]
+            local CreateChatUserJwtToken create_chat_user_jwt_token createChatUserJwtToken(user_id "userId" id: "UUID"; options "options" json: "ClientTokenOptions") -> "string";
         }
     };
 }
