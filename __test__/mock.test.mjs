@@ -69,6 +69,28 @@ test('createChatRoom creates the room; a second create is refused', async () => 
   await rejectsWith(chat.createChatRoom('room-1'), 422, /already exists/)
 })
 
+test('a create of what already exists is ETHORA_CONFLICT with its 422; any other 422 stays ETHORA_HTTP', async (t) => {
+  // A mock of its own: the other tests count the apps and rooms of theirs.
+  const own = await startMockServer()
+  t.after(() => own.close())
+  const chat = new sdk.EthoraSDKService(own.config)
+  const app = (await chat.createApp({ displayName: 'Conflicts' })).app._id
+  await chat.createChatRoom('taken-room')
+  await chat.createChatRoomInApp(app, 'taken-room')
+  for (const create of [() => chat.createChatRoom('taken-room'), () => chat.createChatRoomInApp(app, 'taken-room')]) {
+    await assert.rejects(create(), (error) => {
+      assert.ok(error instanceof sdk.EthoraError)
+      assert.equal(error.code, 'ETHORA_CONFLICT')
+      assert.equal(error.status, 422)
+      assert.equal(error.retryable, false)
+      assert.match(error.responseBody.error, /already exists/)
+      return true
+    })
+  }
+  await assert.rejects(chat.grantUserAccessToChatRoom('taken-room', 'nobody-here'), (error) => error.code === 'ETHORA_HTTP' && error.status === 422)
+  assert.deepEqual((await own.state()).apps[app].chats.map((c) => c.name), [`${app}_taken-room`])
+})
+
 test('createUser creates users; a duplicate uuid is reported by the batch job', async () => {
   for (const [id, name] of [['u1', 'Ada Lovelace'], ['u2', 'Alan Turing'], ['u3', 'Grace Hopper']]) {
     const reply = await chat.createUser(id, { displayName: name, email: `${id}@example.com` })

@@ -35,6 +35,7 @@ export type EthoraErrorCode =
   | 'ETHORA_CONFIG'
   | 'ETHORA_VALIDATION'
   | 'ETHORA_HTTP'
+  | 'ETHORA_CONFLICT'
   | 'ETHORA_TIMEOUT'
   | 'ETHORA_NETWORK'
   | 'ETHORA_TLS'

@@ -14,6 +14,8 @@ pub enum ErrorCode {
     Validation,
     /// The server answered with a non-2xx status.
     Http,
+    /// The server answered 422 saying what the call creates already exists (`status` kept).
+    Conflict,
     /// The request did not complete within its time limit.
     Timeout,
     /// The connection failed (refused, reset, DNS, a TLS handshake that broke off).
@@ -32,6 +34,7 @@ impl ErrorCode {
             ErrorCode::Config => "ETHORA_CONFIG",
             ErrorCode::Validation => "ETHORA_VALIDATION",
             ErrorCode::Http => "ETHORA_HTTP",
+            ErrorCode::Conflict => "ETHORA_CONFLICT",
             ErrorCode::Timeout => "ETHORA_TIMEOUT",
             ErrorCode::Network => "ETHORA_NETWORK",
             ErrorCode::Tls => "ETHORA_TLS",
@@ -249,9 +252,16 @@ impl EthoraError {
         error
     }
 
+    /// A non-2xx answer: `ETHORA_CONFLICT` when it is a 422 saying the thing already exists
+    /// (`response::says_already_exists`), `ETHORA_HTTP` otherwise.
     pub fn http(method: &'static str, url: String, status: u16, body: Value) -> Self {
+        let code = if status == 422 && crate::response::says_already_exists(&body) {
+            ErrorCode::Conflict
+        } else {
+            ErrorCode::Http
+        };
         let mut error = Self::bare(
-            ErrorCode::Http,
+            code,
             format!("[{method}] {url} failed with status {status}"),
         );
         error.retryable = crate::retry::Delivery::Answered(status).is_transient();

@@ -323,7 +323,8 @@ impl Batch {
 
 /// Whether the server refused the batch itself (its content), not the caller or the service.
 fn refuses_batch(error: &EthoraError) -> bool {
-    error.code == ErrorCode::Http && matches!(error.status, Some(400 | 409 | 413 | 422))
+    matches!(error.code, ErrorCode::Http | ErrorCode::Conflict)
+        && matches!(error.status, Some(400 | 409 | 413 | 422))
 }
 
 /// The server's reason for refusing a batch: its `message` / `error`, or the status.

@@ -224,10 +224,23 @@ pub mod engine {
 /// Whether a 422 body says the target does not exist: a text body containing "not found"
 /// (what the reference checks), or a JSON object whose `error`/`message`/`reason` says so.
 fn says_not_found(body: &Value) -> bool {
-    let mentions = |text: &str| text.to_lowercase().contains("not found");
+    body_says(body, &["error", "message", "reason"], "not found")
+}
+
+/// Whether an answer's body says the thing already exists, as Ethora says it when a user or
+/// a room is created twice (422, "already exist(s)" in the text or in the JSON `error` or
+/// `message`): such an answer is an `ETHORA_CONFLICT`.
+pub fn says_already_exists(body: &Value) -> bool {
+    body_says(body, &["error", "message"], "already exist")
+}
+
+/// Whether a text body, or one of `keys` of a JSON object body, contains `phrase` (case
+/// ignored).
+fn body_says(body: &Value, keys: &[&str], phrase: &str) -> bool {
+    let mentions = |text: &str| text.to_lowercase().contains(phrase);
     match body {
         Value::String(text) => mentions(text),
-        Value::Object(map) => ["error", "message", "reason"]
+        Value::Object(map) => keys
             .iter()
             .filter_map(|key| map.get(*key).and_then(Value::as_str))
             .any(mentions),
@@ -236,7 +249,8 @@ fn says_not_found(body: &Value) -> bool {
 }
 
 /// Success: the body, `url` added by `gets_url`'s rule.
-/// Failure: an `ETHORA_HTTP` error, unless the operation resolves "not found".
+/// Failure: an `ETHORA_HTTP` (or `ETHORA_CONFLICT`) error, unless the operation resolves
+/// "not found".
 pub fn interpret(
     method: &'static str,
     url: &str,
@@ -389,5 +403,33 @@ mod tests {
         let err = interpret("DELETE", "u", 500, json!("not found"), &resolve).unwrap_err();
         assert_eq!(err.code_str(), "ETHORA_HTTP");
         assert!(interpret("DELETE", "u", 422, json!("invalid"), &resolve).is_err());
+    }
+
+    #[test]
+    fn a_422_saying_it_already_exists_is_a_conflict_and_no_other_answer_is() {
+        let code = |status, body: Value| {
+            interpret("POST", "u", status, body, &NotFound::Fail)
+                .unwrap_err()
+                .code_str()
+        };
+        for body in [
+            json!({"ok": false, "error": "Chat already exists: app_room"}),
+            json!({"message": "User ALREADY EXISTS"}),
+            json!({"error": "These users already exist"}),
+            json!("user already exist"),
+        ] {
+            assert_eq!(code(422, body.clone()), "ETHORA_CONFLICT", "{body}");
+            let error = interpret("POST", "u", 422, body, &NotFound::Fail).unwrap_err();
+            assert_eq!((error.status, error.retryable), (Some(422), false));
+        }
+        for (status, body) in [
+            (422, json!({"error": "title is required"})),
+            (422, json!({"reason": "already exists"})),
+            (422, json!({"error": {"text": "already exists"}})),
+            (409, json!({"error": "already exists"})),
+            (500, json!("already exists")),
+        ] {
+            assert_eq!(code(status, body.clone()), "ETHORA_HTTP", "{status} {body}");
+        }
     }
 }
