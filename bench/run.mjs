@@ -208,7 +208,7 @@ async function latency() {
 // JSON.parse. Four kinds of request, because body size changes where the time goes. Each cell
 // (kind, concurrency) first warms every contender for SCALE.sustainedMs, then runs rounds of a
 // fixed count: as many requests as undici completed in 1.25 warm-up periods, so that every
-// round lasts about a second or more (short rounds hide JIT and garbage-collector work that
+// round lasts about a second (short rounds can hide JIT and garbage-collector work that
 // settles only under sustained load: bench/README.md). Every contender runs one round in each
 // pass, order rotated per pass, so that the drift of a shared machine falls on all alike;
 // requests/s and CPU are the median of the rounds, the latency percentiles are over the pooled
@@ -322,7 +322,9 @@ async function timedRun(call, total, concurrency, tag, samples) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const used = process.cpuUsage(cpu)
   const after = threadCpuNs()
-  const perThread = threads && after ? Object.fromEntries(Object.keys(threads).map((role) => [role, (after[role] - threads[role]) / 1000 / total])) : null
+  // A thread that ended during the round takes its time with it: a role's figure is at least 0,
+  // and the roles need not add up to the process's CPU.
+  const perThread = threads && after ? Object.fromEntries(Object.keys(threads).map((role) => [role, Math.max(0, after[role] - threads[role]) / 1000 / total])) : null
   return { rps: total / seconds, cpuUsPerRequest: (used.user + used.system) / total, perThread, seconds }
 }
 
@@ -612,7 +614,7 @@ for (const [name, ratio, target, ok] of ratios) w(`| ${name} | ${fmt(ratio, 2)}�
 w()
 w('## Ratios against a bare undici client')
 w()
-w(`Ours divided by a bare \`undici.Pool\` (64 connections) sending the same request with the same headers, under sustained load: after a warm-up of ${fmt(SCALE.sustainedMs)} ms per contender, ${SCALE.floorRounds} rounds per cell of as many requests as undici completed in 1.25 warm-ups (each round about a second or more; the counts are in the absolute table), contenders interleaved. CPU is this process's, all threads, per request.`)
+w(`Ours divided by a bare \`undici.Pool\` (64 connections) sending the same request with the same headers, under sustained load: after a warm-up of ${fmt(SCALE.sustainedMs)} ms per contender, ${SCALE.floorRounds} rounds per cell of as many requests as undici completed in 1.25 warm-ups (each round about a second; the counts and lengths are in the absolute table), contenders interleaved. CPU is this process's, all threads, per request.`)
 w()
 w('| Request | Figure | Ratio | Target | Met |')
 w('|---|---|---|---|---|')
@@ -642,7 +644,7 @@ if (threadSplitAvailable) {
 }
 w('### Short rounds against sustained rounds (concurrency 64)')
 w()
-w(`The same cells in short rounds of ${fmt(SCALE.shortRequests)} requests, run beside the long ones: CPU µs per request of each client, and ours ÷ undici. In a short round the JIT and the garbage collector's helper threads are still at work on what the round allocates and compiles; their cost per request falls as the load lasts, which the long rounds show.`)
+w(`The same cells in short rounds of ${fmt(SCALE.shortRequests)} requests, run beside the long ones: CPU µs per request of each client, and ours ÷ undici. In a short round the JIT and the garbage collector's helper threads may still be at work on what the round allocates and compiles; the table shows whether a client's cost per request moves with the round's length. Each short round runs right after the same client's long one.`)
 w()
 w(`| Request | ours, short | ours, sustained | undici, short | undici, sustained | ratio, short | ratio, sustained |`)
 w('|---|---|---|---|---|---|---|')

@@ -16,7 +16,8 @@ pub struct Outgoing<'a> {
     pub url: &'a str,
     pub headers: [(HeaderName, HeaderValue); 6],
     pub body: Option<bytes::Bytes>,
-    /// The attempt's time limit, natively (on wasm the client's timer bounds the attempt and
+    /// The attempt's time limit: a binding's relay applies it (the native transport's client
+    /// has the same limit of its own; on wasm the client's timer bounds the attempt and
     /// dropping it aborts the fetch).
     pub timeout: Duration,
     /// The config's `transport` (on the edge build in Node: whether a hooked `http.request`

@@ -119,10 +119,10 @@ impl Parse for Method {
             "wait" => {
                 keyword(input, "reads")?;
                 let reads = input.parse()?;
-                if parameters.last().is_none_or(|last| !last.optional) {
+                if parameters.iter().filter(|p| p.optional).count() != 1 {
                     return Err(syn::Error::new(
                         kind.span(),
-                        "a wait's last parameter is its options, after `;`",
+                        "a wait has one optional parameter, its options, after `;`",
                     ));
                 }
                 Shape::Wait { reads }
@@ -180,8 +180,12 @@ fn parameters(input: ParseStream) -> syn::Result<Vec<Parameter>> {
             ts_type,
             optional,
         });
-        if input.peek(Token![,]) {
+        // A comma between two parameters of a group; none after the last one.
+        if !input.is_empty() && !input.peek(Token![;]) {
             input.parse::<Token![,]>()?;
+            if input.is_empty() || input.peek(Token![;]) {
+                return Err(input.error("a parameter after `,`"));
+            }
         }
     }
     Ok(parameters)
@@ -289,6 +293,10 @@ mod tests {
             quote! { promise A a a(x "x" id: "UUID") => |a| f(a) },
             quote! { iterator A a a() -> "T" walks B; },
             quote! { local A a a() => |a| f(a); },
+            quote! { wait A a a(x "x" id: "UUID"; o "o" options: "O", p "p" json: "P") reads B; },
+            quote! { promise A a a(x "x" id: "UUID" y "y" id: "UUID") => |a| f(a); },
+            quote! { promise A a a(x "x" id: "UUID",; y "y" json: "Y") => |a| f(a); },
+            quote! { promise A a a(x "x" id: "UUID"; y "y" json: "Y",) => |a| f(a); },
             quote! { #[inline] promise A a a() => |a| f(a); },
         ];
         for list in refused {
