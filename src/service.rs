@@ -135,7 +135,7 @@ impl MintsClientTokens for EthoraSDKService {
         user_id: Unknown,
         options: Option<Unknown>,
     ) -> ethora_core::Result<String> {
-        let parameters = ethora_core::functions::CREATE_CHAT_USER_JWT_TOKEN;
+        let parameters = LocalCall::CreateChatUserJwtToken.parameters();
         // The id first, then the options, both read before either refuses (as everywhere).
         let read_options = || arguments::value(options, &parameters[1]);
         let minted = with_id(user_id, &parameters[0], |id| {

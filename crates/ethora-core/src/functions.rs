@@ -19,10 +19,6 @@ pub const SERVICE_CONFIG: &[Parameter] = &[json("config", "EthoraSDKConfig", tru
 // [`crate::sdk_methods!`].
 crate::sdk_methods!(ethora_methods::core_local_calls);
 
-/// `createChatName(chatId, full?)`.
-pub const CREATE_CHAT_NAME: &[Parameter] = LocalCall::CreateChatName.parameters();
-/// `createChatUserJwtToken(userId, options?)`.
-pub const CREATE_CHAT_USER_JWT_TOKEN: &[Parameter] = LocalCall::CreateChatUserJwtToken.parameters();
 /// `createClientToken(userId, customSecrets?, options?)`.
 pub const CREATE_CLIENT_TOKEN: &[Parameter] = &[
     id("userId", "UUID", false),

@@ -18,6 +18,17 @@ fn parameter(parameter: &Parameter) -> TokenStream {
     quote! { crate::api::#kind(#js_name, #ts_type, #optional) }
 }
 
+/// The declarations `pick` takes, each with what it took from the declaration's shape.
+fn of_shape<'a, T>(
+    methods: &'a [Method],
+    pick: impl Fn(&'a Shape) -> Option<T>,
+) -> (Vec<&'a Method>, Vec<T>) {
+    methods
+        .iter()
+        .filter_map(|m| pick(&m.shape).map(|taken| (m, taken)))
+        .unzip()
+}
+
 /// What every table has: the enum (`what` says what its variants are), `ALL`, `js_name`,
 /// and, where `with_parameters`, `parameters` and `doc`; `more` is the rest of its `impl`.
 fn table(
@@ -74,13 +85,10 @@ fn table(
 
 /// `ApiCall` (every `promise`) and `build_request`.
 pub fn api_calls(methods: &[Method]) -> TokenStream {
-    let (promises, builds): (Vec<_>, Vec<_>) = methods
-        .iter()
-        .filter_map(|m| match &m.shape {
-            Shape::Promise { build } => Some((m, build)),
-            _ => None,
-        })
-        .unzip();
+    let (promises, builds) = of_shape(methods, |shape| match shape {
+        Shape::Promise { build } => Some(build),
+        _ => None,
+    });
     let variants = promises.iter().map(|m| &m.variant);
     let head = table("ApiCall", "network method", &promises, true, quote! {});
     quote! {
@@ -104,13 +112,10 @@ pub fn api_calls(methods: &[Method]) -> TokenStream {
 
 /// `ListingCall` (every `iterator`).
 pub fn listing_calls(methods: &[Method]) -> TokenStream {
-    let (iterators, shapes): (Vec<_>, Vec<_>) = methods
-        .iter()
-        .filter_map(|m| match &m.shape {
-            Shape::Iterator { returns, pages } => Some((m, (returns, pages))),
-            _ => None,
-        })
-        .unzip();
+    let (iterators, shapes) = of_shape(methods, |shape| match shape {
+        Shape::Iterator { returns, pages } => Some((returns, pages)),
+        _ => None,
+    });
     let (returns, pages): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
     let variants: Vec<_> = iterators.iter().map(|m| &m.variant).collect();
     let more = quote! {
@@ -129,13 +134,10 @@ pub fn listing_calls(methods: &[Method]) -> TokenStream {
 
 /// `JobWaitCall` (every `wait`).
 pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
-    let (waits, reads): (Vec<_>, Vec<_>) = methods
-        .iter()
-        .filter_map(|m| match &m.shape {
-            Shape::Wait { reads } => Some((m, reads)),
-            _ => None,
-        })
-        .unzip();
+    let (waits, reads) = of_shape(methods, |shape| match shape {
+        Shape::Wait { reads } => Some(reads),
+        _ => None,
+    });
     let variants: Vec<_> = waits.iter().map(|m| &m.variant).collect();
     // The grammar makes sure a wait's options are its last parameter.
     let options = waits.iter().map(|m| m.parameters.last().map(parameter));
@@ -155,13 +157,10 @@ pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
 
 /// `LocalCall` (every `local`): the methods each face answers itself, without a request.
 pub fn local_calls(methods: &[Method]) -> TokenStream {
-    let (locals, returns): (Vec<_>, Vec<_>) = methods
-        .iter()
-        .filter_map(|m| match &m.shape {
-            Shape::Local { returns } => Some((m, returns)),
-            _ => None,
-        })
-        .unzip();
+    let (locals, returns) = of_shape(methods, |shape| match shape {
+        Shape::Local { returns } => Some(returns),
+        _ => None,
+    });
     let variants: Vec<_> = locals.iter().map(|m| &m.variant).collect();
     let more = quote! {
         /// The TypeScript type the method returns.

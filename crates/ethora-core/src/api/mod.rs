@@ -2,7 +2,7 @@
 //! its arguments become an [`ApiRequest`]), and the requests themselves, one module per
 //! resource.
 //!
-//! The methods are declared once, in [`crate::network_methods!`] (`methods.rs`): this table
+//! The methods are declared once, in [`crate::sdk_methods!`] (`methods.rs`): this table
 //! and both bindings' methods are expanded from that list, and the bindings hand the
 //! arguments here unchanged, so the argument rules and the request of every method exist
 //! once, whichever face called it. `arguments.rs` reads arguments; each resource module
@@ -136,7 +136,7 @@ pub(crate) const fn users(name: &'static str, ts: &'static str, optional: bool) 
 // `ApiCall` and `build_request`, from the list in [`crate::sdk_methods!`].
 crate::sdk_methods!(ethora_methods::core_api_calls);
 
-/// Runs a declaration's request builder (its `=> |a| ...` in `network_methods!`).
+/// Runs a declaration's request builder (its `=> |a| ...` in `sdk_methods!`).
 fn build_with(
     arguments: &Arguments<'_>,
     build: impl FnOnce(&Arguments<'_>) -> Result<ApiRequest>,
