@@ -23,12 +23,35 @@ export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
 export interface GrantAccessRequest { [key: string]: unknown }
 
-/** One user of a listing (`iterateUsers`), as the server sends it. */
-export interface ListedUser { _id?: string; xmppUsername?: string; firstName?: string; lastName?: string; email?: string; [key: string]: unknown }
-/** One app of `iterateApps`, as the server sends it. */
-export interface ListedApp { _id?: string; displayName?: string; [key: string]: unknown }
-/** One chat of `iterateChatsInApp` / `iterateUserChats(InApp)`, as the server sends it. */
-export interface ListedChat { name?: string; title?: string; members?: unknown[]; [key: string]: unknown }
+// What the methods resolve with (crates/ethora-types/src/results.rs): each reply is an
+// `ApiResponse` (so it stays assignable to the official SDK's), each item open to more keys.
+export interface JobReply extends ApiResponse {}
+export interface UsersBatchJob extends ApiResponse {}
+export interface BroadcastJob extends ApiResponse {}
+export interface ChatRoomReply extends ApiResponse {}
+export interface UsersPage extends ApiResponse {}
+export interface UserChatsPage extends ApiResponse {}
+export interface ChatsPage extends ApiResponse {}
+export interface AppsPage extends ApiResponse {}
+export interface AppReply extends ApiResponse {}
+export interface CreateAppReply extends ApiResponse {}
+export interface AppTokenReply extends ApiResponse {}
+export interface UpdateUsersReply extends ApiResponse {}
+export interface UserReply extends ApiResponse {}
+export interface MessagesPage extends ApiResponse {}
+export interface EnsureResult { [key: string]: unknown }
+export interface EnsureMembersResult { [key: string]: unknown }
+export interface ListedUser { [key: string]: unknown }
+export interface ListedApp { [key: string]: unknown }
+export interface ListedChat { [key: string]: unknown }
+export interface ChatMember { [key: string]: unknown }
+export interface CreatedChatRoom { [key: string]: unknown }
+export interface BatchUserResult { [key: string]: unknown }
+export interface UsersBatchJobResult { [key: string]: unknown }
+export interface UpdatedUser { [key: string]: unknown }
+
+/** Where a background job is. */
+export type JobState = 'pending' | 'running' | 'completed' | 'failed'
 
 /** What `EthoraError.code` says happened. */
 export type EthoraErrorCode =
@@ -197,9 +220,9 @@ export declare class EthoraSDKService {
    */
   importUsers(users: Iterable<BatchUserData> | AsyncIterable<BatchUserData>, options?: ImportUsersOptions): Promise<ImportReport>
   /** POST /v2/users/batch with one user; see `CreateUserData` for the defaults. */
-  createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<ApiResponse>
+  createUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<JobReply>
   /** POST /v2/chats. */
-  createChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ApiResponse>
+  createChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ChatRoomReply>
   /** POST /v2/chats/users-access. */
   grantUserAccessToChatRoom(chatId: UUID, userId: UUID | UUID[]): Promise<ApiResponse>
   /** DELETE /v2/chats/users-access. */
@@ -209,29 +232,29 @@ export declare class EthoraSDKService {
   /** DELETE /v1/chats; resolves `{ ok: false, reason: 'Chat room not found' }` when missing. */
   deleteChatRoom(chatId: UUID): Promise<ApiResponse>
   /** PATCH /v2/chats/users with 1-100 users. */
-  updateUsers(users: UpdateUserData[]): Promise<ApiResponse>
+  updateUsers(users: UpdateUserData[]): Promise<UpdateUsersReply>
   /** GET /v2/chats/users. */
-  getUsers(params?: GetUsersQueryParams): Promise<ApiResponse>
+  getUsers(params?: GetUsersQueryParams): Promise<UsersPage>
   /** GET /v2/apps/{appId}/users/{userId}/chats for the configured app. */
-  getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
+  getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<UserChatsPage>
   /** PATCH /v2/apps/{appId}/chats/{chatName} for the configured app. */
   updateChatRoom(chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
   /** GET /v2/apps. */
-  listApps(params?: ListAppsQueryParams): Promise<ApiResponse>
+  listApps(params?: ListAppsQueryParams): Promise<AppsPage>
   /** GET /v2/apps/{appId}. */
-  getApp(appId: UUID): Promise<ApiResponse>
+  getApp(appId: UUID): Promise<AppReply>
   /** POST /v2/apps. */
-  createApp(appData: CreateAppRequest): Promise<ApiResponse>
+  createApp(appData: CreateAppRequest): Promise<CreateAppReply>
   /** DELETE /v2/apps/{appId}. */
   deleteApp(appId: UUID): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/tokens. */
   listAppTokens(appId: UUID): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/tokens. */
-  createAppToken(appId: UUID, payload?: CreateAppTokenRequest): Promise<ApiResponse>
+  createAppToken(appId: UUID, payload?: CreateAppTokenRequest): Promise<AppTokenReply>
   /** DELETE /v2/apps/{appId}/tokens/{tokenId}. */
   revokeAppToken(appId: UUID, tokenId: UUID): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/tokens/{tokenId}/rotate. */
-  rotateAppToken(appId: UUID, tokenId: UUID, payload?: RotateAppTokenRequest): Promise<ApiResponse>
+  rotateAppToken(appId: UUID, tokenId: UUID, payload?: RotateAppTokenRequest): Promise<AppTokenReply>
   /** POST /v2/apps/{appId}/provision. */
   provisionApp(appId: UUID, payload?: ProvisionAppRequest): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/bot. */
@@ -239,21 +262,21 @@ export declare class EthoraSDKService {
   /** PUT /v2/apps/{appId}/bot. */
   updateAppBot(appId: UUID, payload: UpdateAppBotRequest): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/chats/broadcast. */
-  broadcastToAppChats(appId: UUID, payload: CreateAppBroadcastRequest): Promise<ApiResponse>
+  broadcastToAppChats(appId: UUID, payload: CreateAppBroadcastRequest): Promise<JobReply>
   /** GET /v2/apps/{appId}/chats/broadcast/{jobId}. */
-  getAppBroadcastJob(appId: UUID, jobId: UUID): Promise<ApiResponse>
+  getAppBroadcastJob(appId: UUID, jobId: UUID): Promise<BroadcastJob>
   /** GET /v1/apps/users/{xmppUsername}. */
-  getAppUserByXmppUsername(xmppUsername: UUID): Promise<ApiResponse>
+  getAppUserByXmppUsername(xmppUsername: UUID): Promise<UserReply>
   /** POST /v2/apps/{appId}/users/batch (answers 202 with a job id). */
-  createUsersInApp(appId: UUID, payload: BatchCreateUsersRequest): Promise<ApiResponse>
+  createUsersInApp(appId: UUID, payload: BatchCreateUsersRequest): Promise<JobReply>
   /** GET /v2/apps/{appId}/users/batch/{jobId}. */
-  getUsersBatchJob(appId: UUID, jobId: UUID): Promise<ApiResponse>
+  getUsersBatchJob(appId: UUID, jobId: UUID): Promise<UsersBatchJob>
   /** DELETE /v2/apps/{appId}/users/batch. */
   deleteUsersInApp(appId: UUID, userIds: UUID[]): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/chats. */
-  createChatRoomInApp(appId: UUID, chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ApiResponse>
+  createChatRoomInApp(appId: UUID, chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<ChatRoomReply>
   /** GET /v2/apps/{appId}/chats. */
-  listChatsInApp(appId: UUID, params?: ListAppChatsQueryParams): Promise<ApiResponse>
+  listChatsInApp(appId: UUID, params?: ListAppChatsQueryParams): Promise<ChatsPage>
   /** DELETE /v2/apps/{appId}/chats. */
   deleteChatRoomInApp(appId: UUID, chatId: UUID): Promise<ApiResponse>
   /** POST /v2/apps/{appId}/chats/users-access. */
@@ -261,11 +284,11 @@ export declare class EthoraSDKService {
   /** DELETE /v2/apps/{appId}/chats/users-access. */
   removeUserAccessFromChatRoomInApp(appId: UUID, chatId: UUID, userId: UUID | UUID[]): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/users/{userId}/chats. */
-  getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>
+  getUserChatsInApp(appId: UUID, userId: UUID, params?: GetUserChatsQueryParams): Promise<UserChatsPage>
   /** PATCH /v2/apps/{appId}/chats/{chatName}. */
   updateChatRoomInApp(appId: UUID, chatId: UUID, updateData: UpdateChatRoomRequest): Promise<ApiResponse>
   /** GET /v2/apps/{appId}/chats/{chatId}/messages: a page of a room's message history, as Ethora's MCP server reads it (`chatId` is the room's `_id` as `listChatsInApp` lists it; `limit` at most 100; other keys sent as `listChatsInApp` sends them). Not in the published API: the answer's shape, and `before` as a message `_id` for older ones, are our assumptions (the local mock's: `{ ok, results, total }`, newest first). */
-  getChatMessagesInApp(appId: UUID, chatId: string, params?: { limit?: number; before?: string }): Promise<ApiResponse>
+  getChatMessagesInApp(appId: UUID, chatId: string, params?: { limit?: number; before?: string }): Promise<MessagesPage>
   /** Every user `getUsers` lists (same filters), one at a time: GET /v2/chats/users a page of `pageSize` (default 100, at most 500) at a time, the next only when the loop asks for it. */
   iterateUsers(params?: IterateUsersParams): AsyncIterableIterator<ListedUser>
   /** Every app `listApps` lists, one at a time: GET /v2/apps a page of `pageSize` (default 100, at most 200) at a time. */
@@ -277,9 +300,19 @@ export declare class EthoraSDKService {
   /** Every chat of a user in an app, one at a time: GET /v2/apps/{appId}/users/{userId}/chats page by page. */
   iterateUserChatsInApp(appId: UUID, userId: UUID, params?: IterateChatsParams): AsyncIterableIterator<ListedChat>
   /** Reads a users batch job (GET /v2/apps/{appId}/users/batch/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job. */
-  waitForUsersBatchJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
+  waitForUsersBatchJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<UsersBatchJob>
   /** Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job. */
-  waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<ApiResponse>
+  waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<BroadcastJob>
+  /** Creates the user (as `createUser`) unless it exists: resolves `{ created: true, response }`, or `{ created: false }` when the server answers that it already exists (`ETHORA_CONFLICT`). Safe to run again, and twice at once. */
+  ensureUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<EnsureResult>
+  /** Creates the room (as `createChatRoom`) unless it exists: resolves `{ created: true, response }`, or `{ created: false }` when it already exists. Safe to run again, and twice at once. */
+  ensureChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<EnsureResult>
+  /** Creates the room in a child app (as `createChatRoomInApp`) unless it exists: `{ created }` as `ensureChatRoom`. */
+  ensureChatRoomInApp(appId: UUID, chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<EnsureResult>
+  /** Grants the users access to the room (as `grantUserAccessToChatRoom`) where they lack it: reads the members (GET /v2/chats/users?chatName=…, 500 a page), grants only the missing ones (no request when none), and resolves `{ created, added, present }` with the ids as given. */
+  ensureChatRoomMembers(chatId: UUID, userId: UUID | UUID[]): Promise<EnsureMembersResult>
+  /** `ensureChatRoomMembers` in a child app: the members are read from GET /v2/apps/{appId}/chats?includeMembers=true (500 chats a page, until the room is found), the missing ones granted as `grantUserAccessToChatRoomInApp`. */
+  ensureChatRoomMembersInApp(appId: UUID, chatId: UUID, userId: UUID | UUID[]): Promise<EnsureMembersResult>
   /** `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's conference domain. Already-prefixed ids and JIDs are not prefixed again. */
   createChatName(chatId: UUID, full?: boolean): string
   /** A client JWT for the user (what the front end logs in with); with `options.expiresIn` it expires that many seconds from now. */
@@ -351,6 +384,25 @@ export interface ApiResponse {
   url?: string
 }
 
+/** What `getApp` resolves with: the app under `result` or `app` (spec 5.13). */
+export interface AppReply {
+  result?: ListedApp
+  app?: ListedApp
+}
+
+/** What `listApps` resolves with: `items` or `apps` (spec 5.12). */
+export interface AppsPage {
+  items?: Array<ListedApp>
+  apps?: Array<ListedApp>
+  total?: number
+}
+
+/** What `createAppToken` and `rotateAppToken` resolve with: `token` is shown this once (spec 5.17, 5.19). */
+export interface AppTokenReply {
+  tokenId: string
+  token: string
+}
+
 /** Body of `createUsersInApp`: 1 to 100 users. */
 export interface BatchCreateUsersRequest {
   bypassEmailConfirmation?: boolean
@@ -367,10 +419,46 @@ export interface BatchUserData {
   profileImage?: string
 }
 
+/** One user of a finished users batch job (spec 5.25). */
+export interface BatchUserResult {
+  status: 'created' | 'exists' | 'uuid_exists'
+  xmppUsername?: string
+  user?: ListedUser
+}
+
+/**
+ * A broadcast job (`getAppBroadcastJob`, `waitForBroadcastJob`; spec 5.24): its per-room
+ * results' shape is not published.
+ */
+export interface BroadcastJob {
+  state: JobState
+  result?: unknown
+  error?: unknown
+}
+
+/** A member of a room as a chat listing sends it with `includeMembers: true`. */
+export interface ChatMember {
+  xmppUsername?: string
+}
+
 /** Options of `createChatName` (as the reference declares them). */
 export interface ChatNameOptions {
   /** Whether to include the full JID domain. */
   full?: boolean
+}
+
+/** What `createChatRoom` and `createChatRoomInApp` resolve with (spec 5.2, 5.28). */
+export interface ChatRoomReply {
+  result: CreatedChatRoom
+}
+
+/**
+ * What `listChatsInApp` resolves with: the shape is not published; the listing walker reads
+ * `items`, `results` or `chats`, and `total`.
+ */
+export interface ChatsPage {
+  items?: Array<ListedChat>
+  total?: number
 }
 
 /** The `data` claim of a client token. */
@@ -404,6 +492,11 @@ export interface CreateAppBroadcastRequest {
   dryRun?: boolean
 }
 
+/** What `createApp` resolves with (spec 5.14; some clients also accept `result._id`). */
+export interface CreateAppReply {
+  app: ListedApp
+}
+
 /** Body of `createApp`; `displayName` is required, other keys are forwarded. */
 export interface CreateAppRequest {
   displayName: string
@@ -427,6 +520,13 @@ export interface CreateChatRoomRequest {
   type: string
 }
 
+/** The room `createChatRoom` / `createChatRoomInApp` made (spec 5.2). */
+export interface CreatedChatRoom {
+  /** The short chat name. */
+  name: string
+  jid?: string
+}
+
 /**
  * User fields for `createUser`, as the reference README documents them. Every field has a
  * default in `createUser`; other keys (e.g. `profileImage`) are forwarded.
@@ -444,6 +544,24 @@ export interface CreateUserData {
 /** Body of a chat deletion. */
 export interface DeleteChatRoomRequest {
   name: string
+}
+
+/** What `ensureChatRoomMembers` and `ensureChatRoomMembersInApp` resolve with; the ids as given. */
+export interface EnsureMembersResult {
+  /** Whether this call granted access to anyone. */
+  created: boolean
+  /** The users this call granted access to. */
+  added: Array<string>
+  /** The users who were members already. */
+  present: Array<string>
+}
+
+/** What `ensureUser`, `ensureChatRoom` and `ensureChatRoomInApp` resolve with. */
+export interface EnsureResult {
+  /** Whether this call created it (false: the server answered that it already exists). */
+  created: boolean
+  /** The create method's answer, when it created. */
+  response?: ApiResponse
 }
 
 /**
@@ -632,6 +750,16 @@ export interface IterateUsersParams {
   offset?: number
 }
 
+/**
+ * The reply of a background job's start: `createUser`, `createUsersInApp` (HTTP 202),
+ * `broadcastToAppChats` (spec 5.1, 5.23, 5.25; Ethora's MCP server also reads a broadcast's `id`).
+ */
+export interface JobReply {
+  /** Read it with `getUsersBatchJob` / `getAppBroadcastJob`, or wait with `waitFor…Job`. */
+  jobId: string
+  statusUrl?: string
+}
+
 /** Paging of `listChatsInApp`. */
 export interface ListAppChatsQueryParams {
   limit?: number
@@ -646,6 +774,46 @@ export interface ListAppsQueryParams {
   offset?: number
   order?: 'asc' | 'desc'
   orderBy?: 'displayName' | 'createdAt'
+}
+
+/** An app as `listApps`, `getApp` and `createApp` send it (spec 5.12-5.15). */
+export interface ListedApp {
+  /** 24 hex characters. */
+  _id?: string
+  displayName?: string
+  /** Sent by `getApp`; `createApp` may leave it out. */
+  appToken?: string
+}
+
+/** A room as the chat listings send it (spec 5.10; the app listing's shape is not published). */
+export interface ListedChat {
+  _id?: string
+  /** The short name, `{appId}_{chatId}`. */
+  name?: string
+  jid?: string
+  title?: string
+  /** With `includeMembers: true`. */
+  members?: Array<ChatMember>
+}
+
+/** A user as the listings and lookups send it: the fields Ethora's own clients read (spec 5.8, 5.9). */
+export interface ListedUser {
+  _id?: string
+  /** `{appId}_{uuid}`. */
+  xmppUsername?: string
+  firstName?: string
+  lastName?: string
+  email?: string
+  profileImage?: string
+}
+
+/**
+ * What `getChatMessagesInApp` resolves with: not published; `results` (newest first) and
+ * `total` are our assumption, as the local mock answers.
+ */
+export interface MessagesPage {
+  results?: Array<{ [key: string]: unknown }>
+  total?: number
 }
 
 /** Body of `provisionApp`. */
@@ -718,6 +886,14 @@ export interface UpdateChatRoomRequest {
   picture?: string
 }
 
+/** One entry of `updateUsers`' reply (the official SDK's docs). */
+export interface UpdatedUser {
+  status: 'updated' | 'not-found' | 'skipped'
+  xmppUsername?: string
+  /** With `updated`: the user as it now is. */
+  user?: ListedUser
+}
+
 /**
  * One entry of `updateUsers`. The API applies `xmppUsername`, `firstName`, `lastName`,
  * `username` and `profileImage`; an entry with only `userId` targets `{appId}_{userId}`.
@@ -747,9 +923,44 @@ export interface UpdateUserData {
   isAgreeWithTerms?: boolean
 }
 
+/** What `updateUsers` resolves with (spec 5.7). */
+export interface UpdateUsersReply {
+  results: Array<UpdatedUser>
+}
+
 /** Body of `updateUsers`. */
 export interface UpdateUsersRequest {
   users: Array<UpdateUserData>
+}
+
+/** What `getUserChats` and `getUserChatsInApp` resolve with (spec 5.10). */
+export interface UserChatsPage {
+  chats: Array<ListedChat>
+}
+
+/** What `getAppUserByXmppUsername` resolves with (spec 5.9). */
+export interface UserReply {
+  result: ListedUser
+}
+
+/** A users batch job (`getUsersBatchJob`, `waitForUsersBatchJob`; spec 5.25). */
+export interface UsersBatchJob {
+  state: JobState
+  /** Once `completed`. */
+  result?: UsersBatchJobResult
+  error?: unknown
+}
+
+/** The `result` of a finished users batch job. */
+export interface UsersBatchJobResult {
+  results: Array<BatchUserResult>
+}
+
+/** What `getUsers` resolves with (spec 5.8; the official README reads `results`). */
+export interface UsersPage {
+  results: Array<ListedUser>
+  /** Users matching the filters (Ethora's chat component also reads `pagination.total`). */
+  total?: number
 }
 
 /** Options of `verifyJwtToken` (not in the reference). */

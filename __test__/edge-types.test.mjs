@@ -98,8 +98,9 @@ test('the parity check sees the generated interfaces, the class and the function
   assert.ok(config.has('chatApiUrl?:string'), [...config].join(' | '))
   assert.ok(edge.get('interface UpdateUserData').has('__v?:number'))
   assert.ok(edge.get('interface CreateAppBroadcastRequest').has('chatNames?:string[]'))
-  assert.ok(edge.get('class EthoraSDKService').has('createUser(userId:UUID,userData?:Partial<CreateUserData>):Promise<ApiResponse>'))
+  assert.ok(edge.get('class EthoraSDKService').has('createUser(userId:UUID,userData?:Partial<CreateUserData>):Promise<JobReply>'))
   assert.ok(edge.has('function verifyJwtToken'))
+  assert.ok(edge.get('interface UsersPage').has('results:ListedUser[]'), [...edge.get('interface UsersPage')].join(' | '))
   // A changed member would be caught: the normaliser keeps optionality and types apart.
   assert.notEqual(normalise('a?: string'), normalise('a: string'))
   assert.notEqual(normalise('a: Array<string>'), normalise('a: number[]'))

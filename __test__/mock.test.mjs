@@ -75,9 +75,11 @@ test('a create of what already exists is ETHORA_CONFLICT with its 422; any other
   t.after(() => own.close())
   const chat = new sdk.EthoraSDKService(own.config)
   const app = (await chat.createApp({ displayName: 'Conflicts' })).app._id
+  await chat.createUser('taken-user')
   await chat.createChatRoom('taken-room')
   await chat.createChatRoomInApp(app, 'taken-room')
-  for (const create of [() => chat.createChatRoom('taken-room'), () => chat.createChatRoomInApp(app, 'taken-room')]) {
+  const creates = [() => chat.createUser('taken-user'), () => chat.createChatRoom('taken-room'), () => chat.createChatRoomInApp(app, 'taken-room')]
+  for (const create of creates) {
     await assert.rejects(create(), (error) => {
       assert.ok(error instanceof sdk.EthoraError)
       assert.equal(error.code, 'ETHORA_CONFLICT')
@@ -91,7 +93,7 @@ test('a create of what already exists is ETHORA_CONFLICT with its 422; any other
   assert.deepEqual((await own.state()).apps[app].chats.map((c) => c.name), [`${app}_taken-room`])
 })
 
-test('createUser creates users; a duplicate uuid is reported by the batch job', async () => {
+test('createUser creates users; a second create of a uuid is refused with 422', async () => {
   for (const [id, name] of [['u1', 'Ada Lovelace'], ['u2', 'Alan Turing'], ['u3', 'Grace Hopper']]) {
     const reply = await chat.createUser(id, { displayName: name, email: `${id}@example.com` })
     assert.match(reply.jobId, /^[0-9a-f-]{36}$/)
@@ -101,11 +103,87 @@ test('createUser creates users; a duplicate uuid is reported by the batch job', 
     [`${A}_u1`, 'Ada', 'Lovelace'], [`${A}_u2`, 'Alan', 'Turing'], [`${A}_u3`, 'Grace', 'Hopper'],
   ])
   assert.ok(users.every((u) => !('password' in u)))
-  const duplicate = await chat.createUser('u1')
+  await rejectsWith(chat.createUser('u1'), 422, /already exists: u1/)
+  const reply = await chat.createUser('u4')
   const states = []
-  for (let i = 0; i < 3; i++) states.push((await rawGet(duplicate.statusUrl)).body)
+  for (let i = 0; i < 3; i++) states.push((await rawGet(reply.statusUrl)).body)
   assert.deepEqual(states.map((s) => s.state), ['pending', 'running', 'completed'])
-  assert.equal(states[2].result.results[0].status, 'uuid_exists')
+  assert.equal(states[2].result.results[0].status, 'created')
+  await chat.deleteUsers(['u4'])
+})
+
+test('ensureUser, ensureChatRoom(InApp): created once, found after, and both of two at once succeed', async (t) => {
+  const own = await startMockServer()
+  t.after(() => own.close())
+  const chat = new sdk.EthoraSDKService(own.config)
+  const app = (await chat.createApp({ displayName: 'Ensures' })).app._id
+  const users = async () => (await own.state()).apps[own.appId].users.map((u) => u.uuid).sort()
+  const rooms = async (appId) => (await own.state()).apps[appId].chats.map((c) => c.name).sort()
+
+  const first = await chat.ensureUser('e1', { email: 'e1@example.com' })
+  assert.equal(first.created, true)
+  assert.match(first.response.jobId, /^[0-9a-f-]{36}$/)
+  assert.deepEqual(await chat.ensureUser('e1', { email: 'e1@example.com' }), { created: false })
+  const racedUsers = await Promise.all([chat.ensureUser('e2'), chat.ensureUser('e2')])
+  assert.deepEqual(racedUsers.map((r) => r.created).sort(), [false, true])
+  assert.deepEqual(await users(), ['e1', 'e2'])
+
+  const room = await chat.ensureChatRoom('r1', { title: 'Room one' })
+  assert.equal(room.created, true)
+  assert.equal(room.response.result.name, `${own.appId}_r1`)
+  assert.deepEqual(await chat.ensureChatRoom('r1', { title: 'Renamed?' }), { created: false })
+  const racedRooms = await Promise.all([chat.ensureChatRoom('r2'), chat.ensureChatRoom('r2')])
+  assert.deepEqual(racedRooms.map((r) => r.created).sort(), [false, true])
+  assert.deepEqual(await rooms(own.appId), [`${own.appId}_r1`, `${own.appId}_r2`])
+  assert.equal((await own.state()).apps[own.appId].chats.find((c) => c.name === `${own.appId}_r1`).title, 'Room one')
+
+  assert.equal((await chat.ensureChatRoomInApp(app, 'r1')).created, true)
+  assert.deepEqual(await chat.ensureChatRoomInApp(app, 'r1'), { created: false })
+  const racedInApp = await Promise.all([chat.ensureChatRoomInApp(app, 'r3'), chat.ensureChatRoomInApp(app, 'r3')])
+  assert.deepEqual(racedInApp.map((r) => r.created).sort(), [false, true])
+  assert.deepEqual(await rooms(app), [`${app}_r1`, `${app}_r3`])
+
+  // Other failures reject as the create method's do; a bad argument sends nothing.
+  await own.clearRequests()
+  await assert.rejects(chat.ensureChatRoom('  '), (error) => error.code === 'ETHORA_VALIDATION' && error.argument === 'chatId')
+  await own.fault({ type: 'status', status: 400, body: { error: 'usersList is invalid' } }, { path: '/v2/users/batch' })
+  await assert.rejects(chat.ensureUser('e9'), (error) => error.code === 'ETHORA_HTTP' && error.status === 400)
+  assert.deepEqual((await own.requests()).map((r) => r.path), ['/v2/users/batch'])
+  assert.deepEqual(await users(), ['e1', 'e2'])
+})
+
+test('ensureChatRoomMembers(InApp) grants only the missing members, and both of two at once succeed', async (t) => {
+  const own = await startMockServer()
+  t.after(() => own.close())
+  const chat = new sdk.EthoraSDKService(own.config)
+  for (const id of ['m1', 'm2', 'm3']) await chat.createUser(id)
+  await chat.createChatRoom('team')
+  const members = async (appId, room) => (await own.state()).apps[appId].chats.find((c) => c.name === `${appId}_${room}`).members.map((m) => m.xmppUsername).sort()
+
+  assert.deepEqual(await chat.ensureChatRoomMembers('team', ['m1', 'm2']), { created: true, added: ['m1', 'm2'], present: [] })
+  assert.deepEqual(await chat.ensureChatRoomMembers('team', [`${own.appId}_m1`, 'm3']), { created: true, added: ['m3'], present: [`${own.appId}_m1`] })
+  await own.clearRequests()
+  assert.deepEqual(await chat.ensureChatRoomMembers('team', 'm2'), { created: false, added: [], present: ['m2'] })
+  // Only the read of the members went out.
+  assert.deepEqual((await own.requests()).map((r) => `${r.method} ${r.path}?${r.query}`), [`GET /v2/chats/users?chatName=${own.appId}_team&limit=500&offset=0`])
+  assert.deepEqual(await members(own.appId, 'team'), ['m1', 'm2', 'm3'].map((u) => `${own.appId}_${u}`))
+
+  await chat.createChatRoom('pair')
+  const raced = await Promise.all([chat.ensureChatRoomMembers('pair', ['m1', 'm2']), chat.ensureChatRoomMembers('pair', ['m2', 'm3'])])
+  assert.ok(raced.every((r) => r.added.length + r.present.length === 2), JSON.stringify(raced))
+  assert.deepEqual(await members(own.appId, 'pair'), ['m1', 'm2', 'm3'].map((u) => `${own.appId}_${u}`))
+  await assert.rejects(chat.ensureChatRoomMembers('no-such-room', 'm1'), (error) => error.code === 'ETHORA_HTTP' && error.status === 404)
+  await assert.rejects(chat.ensureChatRoomMembers('team', []), (error) => error.code === 'ETHORA_VALIDATION')
+
+  const app = (await chat.createApp({ displayName: 'Members' })).app._id
+  const job = await chat.createUsersInApp(app, { usersList: ['c1', 'c2'].map((uuid) => ({ uuid, email: `${uuid}@example.com`, firstName: 'C', lastName: 'User' })) })
+  await chat.waitForUsersBatchJob(app, job.jobId, { pollIntervalMs: 1 })
+  for (const room of ['a', 'b']) await chat.createChatRoomInApp(app, room)
+  assert.deepEqual(await chat.ensureChatRoomMembersInApp(app, 'b', ['c1']), { created: true, added: ['c1'], present: [] })
+  assert.deepEqual(await chat.ensureChatRoomMembersInApp(app, 'b', ['c1', 'c2']), { created: true, added: ['c2'], present: ['c1'] })
+  assert.deepEqual(await chat.ensureChatRoomMembersInApp(app, 'b', 'c2'), { created: false, added: [], present: ['c2'] })
+  assert.deepEqual(await members(app, 'b'), [`${app}_c1`, `${app}_c2`])
+  assert.deepEqual(await members(app, 'a'), [])
 })
 
 test('grant, list members, remove', async () => {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use ethora_core::api::Parameter;
 use ethora_core::boundary::Argument;
+use ethora_core::ensure::{self, EnsureCall};
 use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, PullUsers, UserSource};
 use ethora_core::job_waits::{self, Abort, JobWaitCall};
@@ -165,6 +166,22 @@ pub fn wait_for_job<'env>(
             Ok(JsonText::from_value(&job))
         },
     )
+}
+
+/// An ensure: its arguments read by the rules of the method it names, then carried out as
+/// `ethora_core::ensure` says.
+pub fn ensure<'env>(
+    env: &'env Env,
+    client: &Arc<EthoraClient>,
+    call: EnsureCall,
+    arguments: Vec<Option<Unknown>>,
+) -> PendingResponse<'env> {
+    let prepared = arguments::values(call.parameters(), arguments)
+        .and_then(|values| ensure::prepare(call, client.app_id(), values));
+    run(env, client, prepared, |client, prepared| async move {
+        let outcome = ensure::run(&client, prepared).await?;
+        Ok(JsonText::from_value(&outcome))
+    })
 }
 
 /// An options object as the shared `readOptions` reads it: its JSON part (functions drop out

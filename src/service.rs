@@ -8,6 +8,7 @@ use ethora_core::api::{self, ApiCall, Parameter};
 use ethora_core::boundary::Argument;
 use ethora_core::client::{Answered, Parsing};
 use ethora_core::config::config_input;
+use ethora_core::ensure::EnsureCall;
 use ethora_core::functions::{self, LocalCall};
 use ethora_core::job_waits::JobWaitCall;
 use ethora_core::listing::ListingCall;

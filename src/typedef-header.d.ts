@@ -23,12 +23,35 @@ export interface UpdateAppBotRequest { [key: string]: unknown }
 export interface CreateAppBroadcastRequest { [key: string]: unknown }
 export interface GrantAccessRequest { [key: string]: unknown }
 
-/** One user of a listing (`iterateUsers`), as the server sends it. */
-export interface ListedUser { _id?: string; xmppUsername?: string; firstName?: string; lastName?: string; email?: string; [key: string]: unknown }
-/** One app of `iterateApps`, as the server sends it. */
-export interface ListedApp { _id?: string; displayName?: string; [key: string]: unknown }
-/** One chat of `iterateChatsInApp` / `iterateUserChats(InApp)`, as the server sends it. */
-export interface ListedChat { name?: string; title?: string; members?: unknown[]; [key: string]: unknown }
+// What the methods resolve with (crates/ethora-types/src/results.rs): each reply is an
+// `ApiResponse` (so it stays assignable to the official SDK's), each item open to more keys.
+export interface JobReply extends ApiResponse {}
+export interface UsersBatchJob extends ApiResponse {}
+export interface BroadcastJob extends ApiResponse {}
+export interface ChatRoomReply extends ApiResponse {}
+export interface UsersPage extends ApiResponse {}
+export interface UserChatsPage extends ApiResponse {}
+export interface ChatsPage extends ApiResponse {}
+export interface AppsPage extends ApiResponse {}
+export interface AppReply extends ApiResponse {}
+export interface CreateAppReply extends ApiResponse {}
+export interface AppTokenReply extends ApiResponse {}
+export interface UpdateUsersReply extends ApiResponse {}
+export interface UserReply extends ApiResponse {}
+export interface MessagesPage extends ApiResponse {}
+export interface EnsureResult { [key: string]: unknown }
+export interface EnsureMembersResult { [key: string]: unknown }
+export interface ListedUser { [key: string]: unknown }
+export interface ListedApp { [key: string]: unknown }
+export interface ListedChat { [key: string]: unknown }
+export interface ChatMember { [key: string]: unknown }
+export interface CreatedChatRoom { [key: string]: unknown }
+export interface BatchUserResult { [key: string]: unknown }
+export interface UsersBatchJobResult { [key: string]: unknown }
+export interface UpdatedUser { [key: string]: unknown }
+
+/** Where a background job is. */
+export type JobState = 'pending' | 'running' | 'completed' | 'failed'
 
 /** What `EthoraError.code` says happened. */
 export type EthoraErrorCode =

@@ -97,6 +97,11 @@ const METHODS = {
   iterateUserChatsInApp: () => ['a1', 'u1', { pageSize: 5 }],
   waitForUsersBatchJob: () => ['a1', 'j1', { timeoutMs: 50, pollIntervalMs: 10 }],
   waitForBroadcastJob: () => ['a1', 'j1', { timeoutMs: 50, pollIntervalMs: 10 }],
+  ensureUser: () => ['u1', { email: 'a@b.c' }],
+  ensureChatRoom: () => ['r1', { title: 'T' }],
+  ensureChatRoomInApp: () => ['a1', 'r1'],
+  ensureChatRoomMembers: () => ['r1', ['u1', 'u2']],
+  ensureChatRoomMembersInApp: () => ['a1', 'r1', 'u1'],
   // The signal ends the endless iterables; long enough that no finite case meets it.
   importUsers: () => [[{ uuid: 'u', email: 'a@b.c', firstName: 'A', lastName: 'Bee' }], { dryRun: true, signal: AbortSignal.timeout(5_000) }],
   toJSON: () => [],

@@ -1,11 +1,11 @@
 // Writes the names of the methods the core's method list declares
 // (crates/ethora-core/src/api/methods.rs: network methods, listing iterators, job waits, local
-// methods) as a type, for parity.ts: every public method of ours must be the reference's or
+// methods, ensures) as a type, for parity.ts: every public method of ours must be the reference's or
 // declared there.
 import fs from 'node:fs'
 
 const list = fs.readFileSync(new URL('../../crates/ethora-core/src/api/methods.rs', import.meta.url), 'utf8')
-const names = [...list.matchAll(/^\s*(?:promise|iterator|wait|local) \w+ \w+ (\w+)\(/gm)].map((m) => m[1])
+const names = [...list.matchAll(/^\s*(?:promise|iterator|wait|local|ensure) \w+ \w+ (\w+)\(/gm)].map((m) => m[1])
 if (names.length === 0) throw new Error('no method declarations found in methods.rs')
 const out = new URL('./generated/', import.meta.url)
 fs.mkdirSync(out, { recursive: true })

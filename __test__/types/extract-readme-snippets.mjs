@@ -38,3 +38,11 @@ fs.writeFileSync(path.join(outDir, 'chat', 'chat.controller.ts'), missingTypes +
 
 fs.writeFileSync(path.join(outDir, 'fastify-routes.ts'), missingTypes + ourImport(snippetAfter('### Pattern 3: Fastify Integration')))
 console.log(`README snippets written to ${path.relative(process.cwd(), outDir)}`)
+
+// Our own README's `ensure*` examples, each a module of its own.
+const ours = fs.readFileSync(path.join(here, '..', '..', 'README.md'), 'utf8')
+const ensureStart = ours.indexOf('### Provisioning that can run again')
+const ensureSection = ours.slice(ensureStart, ours.indexOf('\n### ', ensureStart + 1))
+const ensureBlocks = [...ensureSection.matchAll(/```ts\n([\s\S]*?)\n```/g)].map((m) => m[1])
+if (ensureStart < 0 || ensureBlocks.length !== 2) throw new Error('the README has not the two `ensure*` examples')
+ensureBlocks.forEach((code, i) => fs.writeFileSync(path.join(outDir, `readme-ensure-${i + 1}.ts`), `${code}\nexport {}\n`))

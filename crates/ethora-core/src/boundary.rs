@@ -175,6 +175,9 @@ pub fn spec() -> String {
     for call in f::LocalCall::ALL {
         line('m', call.js_name(), call.parameters());
     }
+    for call in crate::ensure::EnsureCall::ALL {
+        line('m', call.js_name(), call.parameters());
+    }
     line('m', "importUsers", f::IMPORT_USERS);
     line('m', "toJSON", &[]);
     line('f', "constructor", f::SERVICE_CONFIG);
@@ -370,13 +373,21 @@ mod tests {
         assert!(spec.contains("m importUsers users options\n"), "{spec}");
         assert!(spec.contains("m toJSON\n"), "{spec}");
         assert!(spec.contains("f configFromEnv env\n"), "{spec}");
-        // Every method once: the three tables, the four local methods and the eight functions.
-        let (network, iterators, waits) = (
+        assert!(
+            spec.contains("m ensureChatRoomMembersInApp id id id\n"),
+            "{spec}"
+        );
+        // Every method once: the four tables, the four local methods and the eight functions.
+        let (network, iterators, waits, ensures) = (
             crate::api::ApiCall::ALL.len(),
             crate::listing::ListingCall::ALL.len(),
             crate::job_waits::JobWaitCall::ALL.len(),
+            crate::ensure::EnsureCall::ALL.len(),
         );
-        assert_eq!(spec.lines().count(), network + iterators + waits + 4 + 8);
+        assert_eq!(
+            spec.lines().count(),
+            network + iterators + waits + ensures + 4 + 8
+        );
         let mut names: Vec<&str> = spec
             .lines()
             .map(|line| line.split(' ').nth(1).unwrap_or(""))

@@ -15,6 +15,7 @@ pub mod boundary;
 pub mod client;
 pub mod config;
 pub mod encode;
+pub mod ensure;
 pub mod error;
 pub mod functions;
 pub mod import;

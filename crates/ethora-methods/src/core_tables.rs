@@ -85,12 +85,19 @@ fn table(
 
 /// `ApiCall` (every `promise`) and `build_request`.
 pub fn api_calls(methods: &[Method]) -> TokenStream {
-    let (promises, builds) = of_shape(methods, |shape| match shape {
-        Shape::Promise { build } => Some(build),
+    let (promises, shapes) = of_shape(methods, |shape| match shape {
+        Shape::Promise { resolves, build } => Some((resolves, build)),
         _ => None,
     });
-    let variants = promises.iter().map(|m| &m.variant);
-    let head = table("ApiCall", "network method", &promises, true, quote! {});
+    let (resolves, builds): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
+    let variants: Vec<_> = promises.iter().map(|m| &m.variant).collect();
+    let more = quote! {
+        /// The TypeScript type the method's promise resolves with.
+        pub const fn resolves(self) -> &'static str {
+            match self { #(ApiCall::#variants => #resolves,)* }
+        }
+    };
+    let head = table("ApiCall", "network method", &promises, true, more);
     quote! {
         #head
 
@@ -134,10 +141,11 @@ pub fn listing_calls(methods: &[Method]) -> TokenStream {
 
 /// `JobWaitCall` (every `wait`).
 pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
-    let (waits, reads) = of_shape(methods, |shape| match shape {
-        Shape::Wait { reads } => Some(reads),
+    let (waits, shapes) = of_shape(methods, |shape| match shape {
+        Shape::Wait { resolves, reads } => Some((resolves, reads)),
         _ => None,
     });
+    let (resolves, reads): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
     let variants: Vec<_> = waits.iter().map(|m| &m.variant).collect();
     // The grammar makes sure a wait's options are its last parameter.
     let options = waits.iter().map(|m| m.parameters.last().map(parameter));
@@ -145,6 +153,11 @@ pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
         /// The options parameter (last).
         pub fn options_parameter(self) -> crate::api::Parameter {
             match self { #(JobWaitCall::#variants => #options,)* }
+        }
+
+        /// The TypeScript type the wait's promise resolves with.
+        pub const fn resolves(self) -> &'static str {
+            match self { #(JobWaitCall::#variants => #resolves,)* }
         }
 
         /// The method each read of the job is.
@@ -169,4 +182,37 @@ pub fn local_calls(methods: &[Method]) -> TokenStream {
         }
     };
     table("LocalCall", "local method", &locals, true, more)
+}
+
+/// `EnsureCall` (every `ensure`).
+pub fn ensure_calls(methods: &[Method]) -> TokenStream {
+    let (ensures, shapes) = of_shape(methods, |shape| match shape {
+        Shape::Ensure {
+            returns,
+            how,
+            writes,
+        } => Some((returns, how, writes)),
+        _ => None,
+    });
+    let variants: Vec<_> = ensures.iter().map(|m| &m.variant).collect();
+    let returns = shapes.iter().map(|(returns, _, _)| returns);
+    let writes = shapes.iter().map(|(_, _, writes)| writes);
+    let grants = shapes.iter().map(|(_, how, _)| *how == "grants");
+    let more = quote! {
+        /// The method whose change it makes.
+        pub fn write_call(self) -> ApiCall {
+            match self { #(EnsureCall::#variants => ApiCall::#writes,)* }
+        }
+
+        /// Whether it grants access (else it creates).
+        pub fn grants(self) -> bool {
+            match self { #(EnsureCall::#variants => #grants,)* }
+        }
+
+        /// The TypeScript type the method returns.
+        pub const fn return_type(self) -> &'static str {
+            match self { #(EnsureCall::#variants => #returns,)* }
+        }
+    };
+    table("EnsureCall", "ensure method", &ensures, true, more)
 }

@@ -8,8 +8,8 @@ use quote::quote;
 use crate::grammar::{Method, Shape};
 
 /// The Node face (`src/service.rs`): arguments arrive as napi-rs `Unknown`s, read as JSON
-/// under their parameters' names by `EthoraSDKService::call`, `iterate::listing` and
-/// `iterate::wait_for_job`; a local method's by `EthoraSDKService::local`.
+/// under their parameters' names by `EthoraSDKService::call`, `iterate::listing`,
+/// `iterate::wait_for_job` and `iterate::ensure`; a local method's by `EthoraSDKService::local`.
 pub fn node(methods: &[Method]) -> TokenStream {
     let each = methods.iter().map(|method| {
         let Method { docs, rust_name, variant, .. } = method;
@@ -22,13 +22,16 @@ pub fn node(methods: &[Method]) -> TokenStream {
             #(#[napi(ts_arg_type = #optional_ts)] #optional: Option<Unknown>,)*
         };
         match &method.shape {
-            Shape::Promise { .. } => quote! {
+            Shape::Promise { resolves, .. } => {
+                let returns = format!("Promise<{}>", resolves.value());
+                quote! {
                 #(#docs)*
-                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                #[napi(ts_return_type = #returns)]
                 pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
                     self.call(env, ApiCall::#variant, [#(Some(#required),)* #(#optional,)*])
                 }
-            },
+                }
+            }
             Shape::Iterator { returns, .. } => quote! {
                 #(#docs)*
                 #[napi(ts_return_type = #returns)]
@@ -37,11 +40,21 @@ pub fn node(methods: &[Method]) -> TokenStream {
                 }
             },
             // The grammar makes the options the one optional parameter of a wait.
-            Shape::Wait { .. } => quote! {
+            Shape::Wait { resolves, .. } => {
+                let returns = format!("Promise<{}>", resolves.value());
+                quote! {
                 #(#docs)*
-                #[napi(ts_return_type = "Promise<ApiResponse>")]
+                #[napi(ts_return_type = #returns)]
                 pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
                     iterate::wait_for_job(env, &self.client, JobWaitCall::#variant, vec![#(#required,)*], #(#optional)*)
+                }
+                }
+            }
+            Shape::Ensure { returns, .. } => quote! {
+                #(#docs)*
+                #[napi(ts_return_type = #returns)]
+                pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
+                    iterate::ensure(env, &self.client, EnsureCall::#variant, vec![#(Some(#required),)* #(#optional,)*])
                 }
             },
             // Every argument taken as it came (napi-rs would read `null` as absent, where
@@ -73,9 +86,15 @@ pub fn node(methods: &[Method]) -> TokenStream {
     }
 }
 
+/// `Promise<T>` of a resolved type, as a string literal.
+fn promised(resolves: &syn::LitStr) -> TokenStream {
+    let returns = format!("Promise<{}>", resolves.value());
+    quote! { #returns }
+}
+
 /// The WebAssembly face (`crates/ethora-wasm/src/service.rs`): arguments arrive as the
 /// reader's text from the facade, handed to `EthoraSDKService::call`, `iterate`,
-/// `wait_for_job` and `local`.
+/// `wait_for_job`, `ensure` and `local`.
 pub fn wasm(methods: &[Method]) -> TokenStream {
     let each = methods.iter().map(|method| {
         let Method { docs, rust_name, js_name, variant, .. } = method;
@@ -96,8 +115,8 @@ pub fn wasm(methods: &[Method]) -> TokenStream {
             }
         };
         let (returns, result, body) = match &method.shape {
-            Shape::Promise { .. } => (
-                quote! { "Promise<ApiResponse>" },
+            Shape::Promise { resolves, .. } => (
+                promised(resolves),
                 quote! { Promise },
                 quote! { self.call(ApiCall::#variant, &[#(#required,)* #(#optional,)*]) },
             ),
@@ -106,8 +125,8 @@ pub fn wasm(methods: &[Method]) -> TokenStream {
                 quote! { Result<ListingIterator, JsValue> },
                 quote! { self.iterate(ListingCall::#variant, &[#(#required,)* #(#optional,)*]) },
             ),
-            Shape::Wait { .. } => (
-                quote! { "Promise<ApiResponse>" },
+            Shape::Wait { resolves, .. } => (
+                promised(resolves),
                 quote! { Promise },
                 quote! { self.wait_for_job(JobWaitCall::#variant, &[#(#required,)*], #(&#optional)*) },
             ),
@@ -115,6 +134,11 @@ pub fn wasm(methods: &[Method]) -> TokenStream {
                 quote! { #returns },
                 quote! { Result<String, JsValue> },
                 quote! { self.local(LocalCall::#variant, &[#(#required,)* #(#optional,)*]) },
+            ),
+            Shape::Ensure { returns, .. } => (
+                quote! { #returns },
+                quote! { Promise },
+                quote! { self.ensure(EnsureCall::#variant, &[#(#required,)* #(#optional,)*]) },
             ),
         };
         // The options of a wait stay a JavaScript value: they may hold an `AbortSignal`.

@@ -2,11 +2,16 @@
 //!
 //! ```text
 //! #[doc = " One line for both faces' type declarations."]
-//! promise  Variant rust_name jsName(required, ...; optional, ...) => |a| builder;
+//! promise  Variant rust_name jsName(required, ...; optional, ...) -> "Resolved type" => |a| builder;
 //! iterator Variant rust_name jsName(...) -> "TypeScript return type" pages ListingVariant;
-//! wait     Variant rust_name jsName(...; options "options" options: "WaitForJobOptions") reads ReadVariant;
+//! wait     Variant rust_name jsName(...; options "options" options: "WaitForJobOptions") -> "Resolved type" reads ReadVariant;
 //! local    Variant rust_name jsName(...) -> "TypeScript return type";
+//! ensure   Variant rust_name jsName(...) -> "TypeScript return type" creates CreateVariant;
+//! ensure   Variant rust_name jsName(...) -> "TypeScript return type" grants GrantVariant;
 //! ```
+//!
+//! An `ensure` takes the parameters of the method it names and makes its change only where
+//! it is missing (see `ethora_core::ensure`).
 //!
 //! A parameter is `rust_name "jsName" kind: "TypeScript type"`; its kind names how the core
 //! reads it (a constructor in `ethora_core::api`: `id`, `ids`, `json`, ...). Parameters after
@@ -49,15 +54,25 @@ pub struct Method {
 pub enum Shape {
     /// A request that resolves with the response; `build` turns the arguments (`|a|`, an
     /// `ethora_core::api::Arguments`) into the request.
-    Promise { build: TokenStream },
+    Promise {
+        resolves: LitStr,
+        build: TokenStream,
+    },
     /// An async iterator over the items of the listing method `pages`.
     Iterator { returns: LitStr, pages: Ident },
     /// Reads a job with the method `reads` until it has finished; the last parameter is the
     /// wait's options.
-    Wait { reads: Ident },
+    Wait { resolves: LitStr, reads: Ident },
     /// Answers at once, without a request (`createChatName`); each face carries it out in its
     /// `local` method.
     Local { returns: LitStr },
+    /// Makes sure what `writes` makes exists: `creates` (a conflict means it did) or
+    /// `grants` (only the members the room lacks).
+    Ensure {
+        returns: LitStr,
+        how: Ident,
+        writes: Ident,
+    },
 }
 
 pub struct Parameter {
@@ -102,8 +117,11 @@ impl Parse for Method {
         let parameters = parameters(&inside)?;
         let shape = match kind.to_string().as_str() {
             "promise" => {
+                input.parse::<Token![->]>()?;
+                let resolves = input.parse()?;
                 input.parse::<Token![=>]>()?;
                 Shape::Promise {
+                    resolves,
                     build: until_semicolon(input)?,
                 }
             }
@@ -117,6 +135,8 @@ impl Parse for Method {
                 }
             }
             "wait" => {
+                input.parse::<Token![->]>()?;
+                let resolves = input.parse()?;
                 keyword(input, "reads")?;
                 let reads = input.parse()?;
                 if parameters.iter().filter(|p| p.optional).count() != 1 {
@@ -125,7 +145,7 @@ impl Parse for Method {
                         "a wait has one optional parameter, its options, after `;`",
                     ));
                 }
-                Shape::Wait { reads }
+                Shape::Wait { resolves, reads }
             }
             "local" => {
                 input.parse::<Token![->]>()?;
@@ -133,10 +153,26 @@ impl Parse for Method {
                     returns: input.parse()?,
                 }
             }
+            "ensure" => {
+                input.parse::<Token![->]>()?;
+                let returns = input.parse()?;
+                let how: Ident = input.parse()?;
+                if how != "creates" && how != "grants" {
+                    return Err(syn::Error::new(
+                        how.span(),
+                        "expected `creates` or `grants`",
+                    ));
+                }
+                Shape::Ensure {
+                    returns,
+                    how,
+                    writes: input.parse()?,
+                }
+            }
             _ => {
                 return Err(syn::Error::new(
                     kind.span(),
-                    "expected `promise`, `iterator`, `wait` or `local`",
+                    "expected `promise`, `iterator`, `wait`, `local` or `ensure`",
                 ))
             }
         };
@@ -252,15 +288,16 @@ mod tests {
         let list = parse(quote! {
             #[doc = " POST /v2/chats."]
             #[doc = " Second line. "]
-            promise CreateChatRoom create_chat_room createChatRoom(chat_id "chatId" id: "UUID"; room_data "roomData" json: "Partial<R>") => |a| { let x = a.id(0)?; build(x, a.value(1)) };
+            promise CreateChatRoom create_chat_room createChatRoom(chat_id "chatId" id: "UUID"; room_data "roomData" json: "Partial<R>") -> "Reply" => |a| { let x = a.id(0)?; build(x, a.value(1)) };
             iterator IterateUsers iterate_users iterateUsers(; params "params" query: "P") -> "AsyncIterableIterator<U>" pages GetUsers;
-            wait WaitForJob wait_for_job waitForJob(app_id "appId" id: "UUID"; options "options" options: "O") reads GetJob;
+            wait WaitForJob wait_for_job waitForJob(app_id "appId" id: "UUID"; options "options" options: "O") -> "Job" reads GetJob;
             local CreateName create_name createName(chat_id "chatId" id: "UUID"; full "full" flag: "boolean") -> "string";
+            ensure EnsureRoom ensure_room ensureRoom(chat_id "chatId" id: "UUID") -> "Promise<E>" creates CreateChatRoom;
         })
         .map_err(|e| e.to_string())
         .unwrap_or_else(|e| panic!("{e}"));
-        let [promise, iterator, wait, local] = &list.0[..] else {
-            panic!("four declarations")
+        let [promise, iterator, wait, local, ensure] = &list.0[..] else {
+            panic!("five declarations")
         };
         assert_eq!(promise.doc_text, "POST /v2/chats. Second line.");
         assert_eq!(promise.js_name, "createChatRoom");
@@ -273,21 +310,28 @@ mod tests {
             ["roomData"]
         );
         assert!(
-            matches!(&promise.shape, Shape::Promise { build } if build.to_string().contains("let x"))
+            matches!(&promise.shape, Shape::Promise { resolves, build } if resolves.value() == "Reply" && build.to_string().contains("let x"))
         );
         assert!(
             matches!(&iterator.shape, Shape::Iterator { returns, pages } if returns.value() == "AsyncIterableIterator<U>" && pages == "GetUsers")
         );
         assert_eq!(iterator.required().count(), 0);
-        assert!(matches!(&wait.shape, Shape::Wait { reads } if reads == "GetJob"));
+        assert!(
+            matches!(&wait.shape, Shape::Wait { resolves, reads } if resolves.value() == "Job" && reads == "GetJob")
+        );
         assert!(matches!(&local.shape, Shape::Local { returns } if returns.value() == "string"));
         assert_eq!(local.optional().count(), 1);
+        assert!(
+            matches!(&ensure.shape, Shape::Ensure { returns, how, writes } if returns.value() == "Promise<E>" && how == "creates" && writes == "CreateChatRoom")
+        );
     }
 
     #[test]
     fn refuses_what_the_grammar_does_not_allow() {
         let refused = [
             quote! { request A a a(); },
+            quote! { promise A a a() => |a| f(a); },
+            quote! { wait A a a(; o "o" options: "O") reads B; },
             quote! { wait A a a(x "x" id: "UUID") reads B; },
             quote! { promise A a a(x "x" id: "UUID"; y "y" json: "Y"; z "z" json: "Z") => |a| f(a); },
             quote! { promise A a a(x "x" id: "UUID") => |a| f(a) },
@@ -298,6 +342,8 @@ mod tests {
             quote! { promise A a a(x "x" id: "UUID",; y "y" json: "Y") => |a| f(a); },
             quote! { promise A a a(x "x" id: "UUID"; y "y" json: "Y",) => |a| f(a); },
             quote! { #[inline] promise A a a() => |a| f(a); },
+            quote! { ensure A a a() -> "T" makes B; },
+            quote! { ensure A a a() creates B; },
         ];
         for list in refused {
             assert!(parse(list.clone()).is_err(), "{list}");

@@ -4,13 +4,14 @@
 //! `ethora_core::sdk_methods!(ethora_methods::node_methods)` writes the Node face's methods.
 //!
 //! - [`core_api_calls`], [`core_listing_calls`], [`core_job_wait_calls`],
-//!   [`core_local_calls`]: the core's tables (`ApiCall`, `ListingCall`, `JobWaitCall`,
-//!   `LocalCall`), in `api/mod.rs`, `listing.rs`, `job_waits.rs`, `functions.rs`.
+//!   [`core_local_calls`], [`core_ensure_calls`]: the core's tables (`ApiCall`,
+//!   `ListingCall`, `JobWaitCall`, `LocalCall`, `EnsureCall`), in `api/mod.rs`,
+//!   `listing.rs`, `job_waits.rs`, `functions.rs`, `ensure.rs`.
 //! - [`node_methods`]: the methods of the Node face's `EthoraSDKService` (`src/service.rs`).
 //! - [`wasm_methods`]: the same for the WebAssembly face (`crates/ethora-wasm/src/service.rs`).
 //!
 //! Each face's method is a one-line call into its own source (`call`, `iterate`, `wait`,
-//! `local`), so what a call does stays there.
+//! `local`, `ensure`), so what a call does stays there.
 #![forbid(unsafe_code)]
 
 mod core_tables;
@@ -41,6 +42,12 @@ pub fn core_job_wait_calls(list: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn core_local_calls(list: TokenStream) -> TokenStream {
     grammar::expand(list, core_tables::local_calls)
+}
+
+/// The core's `EnsureCall` table, from the list's `ensure` declarations.
+#[proc_macro]
+pub fn core_ensure_calls(list: TokenStream) -> TokenStream {
+    grammar::expand(list, core_tables::ensure_calls)
 }
 
 /// Every method of the Node face's `EthoraSDKService` that the list declares.

@@ -302,7 +302,8 @@ impl Store {
     }
 
     /// POST /v2/users/batch and /v2/apps/{appId}/users/batch: validates the whole list, then
-    /// creates each user at once and answers 202 with a job that reports per-user results.
+    /// creates each user at once and answers 202 with a job that reports per-user results
+    /// (the token-scoped route answers 422 "already exists" for a uuid it has).
     pub fn create_users(&mut self, app_id: &str, body: &Value, status_prefix: &str) -> Outcome {
         let batch = as_object(body)?;
         let list = match batch.get("usersList") {
@@ -334,6 +335,18 @@ impl Store {
             }
             if let Some(uuid) = str_field(user, "uuid") {
                 Self::double_prefix(app_id, &Self::xmpp_of(app_id, uuid))?;
+            }
+        }
+        // The token-scoped batch refuses a user that exists (spec 5.1); the app-scoped one
+        // reports it in the job (5.25).
+        if status_prefix == "/v2/users/batch" {
+            let app = self.app(app_id)?;
+            if let Some(uuid) = list
+                .iter()
+                .filter_map(|entry| entry.get("uuid").and_then(Value::as_str))
+                .find(|uuid| app.users.contains_key(*uuid))
+            {
+                return Err(Reply::error(422, format!("User already exists: {uuid}")));
             }
         }
         let mut results = Vec::with_capacity(list.len());
@@ -1248,6 +1261,16 @@ mod tests {
             .collect();
         assert_eq!(statuses, ["created", "uuid_exists", "exists"]);
         assert!(store.read_job("other", &job).is_err());
+        // Again: the token-scoped route refuses an existing user, the app-scoped one reports it.
+        let again = json!({ "usersList": [user("u1", "c@x")] });
+        let refused = store
+            .create_users(APP, &again, "/v2/users/batch")
+            .err()
+            .unwrap();
+        assert_eq!(refused.status, 422);
+        assert_eq!(body(refused)["error"], "User already exists: u1");
+        let batch = format!("/v2/apps/{APP}/users/batch");
+        assert_eq!(store.create_users(APP, &again, &batch).unwrap().status, 202);
     }
 
     #[test]

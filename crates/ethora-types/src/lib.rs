@@ -17,6 +17,9 @@
 use napi_derive::napi;
 use serde_json::Value;
 
+mod results;
+pub use results::*;
+
 /// Configuration of one client. Every field falls back to the reference's environment
 /// variables (`ETHORA_CHAT_API_URL`, `ETHORA_CHAT_APP_ID`, `ETHORA_CHAT_APP_SECRET`).
 #[cfg_attr(feature = "napi", napi(object, js_name = "EthoraSDKConfig"))]
@@ -714,6 +717,37 @@ pub struct WaitForJobOptions {
     #[cfg_attr(feature = "wasm", tsify(type = "AbortSignal"))]
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub signal: Option<Value>,
+}
+
+/// What `ensureUser`, `ensureChatRoom` and `ensureChatRoomInApp` resolve with.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct EnsureResult {
+    /// Whether this call created it (false: the server answered that it already exists).
+    pub created: bool,
+    /// The create method's answer, when it created.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub response: Option<ApiResponse>,
+}
+
+/// What `ensureChatRoomMembers` and `ensureChatRoomMembersInApp` resolve with; the ids as given.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct EnsureMembersResult {
+    /// Whether this call granted access to anyone.
+    pub created: bool,
+    /// The users this call granted access to.
+    pub added: Vec<String>,
+    /// The users who were members already.
+    pub present: Vec<String>,
 }
 
 /// Options of `createChatName` (as the reference declares them).

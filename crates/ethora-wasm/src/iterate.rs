@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use ethora_core::boundary::Argument;
+use ethora_core::ensure::{self, EnsureCall};
 use ethora_core::functions::IMPORT_USERS;
 use ethora_core::import::{self, ImportOptions, UserSource};
 use ethora_core::job_waits::{self, Abort, JobWaitCall};
@@ -113,6 +114,23 @@ impl EthoraSDKService {
             job_waits::wait_for_job_until_aborted(&client, &request, wait, abort)
                 .await
                 .map(|job| to_js(&job))
+                .map_err(|error| to_js_error(&error))
+        })
+    }
+}
+
+impl EthoraSDKService {
+    /// An ensure: its arguments read by the rules of the method it names, then carried out
+    /// as `ethora_core::ensure` says.
+    pub(crate) fn ensure(&self, call: EnsureCall, arguments: &[Option<String>]) -> Promise {
+        let client = Arc::clone(&self.client);
+        let prepared = values(call.parameters(), arguments)
+            .and_then(|values| ensure::prepare(call, client.app_id(), values));
+        future_to_promise(async move {
+            let prepared = prepared.map_err(|error| to_js_error(&error))?;
+            ensure::run(&client, prepared)
+                .await
+                .map(|outcome| to_js(&outcome))
                 .map_err(|error| to_js_error(&error))
         })
     }

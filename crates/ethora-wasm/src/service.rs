@@ -6,6 +6,7 @@ use std::sync::Arc;
 use ethora_core::api::arguments;
 use ethora_core::api::{self, ApiCall};
 use ethora_core::boundary::Argument;
+use ethora_core::ensure::EnsureCall;
 use ethora_core::functions::{self, LocalCall};
 use ethora_core::job_waits::JobWaitCall;
 use ethora_core::listing::ListingCall;

@@ -160,7 +160,11 @@ pub fn typescript_signature(call: ApiCall) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    format!("{}({parameters}): Promise<ApiResponse>", call.js_name())
+    format!(
+        "{}({parameters}): Promise<{}>",
+        call.js_name(),
+        call.resolves()
+    )
 }
 
 /// [`build_request`] from the arguments as a binding hands them over.
@@ -191,7 +195,7 @@ mod tests {
     /// The README's table of network methods, from the method list: one row per method, its
     /// parameters with their TypeScript types, and its doc line.
     fn readme_api_table() -> String {
-        let mut table = String::from("| Method | Request |\n|---|---|\n");
+        let mut table = String::from("| Method | Resolves with | Request |\n|---|---|---|\n");
         for call in ApiCall::ALL {
             let parameters: Vec<String> = call
                 .parameters()
@@ -202,9 +206,10 @@ mod tests {
                 })
                 .collect();
             table.push_str(&format!(
-                "| `{}({})` | {} |\n",
+                "| `{}({})` | `{}` | {} |\n",
                 call.js_name(),
                 parameters.join(", ").replace('|', "\\|"),
+                call.resolves(),
                 call.doc().replace('|', "\\|")
             ));
         }
@@ -221,7 +226,7 @@ mod tests {
         let from = readme.find(start).expect("the README has the start marker") + start.len();
         let to = readme.find(end).expect("the README has the end marker");
         let table = readme_api_table();
-        assert!(table.contains("| `createUser(userId: UUID, userData?: Partial<CreateUserData>)` | POST /v2/users/batch"));
+        assert!(table.contains("| `createUser(userId: UUID, userData?: Partial<CreateUserData>)` | `JobReply` | POST /v2/users/batch"));
         if readme[from..to] != table {
             let updated = format!("{}{table}{}", &readme[..from], &readme[to..]);
             std::fs::write(path, updated).expect("the README is writable");
@@ -232,11 +237,11 @@ mod tests {
     fn the_declaration_gives_docs_and_signatures() {
         assert_eq!(
             typescript_signature(ApiCall::GetUserChats),
-            "getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<ApiResponse>"
+            "getUserChats(userId: UUID, params?: GetUserChatsQueryParams): Promise<UserChatsPage>"
         );
         assert_eq!(
             typescript_signature(ApiCall::GetUsers),
-            "getUsers(params?: GetUsersQueryParams): Promise<ApiResponse>"
+            "getUsers(params?: GetUsersQueryParams): Promise<UsersPage>"
         );
         assert_eq!(ApiCall::GetApp.doc(), "GET /v2/apps/{appId}.");
         for call in ApiCall::ALL {
