@@ -6,7 +6,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use ethora_types::{
+    AppReply, AppTokenReply, AppsPage, BatchUserResult, BroadcastJob, ChatRoomReply, ChatsPage,
+    CreateAppReply, CreatedChatRoom, JobReply, MessagesPage, UpdateUsersReply, UpdatedUser,
+    UserChatsPage, UserReply, UsersBatchJob, UsersBatchJobResult, UsersPage,
+};
 use serde_json::{json, Map, Value};
+
+use crate::answers::{answer, listed_app, listed_chat, listed_user};
 
 /// Conference domain of room JIDs (the same constant the SDKs use).
 pub const JID_DOMAIN: &str = "@conference.xmpp.chat.ethora.com";
@@ -100,6 +107,8 @@ struct App {
 #[derive(Debug, Clone)]
 struct Job {
     app_id: String,
+    /// A users batch (else a broadcast): which declared type its reads answer with.
+    users: bool,
     reads: u32,
     result: Value,
 }
@@ -163,6 +172,66 @@ fn paginate<T: Clone>(items: &[T], limit: u64, offset: u64) -> Vec<T> {
 /// A chat name from a path or body: a full JID loses its domain.
 fn short_chat_name(name: &str) -> &str {
     name.split('@').next().unwrap_or(name)
+}
+
+/// A count as the declared `total` (a `number`).
+fn count(items: usize) -> u32 {
+    u32::try_from(items).unwrap_or(u32::MAX)
+}
+
+/// A job's start as `JobReply` declares it, with `more` beside it.
+fn job_reply(job_id: String, status_prefix: &str, more: Value) -> Value {
+    let status_url = format!("{status_prefix}/{job_id}");
+    let reply = JobReply {
+        job_id,
+        status_url: Some(status_url),
+    };
+    answer(&reply, more)
+}
+
+/// One user of a batch job's result, declared, with the stored user beside it.
+fn batch_result(
+    status: &str,
+    xmpp: String,
+    user: Option<Map<String, Value>>,
+) -> (BatchUserResult, Value) {
+    let declared = BatchUserResult {
+        status: status.to_owned(),
+        xmpp_username: Some(xmpp),
+        user: user.as_ref().map(listed_user),
+    };
+    (declared, user_beside(user))
+}
+
+/// One entry of `updateUsers`' reply, declared, with the updated user beside it.
+fn updated_user(
+    status: &str,
+    xmpp: String,
+    user: Option<Map<String, Value>>,
+) -> (UpdatedUser, Value) {
+    let declared = UpdatedUser {
+        status: status.to_owned(),
+        xmpp_username: Some(xmpp),
+        user: user.as_ref().map(listed_user),
+    };
+    (declared, user_beside(user))
+}
+
+/// `{ user }` with the stored user, or nothing.
+fn user_beside(user: Option<Map<String, Value>>) -> Value {
+    match user {
+        Some(user) => json!({ "user": user }),
+        None => json!({}),
+    }
+}
+
+/// The declared part of a room or an app as `chat_json` / `app_json` wrote it.
+fn listed_chat_of(chat: &Value) -> ethora_types::ListedChat {
+    listed_chat(chat.as_object().unwrap_or(&Map::new()))
+}
+
+fn listed_app_of(app: &Value) -> ethora_types::ListedApp {
+    listed_app(app.as_object().unwrap_or(&Map::new()))
 }
 
 fn job_state(reads: u32) -> &'static str {
@@ -304,7 +373,13 @@ impl Store {
     /// POST /v2/users/batch and /v2/apps/{appId}/users/batch: validates the whole list, then
     /// creates each user at once and answers 202 with a job that reports per-user results
     /// (the token-scoped route answers 422 "already exists" for a uuid it has).
-    pub fn create_users(&mut self, app_id: &str, body: &Value, status_prefix: &str) -> Outcome {
+    pub fn create_users(
+        &mut self,
+        app_id: &str,
+        body: &Value,
+        status_prefix: &str,
+        refuse_existing: bool,
+    ) -> Outcome {
         let batch = as_object(body)?;
         let list = match batch.get("usersList") {
             Some(Value::Array(list)) if !list.is_empty() && list.len() <= MAX_BATCH => list,
@@ -339,7 +414,7 @@ impl Store {
         }
         // The token-scoped batch refuses a user that exists (spec 5.1); the app-scoped one
         // reports it in the job (5.25).
-        if status_prefix == "/v2/users/batch" {
+        if refuse_existing {
             let app = self.app(app_id)?;
             if let Some(uuid) = list
                 .iter()
@@ -359,11 +434,11 @@ impl Store {
             let email = str_field(entry, "email").unwrap_or_default().to_owned();
             let app = self.app_mut(app_id)?;
             if app.users.contains_key(&uuid) {
-                results.push(json!({ "status": "uuid_exists", "xmppUsername": xmpp }));
+                results.push(batch_result("uuid_exists", xmpp, None));
                 continue;
             }
             if app.emails.contains_key(&email) {
-                results.push(json!({ "status": "exists", "xmppUsername": xmpp }));
+                results.push(batch_result("exists", xmpp, None));
                 continue;
             }
             let id = self.object_id();
@@ -385,20 +460,26 @@ impl Store {
             let app = self.app_mut(app_id)?;
             app.emails.insert(email, uuid.clone());
             app.users.insert(uuid, record.clone());
-            results.push(json!({ "status": "created", "xmppUsername": xmpp, "user": record }));
+            results.push(batch_result("created", xmpp, Some(record)));
         }
-        let job_id = self.start_job(app_id, json!({ "results": results }));
+        let (results, records): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+        let result = answer(
+            &UsersBatchJobResult { results },
+            json!({ "results": records }),
+        );
+        let job_id = self.start_job(app_id, true, result);
         Ok(Reply::json(
             202,
-            json!({ "jobId": job_id, "statusUrl": format!("{status_prefix}/{job_id}") }),
+            job_reply(job_id, status_prefix, json!({})),
         ))
     }
 
     /// Queues a job of `app_id` that will end with `result`; returns its id.
-    fn start_job(&mut self, app_id: &str, result: Value) -> String {
+    fn start_job(&mut self, app_id: &str, users: bool, result: Value) -> String {
         let job_id = uuid::Uuid::new_v4().to_string();
         let job = Job {
             app_id: app_id.to_owned(),
+            users,
             reads: 0,
             result,
         };
@@ -413,13 +494,28 @@ impl Store {
             .get_mut(job_id)
             .filter(|job| job.app_id == app_id)
             .ok_or_else(|| Reply::error(404, format!("Job not found: {job_id}")))?;
-        let state = job_state(job.reads);
+        let state = job_state(job.reads).to_owned();
         job.reads = job.reads.saturating_add(1);
-        let mut reply = json!({ "jobId": job_id, "state": state });
+        let mut more = json!({ "jobId": job_id });
         if state == "completed" {
-            reply["result"] = job.result.clone();
+            more["result"] = job.result.clone();
         }
-        Ok(Reply::ok(reply))
+        // The result was built from its declared type when the job started.
+        Ok(Reply::ok(if job.users {
+            let job = UsersBatchJob {
+                state,
+                result: None,
+                error: None,
+            };
+            answer(&job, more)
+        } else {
+            let job = BroadcastJob {
+                state,
+                result: None,
+                error: None,
+            };
+            answer(&job, more)
+        }))
     }
 
     /// DELETE /v1/users/batch and /v2/apps/{appId}/users/batch.
@@ -476,7 +572,7 @@ impl Store {
                 .unwrap_or_default()
                 .to_owned();
             let Some(uuid) = Self::find_user(app, &xmpp) else {
-                results.push(json!({ "xmppUsername": xmpp, "status": "not-found" }));
+                results.push(updated_user("not-found", xmpp, None));
                 continue;
             };
             let changes: Vec<(&str, &Value)> =
@@ -490,17 +586,22 @@ impl Store {
                     })
                     .collect();
             if changes.is_empty() {
-                results.push(json!({ "xmppUsername": xmpp, "status": "skipped" }));
+                results.push(updated_user("skipped", xmpp, None));
                 continue;
             }
             if let Some(user) = app.users.get_mut(&uuid) {
                 for (field, value) in changes {
                     user.insert(field.to_owned(), value.clone());
                 }
-                results.push(json!({ "xmppUsername": xmpp, "status": "updated", "user": user }));
+                results.push(updated_user("updated", xmpp, Some(user.clone())));
             }
         }
-        Ok(Reply::ok(json!({ "ok": true, "results": results })))
+        let (results, records): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+        let reply = UpdateUsersReply { results };
+        Ok(Reply::ok(answer(
+            &reply,
+            json!({ "ok": true, "results": records }),
+        )))
     }
 
     /// GET /v2/chats/users.
@@ -540,13 +641,19 @@ impl Store {
             });
         }
         let total = users.len();
-        let results: Vec<Value> = paginate(&users, limit, offset)
+        let page_users = paginate(&users, limit, offset);
+        let page = UsersPage {
+            results: page_users.iter().map(|u| listed_user(u)).collect(),
+            total: Some(count(total)),
+        };
+        let records: Vec<Value> = page_users
             .into_iter()
             .map(|u| Value::Object(u.clone()))
             .collect();
-        Ok(Reply::ok(json!({
-            "ok": true, "results": results, "total": total, "limit": limit, "offset": offset,
-        })))
+        Ok(Reply::ok(answer(
+            &page,
+            json!({ "ok": true, "results": records, "limit": limit, "offset": offset }),
+        )))
     }
 
     /// GET /v1/apps/users/{xmppUsername}: in the caller's app or one of its child apps.
@@ -561,7 +668,10 @@ impl Store {
                 .values()
                 .find(|u| str_field(u, "xmppUsername") == Some(xmpp))
             {
-                return Ok(Reply::ok(json!({ "result": user })));
+                let reply = UserReply {
+                    result: listed_user(user),
+                };
+                return Ok(Reply::ok(answer(&reply, json!({ "result": user }))));
             }
         }
         Err(Reply::json(
@@ -658,7 +768,16 @@ impl Store {
             created_at,
             messages: Vec::new(),
         };
-        let reply = json!({ "ok": true, "result": Self::chat_json(&chat, false, app) });
+        let created = ChatRoomReply {
+            result: CreatedChatRoom {
+                name: chat.name.clone(),
+                jid: Some(format!("{}{JID_DOMAIN}", chat.name)),
+            },
+        };
+        let reply = answer(
+            &created,
+            json!({ "ok": true, "result": Self::chat_json(&chat, false, app) }),
+        );
         app.chats.insert(name, chat);
         Ok(Reply::ok(reply))
     }
@@ -730,9 +849,14 @@ impl Store {
             .into_iter()
             .map(|c| Self::chat_json(c, with_members, app))
             .collect();
-        Ok(Reply::ok(
-            json!({ "ok": true, "items": items, "total": chats.len() }),
-        ))
+        let page = ChatsPage {
+            items: Some(items.iter().map(listed_chat_of).collect()),
+            total: Some(count(chats.len())),
+        };
+        Ok(Reply::ok(answer(
+            &page,
+            json!({ "ok": true, "items": items }),
+        )))
     }
 
     /// GET /v2/apps/{appId}/users/{userId}/chats.
@@ -757,9 +881,13 @@ impl Store {
             .into_iter()
             .map(|c| Self::chat_json(c, with_members, app))
             .collect();
-        Ok(Reply::ok(
+        let page = UserChatsPage {
+            chats: items.iter().map(listed_chat_of).collect(),
+        };
+        Ok(Reply::ok(answer(
+            &page,
             json!({ "ok": true, "chats": items, "total": chats.len() }),
-        ))
+        )))
     }
 
     /// PATCH /v2/apps/{appId}/chats/{chatName}.
@@ -836,16 +964,28 @@ impl Store {
             .into_iter()
             .map(|a| Self::app_json(a, false))
             .collect();
-        Ok(Reply::ok(
-            json!({ "ok": true, "items": items, "total": apps.len() }),
-        ))
+        let page = AppsPage {
+            items: Some(items.iter().map(listed_app_of).collect()),
+            apps: None,
+            total: Some(count(apps.len())),
+        };
+        Ok(Reply::ok(answer(
+            &page,
+            json!({ "ok": true, "items": items }),
+        )))
     }
 
     pub fn get_app(&self, caller: &str, app_id: &str) -> Outcome {
         self.authorize(caller, app_id)?;
-        Ok(Reply::ok(
-            json!({ "ok": true, "result": Self::app_json(self.app(app_id)?, true) }),
-        ))
+        let app = Self::app_json(self.app(app_id)?, true);
+        let reply = AppReply {
+            result: Some(listed_app_of(&app)),
+            app: None,
+        };
+        Ok(Reply::ok(answer(
+            &reply,
+            json!({ "ok": true, "result": app }),
+        )))
     }
 
     /// POST /v2/apps: a child app of the caller. The create reply has no `appToken`; a GET does.
@@ -856,9 +996,11 @@ impl Store {
         }
         let id = self.object_id();
         self.insert_app(id.clone(), Some(caller.to_owned()), fields);
-        Ok(Reply::ok(
-            json!({ "ok": true, "app": Self::app_json(self.app(&id)?, false) }),
-        ))
+        let app = Self::app_json(self.app(&id)?, false);
+        let reply = CreateAppReply {
+            app: listed_app_of(&app),
+        };
+        Ok(Reply::ok(answer(&reply, json!({ "ok": true, "app": app }))))
     }
 
     pub fn delete_app(&mut self, caller: &str, app_id: &str) -> Outcome {
@@ -905,8 +1047,11 @@ impl Store {
             created_at,
             revoked: false,
         };
-        let mut reply = Self::token_json(&token);
-        reply["token"] = json!(secret);
+        let issued = AppTokenReply {
+            token_id: token.token_id.clone(),
+            token: secret,
+        };
+        let reply = answer(&issued, Self::token_json(&token));
         app.tokens.push(token);
         Ok(reply)
     }
@@ -1082,10 +1227,14 @@ impl Store {
                 json!({ "chatName": name, "status": status })
             })
             .collect();
-        let job_id = self.start_job(app_id, json!({ "results": results, "dryRun": dry_run }));
+        let job_id = self.start_job(
+            app_id,
+            false,
+            json!({ "results": results, "dryRun": dry_run }),
+        );
         Ok(Reply::json(
             202,
-            json!({ "ok": true, "jobId": job_id, "statusUrl": format!("{status_prefix}/{job_id}") }),
+            job_reply(job_id, status_prefix, json!({ "ok": true })),
         ))
     }
 
@@ -1115,9 +1264,11 @@ impl Store {
             None => newest_first.collect(),
         };
         let results: Vec<Value> = older.into_iter().take(limit as usize).cloned().collect();
-        Ok(Reply::ok(
-            json!({ "ok": true, "results": results, "total": chat.messages.len() }),
-        ))
+        let page = MessagesPage {
+            results: Some(Value::Array(results)),
+            total: Some(count(chat.messages.len())),
+        };
+        Ok(Reply::ok(answer(&page, json!({ "ok": true }))))
     }
 
     /// Answers an API request (the caller already authenticated): the routing table, beside
@@ -1134,7 +1285,7 @@ impl Store {
         let body_or_empty = if body.is_null() { &empty } else { body };
         match (method, segments) {
             ("POST", ["v2", "users", "batch"]) => {
-                self.create_users(caller, body, "/v2/users/batch")
+                self.create_users(caller, body, "/v2/users/batch", true)
             }
             ("GET", ["v2", "users", "batch", job]) => self.read_job(caller, job),
             ("POST", ["v2", "chats"]) => self.create_chat(caller, body),
@@ -1167,7 +1318,9 @@ impl Store {
                         self.broadcast(app, body, &broadcast_prefix)
                     }
                     ("GET", ["chats", "broadcast", job]) => self.read_job(app, job),
-                    ("POST", ["users", "batch"]) => self.create_users(app, body, &batch_prefix),
+                    ("POST", ["users", "batch"]) => {
+                        self.create_users(app, body, &batch_prefix, false)
+                    }
                     ("GET", ["users", "batch", job]) => self.read_job(app, job),
                     ("DELETE", ["users", "batch"]) => self.delete_users(app, body),
                     ("POST", ["chats"]) => self.create_chat(app, body),
@@ -1243,6 +1396,7 @@ mod tests {
                 APP,
                 &json!({ "usersList": [user("u1", "a@x"), user("u1", "b@x"), user("u2", "a@x")] }),
                 "/v2/users/batch",
+                true,
             )
             .unwrap();
         assert_eq!(created.status, 202);
@@ -1264,13 +1418,19 @@ mod tests {
         // Again: the token-scoped route refuses an existing user, the app-scoped one reports it.
         let again = json!({ "usersList": [user("u1", "c@x")] });
         let refused = store
-            .create_users(APP, &again, "/v2/users/batch")
+            .create_users(APP, &again, "/v2/users/batch", true)
             .err()
             .unwrap();
         assert_eq!(refused.status, 422);
         assert_eq!(body(refused)["error"], "User already exists: u1");
         let batch = format!("/v2/apps/{APP}/users/batch");
-        assert_eq!(store.create_users(APP, &again, &batch).unwrap().status, 202);
+        assert_eq!(
+            store
+                .create_users(APP, &again, &batch, false)
+                .unwrap()
+                .status,
+            202
+        );
     }
 
     #[test]
@@ -1278,12 +1438,18 @@ mod tests {
         let mut store = Store::new(APP);
         let short = json!({ "usersList": [{ "uuid": "u", "email": "e", "firstName": "F", "lastName": "L" }] });
         assert_eq!(
-            store.create_users(APP, &short, "/x").unwrap_err().status,
+            store
+                .create_users(APP, &short, "/x", false)
+                .unwrap_err()
+                .status,
             422
         );
         let many = json!({ "usersList": vec![user("u", "e"); 101] });
         assert_eq!(
-            store.create_users(APP, &many, "/x").unwrap_err().status,
+            store
+                .create_users(APP, &many, "/x", false)
+                .unwrap_err()
+                .status,
             422
         );
         let empty = json!({ "users": [] });
@@ -1312,6 +1478,7 @@ mod tests {
                 APP,
                 &json!({ "usersList": [user("u1", "a@x"), user("u2", "b@x")] }),
                 "/x",
+                false,
             )
             .unwrap();
         store

@@ -4,6 +4,9 @@
 //! `url`), and every item type an index signature: the server sends more than is typed here,
 //! and each stays assignable to the official SDK's `ApiResponse`. A field whose presence is
 //! not documented is optional; where only a part is known, the doc comment says so.
+//!
+//! With the `serde` feature they are `Serialize`: the local mock builds its answers from them
+//! (`ethora-mock`'s `answers.rs`), so the mock cannot answer what they do not declare.
 
 #[cfg(feature = "napi")]
 use napi_derive::napi;
@@ -11,14 +14,16 @@ use serde_json::Value;
 
 /// A user as the listings and lookups send it: the fields Ethora's own clients read (spec 5.8, 5.9).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct ListedUser {
     #[cfg_attr(feature = "napi", napi(js_name = "_id"))]
-    #[cfg_attr(feature = "wasm", serde(rename = "_id"), tsify(optional))]
+    #[cfg_attr(feature = "serde", serde(rename = "_id"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub id: Option<String>,
     /// `{appId}_{uuid}`.
     #[cfg_attr(feature = "wasm", tsify(optional))]
@@ -35,15 +40,17 @@ pub struct ListedUser {
 
 /// An app as `listApps`, `getApp` and `createApp` send it (spec 5.12-5.15).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct ListedApp {
     /// 24 hex characters.
     #[cfg_attr(feature = "napi", napi(js_name = "_id"))]
-    #[cfg_attr(feature = "wasm", serde(rename = "_id"), tsify(optional))]
+    #[cfg_attr(feature = "serde", serde(rename = "_id"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub id: Option<String>,
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub display_name: Option<String>,
@@ -54,9 +61,10 @@ pub struct ListedApp {
 
 /// A member of a room as a chat listing sends it with `includeMembers: true`.
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct ChatMember {
@@ -66,14 +74,16 @@ pub struct ChatMember {
 
 /// A room as the chat listings send it (spec 5.10; the app listing's shape is not published).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct ListedChat {
     #[cfg_attr(feature = "napi", napi(js_name = "_id"))]
-    #[cfg_attr(feature = "wasm", serde(rename = "_id"), tsify(optional))]
+    #[cfg_attr(feature = "serde", serde(rename = "_id"))]
+    #[cfg_attr(feature = "wasm", tsify(optional))]
     pub id: Option<String>,
     /// The short name, `{appId}_{chatId}`.
     #[cfg_attr(feature = "wasm", tsify(optional))]
@@ -90,9 +100,10 @@ pub struct ListedChat {
 /// The reply of a background job's start: `createUser`, `createUsersInApp` (HTTP 202),
 /// `broadcastToAppChats` (spec 5.1, 5.23, 5.25; Ethora's MCP server also reads a broadcast's `id`).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct JobReply {
@@ -104,9 +115,10 @@ pub struct JobReply {
 
 /// One user of a finished users batch job (spec 5.25).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct BatchUserResult {
@@ -124,9 +136,10 @@ pub struct BatchUserResult {
 
 /// The `result` of a finished users batch job.
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UsersBatchJobResult {
@@ -135,9 +148,10 @@ pub struct UsersBatchJobResult {
 
 /// A users batch job (`getUsersBatchJob`, `waitForUsersBatchJob`; spec 5.25).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UsersBatchJob {
@@ -155,9 +169,10 @@ pub struct UsersBatchJob {
 /// A broadcast job (`getAppBroadcastJob`, `waitForBroadcastJob`; spec 5.24): its per-room
 /// results' shape is not published.
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct BroadcastJob {
@@ -174,9 +189,10 @@ pub struct BroadcastJob {
 
 /// The room `createChatRoom` / `createChatRoomInApp` made (spec 5.2).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct CreatedChatRoom {
@@ -188,9 +204,10 @@ pub struct CreatedChatRoom {
 
 /// What `createChatRoom` and `createChatRoomInApp` resolve with (spec 5.2, 5.28).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct ChatRoomReply {
@@ -199,23 +216,25 @@ pub struct ChatRoomReply {
 
 /// What `getUsers` resolves with (spec 5.8; the official README reads `results`).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UsersPage {
     pub results: Vec<ListedUser>,
     /// Users matching the filters (Ethora's chat component also reads `pagination.total`).
     #[cfg_attr(feature = "wasm", tsify(optional))]
-    pub total: Option<f64>,
+    pub total: Option<u32>,
 }
 
 /// What `getUserChats` and `getUserChatsInApp` resolve with (spec 5.10).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UserChatsPage {
@@ -225,23 +244,25 @@ pub struct UserChatsPage {
 /// What `listChatsInApp` resolves with: the shape is not published; the listing walker reads
 /// `items`, `results` or `chats`, and `total`.
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct ChatsPage {
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub items: Option<Vec<ListedChat>>,
     #[cfg_attr(feature = "wasm", tsify(optional))]
-    pub total: Option<f64>,
+    pub total: Option<u32>,
 }
 
 /// What `listApps` resolves with: `items` or `apps` (spec 5.12).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct AppsPage {
@@ -250,14 +271,15 @@ pub struct AppsPage {
     #[cfg_attr(feature = "wasm", tsify(optional))]
     pub apps: Option<Vec<ListedApp>>,
     #[cfg_attr(feature = "wasm", tsify(optional))]
-    pub total: Option<f64>,
+    pub total: Option<u32>,
 }
 
 /// What `getApp` resolves with: the app under `result` or `app` (spec 5.13).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct AppReply {
@@ -269,9 +291,10 @@ pub struct AppReply {
 
 /// What `createApp` resolves with (spec 5.14; some clients also accept `result._id`).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct CreateAppReply {
@@ -280,9 +303,10 @@ pub struct CreateAppReply {
 
 /// What `createAppToken` and `rotateAppToken` resolve with: `token` is shown this once (spec 5.17, 5.19).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct AppTokenReply {
@@ -292,9 +316,10 @@ pub struct AppTokenReply {
 
 /// One entry of `updateUsers`' reply (the official SDK's docs).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UpdatedUser {
@@ -313,9 +338,10 @@ pub struct UpdatedUser {
 
 /// What `updateUsers` resolves with (spec 5.7).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UpdateUsersReply {
@@ -324,9 +350,10 @@ pub struct UpdateUsersReply {
 
 /// What `getAppUserByXmppUsername` resolves with (spec 5.9).
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct UserReply {
@@ -336,9 +363,10 @@ pub struct UserReply {
 /// What `getChatMessagesInApp` resolves with: not published; `results` (newest first) and
 /// `total` are our assumption, as the local mock answers.
 #[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(feature = "wasm", derive(tsify::Tsify))]
 #[cfg_attr(
-    feature = "wasm",
-    derive(tsify::Tsify),
+    feature = "serde",
+    derive(serde::Serialize),
     serde(rename_all = "camelCase")
 )]
 pub struct MessagesPage {
@@ -349,5 +377,5 @@ pub struct MessagesPage {
     )]
     pub results: Option<Value>,
     #[cfg_attr(feature = "wasm", tsify(optional))]
-    pub total: Option<f64>,
+    pub total: Option<u32>,
 }
