@@ -39,7 +39,8 @@ export interface AppTokenReply extends ApiResponse {}
 export interface UpdateUsersReply extends ApiResponse {}
 export interface UserReply extends ApiResponse {}
 export interface MessagesPage extends ApiResponse {}
-export interface EnsureResult { [key: string]: unknown }
+export interface EnsureUserResult { [key: string]: unknown }
+export interface EnsureChatRoomResult { [key: string]: unknown }
 export interface EnsureMembersResult { [key: string]: unknown }
 export interface ListedUser { [key: string]: unknown }
 export interface ListedApp { [key: string]: unknown }
@@ -304,11 +305,11 @@ export declare class EthoraSDKService {
   /** Reads a broadcast job (GET /v2/apps/{appId}/chats/broadcast/{jobId}) until its `state` is `completed` or `failed`, and resolves with that job. */
   waitForBroadcastJob(appId: UUID, jobId: UUID, options?: WaitForJobOptions): Promise<BroadcastJob>
   /** Creates the user (as `createUser`) unless it exists: resolves `{ created: true, response }`, or `{ created: false }` when the server answers that it already exists (`ETHORA_CONFLICT`). Safe to run again, and twice at once. */
-  ensureUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<EnsureResult>
+  ensureUser(userId: UUID, userData?: Partial<CreateUserData>): Promise<EnsureUserResult>
   /** Creates the room (as `createChatRoom`) unless it exists: resolves `{ created: true, response }`, or `{ created: false }` when it already exists. Safe to run again, and twice at once. */
-  ensureChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<EnsureResult>
+  ensureChatRoom(chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<EnsureChatRoomResult>
   /** Creates the room in a child app (as `createChatRoomInApp`) unless it exists: `{ created }` as `ensureChatRoom`. */
-  ensureChatRoomInApp(appId: UUID, chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<EnsureResult>
+  ensureChatRoomInApp(appId: UUID, chatId: UUID, roomData?: Partial<CreateChatRoomRequest>): Promise<EnsureChatRoomResult>
   /** Grants the users access to the room (as `grantUserAccessToChatRoom`) where they lack it: reads the members (GET /v2/chats/users?chatName=…, 500 a page), grants only the missing ones (no request when none), and resolves `{ created, added, present }` with the ids as given. */
   ensureChatRoomMembers(chatId: UUID, userId: UUID | UUID[]): Promise<EnsureMembersResult>
   /** `ensureChatRoomMembers` in a child app: the members are read from GET /v2/apps/{appId}/chats?includeMembers=true (500 chats a page, until the room is found), the missing ones granted as `grantUserAccessToChatRoomInApp`. */
@@ -546,6 +547,14 @@ export interface DeleteChatRoomRequest {
   name: string
 }
 
+/** What `ensureChatRoom` and `ensureChatRoomInApp` resolve with. */
+export interface EnsureChatRoomResult {
+  /** Whether this call created it (false: the server answered that it already exists). */
+  created: boolean
+  /** The create method's answer, when it created. */
+  response?: ChatRoomReply
+}
+
 /** What `ensureChatRoomMembers` and `ensureChatRoomMembersInApp` resolve with; the ids as given. */
 export interface EnsureMembersResult {
   /** Whether this call granted access to anyone. */
@@ -556,12 +565,12 @@ export interface EnsureMembersResult {
   present: Array<string>
 }
 
-/** What `ensureUser`, `ensureChatRoom` and `ensureChatRoomInApp` resolve with. */
-export interface EnsureResult {
+/** What `ensureUser` resolves with. */
+export interface EnsureUserResult {
   /** Whether this call created it (false: the server answered that it already exists). */
   created: boolean
-  /** The create method's answer, when it created. */
-  response?: ApiResponse
+  /** `createUser`'s answer, when it created: the batch job Ethora queued. */
+  response?: JobReply
 }
 
 /**

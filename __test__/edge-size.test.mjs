@@ -1,7 +1,7 @@
-// Size budget of the edge build: the optimised .wasm at most 218 KB gzip (200 KB until numbers
+// Size budget of the edge build: the optimised .wasm at most 219 KB gzip (200 KB until numbers
 // were read exactly: serde_json's float_roundtrip adds 9.5 KiB; 210 KB until calls were
 // observed: events, hooks and tracing add 2.2 KiB; 212 KB until the ensure* methods, whose
-// async steps inline the call's, add 6.4 KiB), and the figure the README states is the
+// async steps inline the call's, add 6.9 KiB), and the figure the README states is the
 // current one.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -11,9 +11,9 @@ import { gzipSync } from 'node:zlib'
 
 import { root, wasmPath } from './edge/runtimes.mjs'
 
-const BUDGET_GZIP_BYTES = 218 * 1000
+const BUDGET_GZIP_BYTES = 219 * 1000
 
-test('the .wasm is at most 218 KB gzip after wasm-opt -Oz', () => {
+test('the .wasm is at most 219 KB gzip after wasm-opt -Oz', () => {
   const bytes = readFileSync(wasmPath)
   const gzip = gzipSync(bytes, { level: 9 }).length
   const built = JSON.parse(readFileSync(join(root, 'edge', 'pkg', 'size.json'), 'utf8'))

@@ -174,6 +174,12 @@ test('ensureChatRoomMembers(InApp) grants only the missing members, and both of 
   assert.deepEqual(await members(own.appId, 'pair'), ['m1', 'm2', 'm3'].map((u) => `${own.appId}_${u}`))
   await assert.rejects(chat.ensureChatRoomMembers('no-such-room', 'm1'), (error) => error.code === 'ETHORA_HTTP' && error.status === 404)
   await assert.rejects(chat.ensureChatRoomMembers('team', []), (error) => error.code === 'ETHORA_VALIDATION')
+  // A conflict answer to the grant: the members are read again, and one still missing makes it the error.
+  await chat.createUser('m4')
+  await own.fault({ type: 'status', status: 422, body: { error: 'Member already exists' } }, { path: '/v2/chats/users-access' })
+  await own.clearRequests()
+  await assert.rejects(chat.ensureChatRoomMembers('team', ['m1', 'm4']), (error) => error.code === 'ETHORA_CONFLICT')
+  assert.deepEqual((await own.requests()).map((r) => `${r.method} ${r.path}`), ['GET /v2/chats/users', 'POST /v2/chats/users-access', 'GET /v2/chats/users'])
 
   const app = (await chat.createApp({ displayName: 'Members' })).app._id
   const job = await chat.createUsersInApp(app, { usersList: ['c1', 'c2'].map((uuid) => ({ uuid, email: `${uuid}@example.com`, firstName: 'C', lastName: 'User' })) })

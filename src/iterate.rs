@@ -179,8 +179,7 @@ pub fn ensure<'env>(
     let prepared = arguments::values(call.parameters(), arguments)
         .and_then(|values| ensure::prepare(call, client.app_id(), values));
     run(env, client, prepared, |client, prepared| async move {
-        let outcome = ensure::run(&client, prepared).await?;
-        Ok(JsonText::from_value(&outcome))
+        ensure::run(&client, prepared).await
     })
 }
 

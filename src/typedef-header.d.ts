@@ -39,7 +39,8 @@ export interface AppTokenReply extends ApiResponse {}
 export interface UpdateUsersReply extends ApiResponse {}
 export interface UserReply extends ApiResponse {}
 export interface MessagesPage extends ApiResponse {}
-export interface EnsureResult { [key: string]: unknown }
+export interface EnsureUserResult { [key: string]: unknown }
+export interface EnsureChatRoomResult { [key: string]: unknown }
 export interface EnsureMembersResult { [key: string]: unknown }
 export interface ListedUser { [key: string]: unknown }
 export interface ListedApp { [key: string]: unknown }

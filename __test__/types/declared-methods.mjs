@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 
 const list = fs.readFileSync(new URL('../../crates/ethora-core/src/api/methods.rs', import.meta.url), 'utf8')
-const names = [...list.matchAll(/^\s*(?:promise|iterator|wait|local|ensure) \w+ \w+ (\w+)\(/gm)].map((m) => m[1])
+const names = [...list.matchAll(/^\s*(?:promise|iterator|wait|local|ensure) \w+ \w+ (\w+)(?:\(| ->)/gm)].map((m) => m[1])
 if (names.length === 0) throw new Error('no method declarations found in methods.rs')
 const out = new URL('./generated/', import.meta.url)
 fs.mkdirSync(out, { recursive: true })

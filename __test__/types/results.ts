@@ -41,11 +41,13 @@ async function reads(service: EthoraSDKService): Promise<void> {
   const url: string | undefined = (await service.getUsers()).url
   const ensured: boolean = (await service.ensureUser('u1')).created
   const added: string[] = (await service.ensureChatRoomMembers('room', ['u1'])).added
+  const ensuredJob: string | undefined = (await service.ensureUser('u2')).response?.jobId
+  const ensuredRoom: string | undefined = (await service.ensureChatRoomInApp('app', 'room')).response?.result.name
   const broadcastState: Ours.JobState = (await service.getAppBroadcastJob('app', broadcast)).state
   // Keys the types do not name are still there to read, as `unknown`.
   const more: unknown = (await service.getUsers()).results[0].tags
   void [xmpp, total, batch, state, statuses, room, roomInApp, member, appId, appToken, listed, tokenId, token]
-  void [updated.status, found, deleted, reason, url, ensured, added, broadcastState, more]
+  void [updated.status, found, deleted, reason, url, ensured, added, ensuredJob, ensuredRoom, broadcastState, more]
 
   // @ts-expect-error a job id is a string
   const wrong: number = (await service.createUser('u1')).jobId

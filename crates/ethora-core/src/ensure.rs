@@ -5,20 +5,23 @@
 //!   it was there: `{ created: false }`. Otherwise `{ created: true, response }`. One request,
 //!   and the server decides, so two at once both succeed.
 //! - A `grants` ensure (`ensureChatRoomMembers`, ...) reads the room's members, then grants
-//!   access to those it lacks (no request when none): `{ created, added, present }`.
+//!   access to those it lacks (no request when none): `{ created, added, present }`. A
+//!   conflict answer to the grant makes it read the members again: whoever is a member now is
+//!   `present`; if someone is still missing, the conflict is the result.
 //!
-//! Each takes the parameters of the method it names, read and checked by that method's own
-//! rules before anything is sent.
+//! Each takes the parameters of the method it names (the grammar copies them from it), read
+//! and checked by that method's own rules before anything is sent.
 
 use std::collections::BTreeSet;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::api::arguments::{self, one_or_many_ids};
 use crate::api::{self, ApiCall, Parameter};
-use crate::error::{ErrorCode, Result};
+use crate::error::{ErrorCode, EthoraError, Result};
 use crate::listing::{self, Listing, ListingCall};
 use crate::naming::{scoped_chat_name, scoped_member};
+use crate::response::JsonText;
 use crate::{ApiRequest, EthoraClient};
 
 // `EnsureCall`, from the list in [`crate::sdk_methods!`].
@@ -26,9 +29,10 @@ crate::sdk_methods!(ethora_methods::core_ensure_calls);
 
 /// Largest page the members are read with.
 const MEMBERS_PAGE_SIZE: u64 = 500;
+/// Most pages one read of the members takes (a server that never ends a listing is an error).
+const MAX_MEMBER_PAGES: usize = 200;
 
 /// An ensure with its arguments read and checked: what [`run`] carries out.
-#[derive(Debug)]
 pub enum Ensure {
     /// Send the create request; a conflict means it exists.
     Create(ApiRequest),
@@ -36,7 +40,6 @@ pub enum Ensure {
     Grant(Grant),
 }
 
-#[derive(Debug)]
 pub struct Grant {
     write: ApiCall,
     /// The arguments of the grant, the user ids last.
@@ -48,6 +51,11 @@ pub struct Grant {
     room: Option<String>,
 }
 
+/// The argument at `index` (absent past the end).
+fn value(values: &[Option<Value>], index: usize) -> Option<&Value> {
+    values.get(index).and_then(Option::as_ref)
+}
+
 /// Reads an ensure's arguments (the parameters of the method it names). Fails before
 /// anything is sent.
 pub fn prepare(call: EnsureCall, app_id: &str, values: Vec<Option<Value>>) -> Result<Ensure> {
@@ -57,20 +65,17 @@ pub fn prepare(call: EnsureCall, app_id: &str, values: Vec<Option<Value>>) -> Re
     if !call.grants() {
         return Ok(Ensure::Create(request));
     }
-    let parameters = write.parameters();
-    let users_index = parameters.len() - 1;
-    let chat_index = users_index - 1;
-    let chat_id = arguments::id(values[chat_index].as_ref(), parameters[chat_index].name)?;
     // A child app's members are read from its chat listing, the configured app's from getUsers.
-    let (room_app, in_app) = match chat_index {
-        0 => (app_id.to_owned(), false),
-        _ => (
-            arguments::id(values[0].as_ref(), parameters[0].name)?.to_owned(),
-            true,
-        ),
+    let in_app = write == ApiCall::GrantUserAccessToChatRoomInApp;
+    let parameters = write.parameters();
+    let (chat_index, users_index) = if in_app { (1, 2) } else { (0, 1) };
+    let room_app = match in_app {
+        true => arguments::id(value(&values, 0), parameters[0].name)?.to_owned(),
+        false => app_id.to_owned(),
     };
+    let chat_id = arguments::id(value(&values, chat_index), parameters[chat_index].name)?;
     let chat_name = scoped_chat_name(&room_app, chat_id);
-    let user_ids = one_or_many_ids(values[users_index].as_ref(), parameters[users_index].name)?;
+    let user_ids = one_or_many_ids(value(&values, users_index), parameters[users_index].name)?;
     let users = user_ids
         .into_iter()
         .map(|id| {
@@ -107,22 +112,25 @@ pub fn prepare(call: EnsureCall, app_id: &str, values: Vec<Option<Value>>) -> Re
     }))
 }
 
-/// Carries out a prepared ensure; resolves with what happened.
-pub async fn run(client: &EthoraClient, ensure: Ensure) -> Result<Value> {
+/// Carries out a prepared ensure; resolves with what happened, as JSON text (a create's
+/// answer inside it as the server sent it).
+pub async fn run(client: &EthoraClient, ensure: Ensure) -> Result<JsonText> {
     match ensure {
         Ensure::Create(request) => match client.execute(request).await {
-            Ok(response) => Ok(json!({
-                "created": true,
-                "response": serde_json::from_str::<Value>(response.as_str()).unwrap_or(Value::Null),
-            })),
-            Err(error) if error.code == ErrorCode::Conflict => Ok(json!({ "created": false })),
+            Ok(response) => Ok(JsonText::from_trusted(format!(
+                "{{\"created\":true,\"response\":{}}}",
+                response.as_str()
+            ))),
+            Err(error) if error.code == ErrorCode::Conflict => {
+                Ok(JsonText::from_trusted("{\"created\":false}".to_owned()))
+            }
             Err(error) => Err(error),
         },
         Ensure::Grant(grant) => run_grant(client, grant).await,
     }
 }
 
-async fn run_grant(client: &EthoraClient, grant: Grant) -> Result<Value> {
+async fn run_grant(client: &EthoraClient, grant: Grant) -> Result<JsonText> {
     let Grant {
         write,
         mut values,
@@ -130,25 +138,42 @@ async fn run_grant(client: &EthoraClient, grant: Grant) -> Result<Value> {
         members,
         room,
     } = grant;
-    let present = current_members(client, members, room.as_deref()).await?;
-    let (have, missing): (Vec<_>, Vec<_>) = users
-        .into_iter()
-        .partition(|(_, xmpp)| present.contains(xmpp));
-    let mut added: Vec<String> = missing.into_iter().map(|(id, _)| id).collect();
-    let mut present: Vec<String> = have.into_iter().map(|(id, _)| id).collect();
-    if !added.is_empty() {
+    // Read, grant the missing; after a conflict, read once more (see the module's doc).
+    let mut conflict = None;
+    loop {
+        let members_now = current_members(client, members.clone(), room.as_deref()).await?;
+        let (present, missing): (Vec<_>, Vec<_>) = users
+            .iter()
+            .partition(|(_, xmpp)| members_now.contains(xmpp));
+        if missing.is_empty() {
+            return Ok(outcome(&[], &present));
+        }
+        if let Some(error) = conflict {
+            return Err(error);
+        }
+        let ids: Vec<&str> = missing.iter().map(|(id, _)| id.as_str()).collect();
         if let Some(last) = values.last_mut() {
-            *last = Some(Value::from(added.clone()));
+            *last = Some(Value::from(ids));
         }
         let request = api::build_request(write, client.app_id(), &values)?;
         match client.execute(request).await {
-            Ok(_) => {}
-            // Granted meanwhile by someone else.
-            Err(error) if error.code == ErrorCode::Conflict => present.append(&mut added),
+            Ok(_) => return Ok(outcome(&missing, &present)),
+            Err(error) if error.code == ErrorCode::Conflict => conflict = Some(error),
             Err(error) => return Err(error),
         }
     }
-    Ok(json!({ "created": !added.is_empty(), "added": added, "present": present }))
+}
+
+/// `{ created, added, present }`, with the ids as given.
+fn outcome(added: &[&(String, String)], present: &[&(String, String)]) -> JsonText {
+    let ids = |users: &[&(String, String)]| -> Vec<String> {
+        users.iter().map(|(id, _)| id.clone()).collect()
+    };
+    JsonText::from_value(&serde_json::json!({
+        "created": !added.is_empty(),
+        "added": ids(added),
+        "present": ids(present),
+    }))
 }
 
 /// The xmpp usernames of the room's members: every user of the users listing, or the
@@ -160,12 +185,26 @@ async fn current_members(
 ) -> Result<BTreeSet<String>> {
     let members = members.shared();
     let mut found = BTreeSet::new();
+    let mut pages_left = MAX_MEMBER_PAGES;
+    let mut items_left = MEMBERS_PAGE_SIZE;
     while let Some(item) = listing::next_item(&members, client).await? {
+        // Counts pages by their items: a listing that never ends is refused, not walked forever.
+        items_left -= 1;
+        if items_left == 0 {
+            items_left = MEMBERS_PAGE_SIZE;
+            pages_left -= 1;
+            if pages_left == 0 {
+                return Err(EthoraError::new(
+                    ErrorCode::Decode,
+                    format!("the room's members did not end within {MAX_MEMBER_PAGES} pages"),
+                ));
+            }
+        }
         let Ok(item) = serde_json::from_str::<Value>(item.get()) else {
             continue;
         };
-        let usernames = match room {
-            None => [&item],
+        match room {
+            None => add_usernames(&mut found, [&item]),
             Some(room) => {
                 let names = ["name", "jid"].map(|key| item.get(key).and_then(Value::as_str));
                 if !names.contains(&Some(room)) {
@@ -176,48 +215,40 @@ async fn current_members(
                 // The room is listed once: no further page is read.
                 return Ok(found);
             }
-        };
-        add_usernames(&mut found, usernames);
+        }
     }
     Ok(found)
 }
 
-/// Adds the `xmppUsername` of each user to `found`.
+/// Adds each user's `xmppUsername` (or the user itself, when the listing gives names) to `found`.
 fn add_usernames<'a>(found: &mut BTreeSet<String>, users: impl IntoIterator<Item = &'a Value>) {
     found.extend(
         users
             .into_iter()
-            .filter_map(|user| user.get("xmppUsername").and_then(Value::as_str))
+            .filter_map(|user| {
+                user.as_str()
+                    .or_else(|| user.get("xmppUsername").and_then(Value::as_str))
+            })
             .map(str::to_owned),
     );
-}
-
-impl EnsureCall {
-    /// The parameters are those of the method it names (checked by a test).
-    pub fn write_parameters(self) -> &'static [Parameter] {
-        self.write_call().parameters()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn each_ensure_takes_the_parameters_of_what_it_writes() {
         assert!(!EnsureCall::ALL.is_empty());
         for call in EnsureCall::ALL {
-            let own: Vec<_> = call
-                .parameters()
-                .iter()
-                .map(|p| (p.name, p.optional))
-                .collect();
-            let written: Vec<_> = call
-                .write_parameters()
-                .iter()
-                .map(|p| (p.name, p.optional))
-                .collect();
-            assert_eq!(own, written, "{}", call.js_name());
+            // The grammar copies them from the declaration of the method it names.
+            assert_eq!(
+                call.parameters(),
+                call.write_call().parameters(),
+                "{}",
+                call.js_name()
+            );
             let write = call.write_call().js_name();
             if call.grants() {
                 assert!(write.starts_with("grantUserAccess"), "{write}");

@@ -55,7 +55,7 @@ pub enum Step {
 }
 
 /// One listing walked page by page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Listing {
     call: ListingCall,
     /// The arguments before the paging object (ids), as given.

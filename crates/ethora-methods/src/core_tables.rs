@@ -141,11 +141,10 @@ pub fn listing_calls(methods: &[Method]) -> TokenStream {
 
 /// `JobWaitCall` (every `wait`).
 pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
-    let (waits, shapes) = of_shape(methods, |shape| match shape {
-        Shape::Wait { resolves, reads } => Some((resolves, reads)),
+    let (waits, reads) = of_shape(methods, |shape| match shape {
+        Shape::Wait { reads, .. } => Some(reads),
         _ => None,
     });
-    let (resolves, reads): (Vec<_>, Vec<_>) = shapes.into_iter().unzip();
     let variants: Vec<_> = waits.iter().map(|m| &m.variant).collect();
     // The grammar makes sure a wait's options are its last parameter.
     let options = waits.iter().map(|m| m.parameters.last().map(parameter));
@@ -153,11 +152,6 @@ pub fn job_wait_calls(methods: &[Method]) -> TokenStream {
         /// The options parameter (last).
         pub fn options_parameter(self) -> crate::api::Parameter {
             match self { #(JobWaitCall::#variants => #options,)* }
-        }
-
-        /// The TypeScript type the wait's promise resolves with.
-        pub const fn resolves(self) -> &'static str {
-            match self { #(JobWaitCall::#variants => #resolves,)* }
         }
 
         /// The method each read of the job is.
@@ -195,7 +189,6 @@ pub fn ensure_calls(methods: &[Method]) -> TokenStream {
         _ => None,
     });
     let variants: Vec<_> = ensures.iter().map(|m| &m.variant).collect();
-    let returns = shapes.iter().map(|(returns, _, _)| returns);
     let writes = shapes.iter().map(|(_, _, writes)| writes);
     let grants = shapes.iter().map(|(_, how, _)| *how == "grants");
     let more = quote! {
@@ -207,11 +200,6 @@ pub fn ensure_calls(methods: &[Method]) -> TokenStream {
         /// Whether it grants access (else it creates).
         pub fn grants(self) -> bool {
             match self { #(EnsureCall::#variants => #grants,)* }
-        }
-
-        /// The TypeScript type the method returns.
-        pub const fn return_type(self) -> &'static str {
-            match self { #(EnsureCall::#variants => #returns,)* }
         }
     };
     table("EnsureCall", "ensure method", &ensures, true, more)

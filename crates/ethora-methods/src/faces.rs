@@ -23,7 +23,7 @@ pub fn node(methods: &[Method]) -> TokenStream {
         };
         match &method.shape {
             Shape::Promise { resolves, .. } => {
-                let returns = format!("Promise<{}>", resolves.value());
+                let returns = promised(resolves);
                 quote! {
                 #(#docs)*
                 #[napi(ts_return_type = #returns)]
@@ -41,7 +41,7 @@ pub fn node(methods: &[Method]) -> TokenStream {
             },
             // The grammar makes the options the one optional parameter of a wait.
             Shape::Wait { resolves, .. } => {
-                let returns = format!("Promise<{}>", resolves.value());
+                let returns = promised(resolves);
                 quote! {
                 #(#docs)*
                 #[napi(ts_return_type = #returns)]
@@ -50,13 +50,16 @@ pub fn node(methods: &[Method]) -> TokenStream {
                 }
                 }
             }
-            Shape::Ensure { returns, .. } => quote! {
+            Shape::Ensure { returns, .. } => {
+                let returns = promised(returns);
+                quote! {
                 #(#docs)*
                 #[napi(ts_return_type = #returns)]
                 pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
                     iterate::ensure(env, &self.client, EnsureCall::#variant, vec![#(Some(#required),)* #(#optional,)*])
                 }
-            },
+                }
+            }
             // Every argument taken as it came (napi-rs would read `null` as absent, where
             // JavaScript's truthiness reads it as false), the signature written out for it.
             Shape::Local { returns } => {
@@ -136,7 +139,7 @@ pub fn wasm(methods: &[Method]) -> TokenStream {
                 quote! { self.local(LocalCall::#variant, &[#(#required,)* #(#optional,)*]) },
             ),
             Shape::Ensure { returns, .. } => (
-                quote! { #returns },
+                promised(returns),
                 quote! { Promise },
                 quote! { self.ensure(EnsureCall::#variant, &[#(#required,)* #(#optional,)*]) },
             ),

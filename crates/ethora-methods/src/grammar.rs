@@ -6,12 +6,12 @@
 //! iterator Variant rust_name jsName(...) -> "TypeScript return type" pages ListingVariant;
 //! wait     Variant rust_name jsName(...; options "options" options: "WaitForJobOptions") -> "Resolved type" reads ReadVariant;
 //! local    Variant rust_name jsName(...) -> "TypeScript return type";
-//! ensure   Variant rust_name jsName(...) -> "TypeScript return type" creates CreateVariant;
-//! ensure   Variant rust_name jsName(...) -> "TypeScript return type" grants GrantVariant;
+//! ensure   Variant rust_name jsName -> "Resolved type" creates CreateVariant;
+//! ensure   Variant rust_name jsName -> "Resolved type" grants GrantVariant;
 //! ```
 //!
-//! An `ensure` takes the parameters of the method it names and makes its change only where
-//! it is missing (see `ethora_core::ensure`).
+//! An `ensure` has no parameter list: it takes the parameters of the `promise` it names, and
+//! makes its change only where it is missing (see `ethora_core::ensure`).
 //!
 //! A parameter is `rust_name "jsName" kind: "TypeScript type"`; its kind names how the core
 //! reads it (a constructor in `ethora_core::api`: `id`, `ids`, `json`, ...). Parameters after
@@ -75,6 +75,7 @@ pub enum Shape {
     },
 }
 
+#[derive(Clone)]
 pub struct Parameter {
     pub rust_name: Ident,
     pub js_name: LitStr,
@@ -96,9 +97,23 @@ impl Method {
 
 impl Parse for MethodList {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let mut methods = Vec::new();
+        let mut methods: Vec<Method> = Vec::new();
         while !input.is_empty() {
             methods.push(input.parse()?);
+        }
+        // Each ensure takes the parameters of the promise it names.
+        for index in 0..methods.len() {
+            let Shape::Ensure { writes, .. } = &methods[index].shape else {
+                continue;
+            };
+            let written = methods
+                .iter()
+                .find(|m| &m.variant == writes && matches!(m.shape, Shape::Promise { .. }))
+                .ok_or_else(|| {
+                    syn::Error::new(writes.span(), "an ensure names a `promise` of the list")
+                })?;
+            let parameters = written.parameters.clone();
+            methods[index].parameters = parameters;
         }
         Ok(MethodList(methods))
     }
@@ -112,9 +127,14 @@ impl Parse for Method {
         let variant = input.parse()?;
         let rust_name = input.parse()?;
         let js_name = input.parse()?;
-        let inside;
-        syn::parenthesized!(inside in input);
-        let parameters = parameters(&inside)?;
+        // An ensure's parameters are those of the promise it names (see `MethodList`).
+        let parameters = if kind == "ensure" {
+            Vec::new()
+        } else {
+            let inside;
+            syn::parenthesized!(inside in input);
+            parameters(&inside)?
+        };
         let shape = match kind.to_string().as_str() {
             "promise" => {
                 input.parse::<Token![->]>()?;
@@ -292,7 +312,7 @@ mod tests {
             iterator IterateUsers iterate_users iterateUsers(; params "params" query: "P") -> "AsyncIterableIterator<U>" pages GetUsers;
             wait WaitForJob wait_for_job waitForJob(app_id "appId" id: "UUID"; options "options" options: "O") -> "Job" reads GetJob;
             local CreateName create_name createName(chat_id "chatId" id: "UUID"; full "full" flag: "boolean") -> "string";
-            ensure EnsureRoom ensure_room ensureRoom(chat_id "chatId" id: "UUID") -> "Promise<E>" creates CreateChatRoom;
+            ensure EnsureRoom ensure_room ensureRoom -> "E" creates CreateChatRoom;
         })
         .map_err(|e| e.to_string())
         .unwrap_or_else(|e| panic!("{e}"));
@@ -322,7 +342,16 @@ mod tests {
         assert!(matches!(&local.shape, Shape::Local { returns } if returns.value() == "string"));
         assert_eq!(local.optional().count(), 1);
         assert!(
-            matches!(&ensure.shape, Shape::Ensure { returns, how, writes } if returns.value() == "Promise<E>" && how == "creates" && writes == "CreateChatRoom")
+            matches!(&ensure.shape, Shape::Ensure { returns, how, writes } if returns.value() == "E" && how == "creates" && writes == "CreateChatRoom")
+        );
+        // The ensure took the parameters of the promise it names.
+        assert_eq!(
+            ensure
+                .parameters
+                .iter()
+                .map(|p| p.js_name.value())
+                .collect::<Vec<_>>(),
+            ["chatId", "roomData"]
         );
     }
 
@@ -342,8 +371,10 @@ mod tests {
             quote! { promise A a a(x "x" id: "UUID",; y "y" json: "Y") => |a| f(a); },
             quote! { promise A a a(x "x" id: "UUID"; y "y" json: "Y",) => |a| f(a); },
             quote! { #[inline] promise A a a() => |a| f(a); },
-            quote! { ensure A a a() -> "T" makes B; },
-            quote! { ensure A a a() creates B; },
+            quote! { ensure A a a -> "T" makes B; },
+            quote! { ensure A a a creates B; },
+            quote! { ensure A a a -> "T" creates Missing; },
+            quote! { ensure A a a(x "x" id: "UUID") -> "T" creates B; },
         ];
         for list in refused {
             assert!(parse(list.clone()).is_err(), "{list}");

@@ -719,19 +719,34 @@ pub struct WaitForJobOptions {
     pub signal: Option<Value>,
 }
 
-/// What `ensureUser`, `ensureChatRoom` and `ensureChatRoomInApp` resolve with.
+/// What `ensureUser` resolves with.
 #[cfg_attr(feature = "napi", napi(object))]
 #[cfg_attr(
     feature = "wasm",
     derive(tsify::Tsify),
     serde(rename_all = "camelCase")
 )]
-pub struct EnsureResult {
+pub struct EnsureUserResult {
+    /// Whether this call created it (false: the server answered that it already exists).
+    pub created: bool,
+    /// `createUser`'s answer, when it created: the batch job Ethora queued.
+    #[cfg_attr(feature = "wasm", tsify(optional))]
+    pub response: Option<JobReply>,
+}
+
+/// What `ensureChatRoom` and `ensureChatRoomInApp` resolve with.
+#[cfg_attr(feature = "napi", napi(object))]
+#[cfg_attr(
+    feature = "wasm",
+    derive(tsify::Tsify),
+    serde(rename_all = "camelCase")
+)]
+pub struct EnsureChatRoomResult {
     /// Whether this call created it (false: the server answered that it already exists).
     pub created: bool,
     /// The create method's answer, when it created.
     #[cfg_attr(feature = "wasm", tsify(optional))]
-    pub response: Option<ApiResponse>,
+    pub response: Option<ChatRoomReply>,
 }
 
 /// What `ensureChatRoomMembers` and `ensureChatRoomMembersInApp` resolve with; the ids as given.

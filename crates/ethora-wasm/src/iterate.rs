@@ -130,7 +130,7 @@ impl EthoraSDKService {
             let prepared = prepared.map_err(|error| to_js_error(&error))?;
             ensure::run(&client, prepared)
                 .await
-                .map(|outcome| to_js(&outcome))
+                .map(|outcome| response::engine::parse(outcome.as_str()))
                 .map_err(|error| to_js_error(&error))
         })
     }

@@ -11,8 +11,8 @@
 //! resolves with (`crates/ethora-types/src/results.rs`) and, after `=>`, how its arguments
 //! become its request (a resource module's function); for an `iterator`, its return type and
 //! the listing it `pages`; for a `wait`, the type it resolves with and the method it `reads`; for a
-//! `local`, its return type; for an `ensure`, its return type and the method it `creates` or
-//! `grants` (whose parameters it takes).
+//! `local`, its return type; an `ensure` has no parameter list: after its name, the type it
+//! resolves with and the `promise` it `creates` or `grants` with, whose parameters it takes.
 //!
 //! The grammar is parsed once, by the `ethora-methods` proc-macro crate, which expands the
 //! list for the core's tables and for each face's methods: `sdk_methods!(ethora_methods::node_methods)`.
@@ -115,15 +115,15 @@ macro_rules! sdk_methods {
             // The ensures: each makes the change of the method it names only where it is
             // missing, and says what it did (see `crate::ensure`).
             #[doc = " Creates the user (as `createUser`) unless it exists: resolves `{ created: true, response }`, or `{ created: false }` when the server answers that it already exists (`ETHORA_CONFLICT`). Safe to run again, and twice at once."]
-            ensure EnsureUser ensure_user ensureUser(user_id "userId" id: "UUID"; user_data "userData" json: "Partial<CreateUserData>") -> "Promise<EnsureResult>" creates CreateUser;
+            ensure EnsureUser ensure_user ensureUser -> "EnsureUserResult" creates CreateUser;
             #[doc = " Creates the room (as `createChatRoom`) unless it exists: resolves `{ created: true, response }`, or `{ created: false }` when it already exists. Safe to run again, and twice at once."]
-            ensure EnsureChatRoom ensure_chat_room ensureChatRoom(chat_id "chatId" id: "UUID"; room_data "roomData" json: "Partial<CreateChatRoomRequest>") -> "Promise<EnsureResult>" creates CreateChatRoom;
+            ensure EnsureChatRoom ensure_chat_room ensureChatRoom -> "EnsureChatRoomResult" creates CreateChatRoom;
             #[doc = " Creates the room in a child app (as `createChatRoomInApp`) unless it exists: `{ created }` as `ensureChatRoom`."]
-            ensure EnsureChatRoomInApp ensure_chat_room_in_app ensureChatRoomInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID"; room_data "roomData" json: "Partial<CreateChatRoomRequest>") -> "Promise<EnsureResult>" creates CreateChatRoomInApp;
+            ensure EnsureChatRoomInApp ensure_chat_room_in_app ensureChatRoomInApp -> "EnsureChatRoomResult" creates CreateChatRoomInApp;
             #[doc = " Grants the users access to the room (as `grantUserAccessToChatRoom`) where they lack it: reads the members (GET /v2/chats/users?chatName=…, 500 a page), grants only the missing ones (no request when none), and resolves `{ created, added, present }` with the ids as given."]
-            ensure EnsureChatRoomMembers ensure_chat_room_members ensureChatRoomMembers(chat_id "chatId" id: "UUID", user_id "userId" id_or_ids: "UUID | UUID[]") -> "Promise<EnsureMembersResult>" grants GrantUserAccessToChatRoom;
+            ensure EnsureChatRoomMembers ensure_chat_room_members ensureChatRoomMembers -> "EnsureMembersResult" grants GrantUserAccessToChatRoom;
             #[doc = " `ensureChatRoomMembers` in a child app: the members are read from GET /v2/apps/{appId}/chats?includeMembers=true (500 chats a page, until the room is found), the missing ones granted as `grantUserAccessToChatRoomInApp`."]
-            ensure EnsureChatRoomMembersInApp ensure_chat_room_members_in_app ensureChatRoomMembersInApp(app_id "appId" id: "UUID", chat_id "chatId" id: "UUID", user_id "userId" id_or_ids: "UUID | UUID[]") -> "Promise<EnsureMembersResult>" grants GrantUserAccessToChatRoomInApp;
+            ensure EnsureChatRoomMembersInApp ensure_chat_room_members_in_app ensureChatRoomMembersInApp -> "EnsureMembersResult" grants GrantUserAccessToChatRoomInApp;
             // The local methods: each face answers them at once, without a request.
             #[doc = " `{appId}_{chatId}`, with `full` (default true) the room JID on Ethora Cloud's conference domain. Already-prefixed ids and JIDs are not prefixed again."]
             local CreateChatName create_chat_name createChatName(chat_id "chatId" id: "UUID"; full "full" flag: "boolean") -> "string";
