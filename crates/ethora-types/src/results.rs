@@ -7,6 +7,9 @@
 //!
 //! With the `serde` feature they are `Serialize`: the local mock builds its answers from them
 //! (`ethora-mock`'s `answers.rs`), so the mock cannot answer what they do not declare.
+//!
+//! Each struct spells out its attributes: declared through a `macro_rules!`, tsify would show
+//! their doc comments in the edge `.d.ts` as raw string literals (`r" ..."`; tried 2026-12-02).
 
 #[cfg(feature = "napi")]
 use napi_derive::napi;
