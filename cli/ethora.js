@@ -379,7 +379,7 @@ async function doctor(argv) {
       console.log('API: the server refused the credentials (401): check ETHORA_CHAT_APP_SECRET and ETHORA_CHAT_APP_ID.')
     } else if (error.status === 403) {
       console.log('API: the server answered 403: these credentials may not list the app\'s users.')
-    } else if (error.code === 'ETHORA_HTTP') {
+    } else if (typeof error.status === 'number') {
       console.log(`API: the server answered ${error.status} to GET /v2/chats/users: is ETHORA_CHAT_API_URL the API's address?`)
     } else {
       console.log(`API: could not reach ${chatApiUrl}: ${describe(error)}.`)
