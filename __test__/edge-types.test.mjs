@@ -132,6 +132,13 @@ pending.catch((error: unknown) => {
 })
 // @ts-expect-error limit is a number
 edge.getEthoraSDKService().getUsers({ limit: '10' })
+// Results are typed on the edge build too, and are the Node build's types.
+edge.getEthoraSDKService().getUsers().then((page) => {
+  const xmpp: string | undefined = page.results[0].xmppUsername
+  const asNode: native.UsersPage = page
+  void xmpp; void asNode
+})
+edge.getEthoraSDKService().ensureChatRoomMembers('room', ['u1']).then(({ added }: { added: string[] }) => void added)
 void back; void repository; void token; void domain
 `,
     )

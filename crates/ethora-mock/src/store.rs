@@ -189,32 +189,18 @@ fn job_reply(job_id: String, status_prefix: &str, more: Value) -> Value {
     answer(&reply, more)
 }
 
-/// One user of a batch job's result, declared, with the stored user beside it.
-fn batch_result(
-    status: &str,
-    xmpp: String,
-    user: Option<Map<String, Value>>,
-) -> (BatchUserResult, Value) {
-    let declared = BatchUserResult {
-        status: status.to_owned(),
-        xmpp_username: Some(xmpp),
-        user: user.as_ref().map(listed_user),
-    };
-    (declared, user_beside(user))
-}
-
-/// One entry of `updateUsers`' reply, declared, with the updated user beside it.
-fn updated_user(
-    status: &str,
-    xmpp: String,
-    user: Option<Map<String, Value>>,
-) -> (UpdatedUser, Value) {
-    let declared = UpdatedUser {
-        status: status.to_owned(),
-        xmpp_username: Some(xmpp),
-        user: user.as_ref().map(listed_user),
-    };
-    (declared, user_beside(user))
+/// A per-user entry of a reply (`BatchUserResult`, `UpdatedUser`: the same three declared
+/// fields), with the stored user beside it.
+macro_rules! user_entry {
+    ($declared:ident, $status:expr, $xmpp:expr, $user:expr) => {{
+        let user: Option<Map<String, Value>> = $user;
+        let declared = $declared {
+            status: $status.to_owned(),
+            xmpp_username: Some($xmpp),
+            user: user.as_ref().map(listed_user),
+        };
+        (declared, user_beside(user))
+    }};
 }
 
 /// `{ user }` with the stored user, or nothing.
@@ -434,11 +420,11 @@ impl Store {
             let email = str_field(entry, "email").unwrap_or_default().to_owned();
             let app = self.app_mut(app_id)?;
             if app.users.contains_key(&uuid) {
-                results.push(batch_result("uuid_exists", xmpp, None));
+                results.push(user_entry!(BatchUserResult, "uuid_exists", xmpp, None));
                 continue;
             }
             if app.emails.contains_key(&email) {
-                results.push(batch_result("exists", xmpp, None));
+                results.push(user_entry!(BatchUserResult, "exists", xmpp, None));
                 continue;
             }
             let id = self.object_id();
@@ -460,7 +446,7 @@ impl Store {
             let app = self.app_mut(app_id)?;
             app.emails.insert(email, uuid.clone());
             app.users.insert(uuid, record.clone());
-            results.push(batch_result("created", xmpp, Some(record)));
+            results.push(user_entry!(BatchUserResult, "created", xmpp, Some(record)));
         }
         let (results, records): (Vec<_>, Vec<_>) = results.into_iter().unzip();
         let result = answer(
@@ -572,7 +558,7 @@ impl Store {
                 .unwrap_or_default()
                 .to_owned();
             let Some(uuid) = Self::find_user(app, &xmpp) else {
-                results.push(updated_user("not-found", xmpp, None));
+                results.push(user_entry!(UpdatedUser, "not-found", xmpp, None));
                 continue;
             };
             let changes: Vec<(&str, &Value)> =
@@ -586,14 +572,19 @@ impl Store {
                     })
                     .collect();
             if changes.is_empty() {
-                results.push(updated_user("skipped", xmpp, None));
+                results.push(user_entry!(UpdatedUser, "skipped", xmpp, None));
                 continue;
             }
             if let Some(user) = app.users.get_mut(&uuid) {
                 for (field, value) in changes {
                     user.insert(field.to_owned(), value.clone());
                 }
-                results.push(updated_user("updated", xmpp, Some(user.clone())));
+                results.push(user_entry!(
+                    UpdatedUser,
+                    "updated",
+                    xmpp,
+                    Some(user.clone())
+                ));
             }
         }
         let (results, records): (Vec<_>, Vec<_>) = results.into_iter().unzip();
