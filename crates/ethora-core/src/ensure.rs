@@ -30,7 +30,7 @@ crate::sdk_methods!(ethora_methods::core_ensure_calls);
 /// Largest page the members are read with.
 const MEMBERS_PAGE_SIZE: u64 = 500;
 /// Most pages one read of the members takes (a server that never ends a listing is an error).
-const MAX_MEMBER_PAGES: usize = 200;
+const MAX_MEMBER_PAGES: u64 = 200;
 
 /// An ensure with its arguments read and checked: what [`run`] carries out.
 pub enum Ensure {
@@ -185,20 +185,15 @@ async fn current_members(
 ) -> Result<BTreeSet<String>> {
     let members = members.shared();
     let mut found = BTreeSet::new();
-    let mut pages_left = MAX_MEMBER_PAGES;
-    let mut items_left = MEMBERS_PAGE_SIZE;
+    let mut read = 0;
     while let Some(item) = listing::next_item(&members, client).await? {
-        // Counts pages by their items: a listing that never ends is refused, not walked forever.
-        items_left -= 1;
-        if items_left == 0 {
-            items_left = MEMBERS_PAGE_SIZE;
-            pages_left -= 1;
-            if pages_left == 0 {
-                return Err(EthoraError::new(
-                    ErrorCode::Decode,
-                    format!("the room's members did not end within {MAX_MEMBER_PAGES} pages"),
-                ));
-            }
+        // A listing that never ends is refused, not walked forever.
+        read += 1;
+        if read == MAX_MEMBER_PAGES * MEMBERS_PAGE_SIZE {
+            return Err(EthoraError::new(
+                ErrorCode::Decode,
+                format!("the room's members did not end within {MAX_MEMBER_PAGES} pages"),
+            ));
         }
         let Ok(item) = serde_json::from_str::<Value>(item.get()) else {
             continue;

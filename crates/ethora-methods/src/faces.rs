@@ -21,17 +21,22 @@ pub fn node(methods: &[Method]) -> TokenStream {
             #(#[napi(ts_arg_type = #required_ts)] #required: Unknown,)*
             #(#[napi(ts_arg_type = #optional_ts)] #optional: Option<Unknown>,)*
         };
-        match &method.shape {
-            Shape::Promise { resolves, .. } => {
-                let returns = promised(resolves);
-                quote! {
+        // A method that returns a promise of `resolves`, settled by `body`.
+        let promise = |resolves: &syn::LitStr, body: TokenStream| {
+            let returns = promised(resolves);
+            quote! {
                 #(#docs)*
                 #[napi(ts_return_type = #returns)]
                 pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
-                    self.call(env, ApiCall::#variant, [#(Some(#required),)* #(#optional,)*])
-                }
+                    #body
                 }
             }
+        };
+        match &method.shape {
+            Shape::Promise { resolves, .. } => promise(
+                resolves,
+                quote! { self.call(env, ApiCall::#variant, [#(Some(#required),)* #(#optional,)*]) },
+            ),
             Shape::Iterator { returns, .. } => quote! {
                 #(#docs)*
                 #[napi(ts_return_type = #returns)]
@@ -40,26 +45,14 @@ pub fn node(methods: &[Method]) -> TokenStream {
                 }
             },
             // The grammar makes the options the one optional parameter of a wait.
-            Shape::Wait { resolves, .. } => {
-                let returns = promised(resolves);
-                quote! {
-                #(#docs)*
-                #[napi(ts_return_type = #returns)]
-                pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
-                    iterate::wait_for_job(env, &self.client, JobWaitCall::#variant, vec![#(#required,)*], #(#optional)*)
-                }
-                }
-            }
-            Shape::Ensure { returns, .. } => {
-                let returns = promised(returns);
-                quote! {
-                #(#docs)*
-                #[napi(ts_return_type = #returns)]
-                pub fn #rust_name<'env>(&self, env: &'env Env, #parameters) -> PendingResponse<'env> {
-                    iterate::ensure(env, &self.client, EnsureCall::#variant, vec![#(Some(#required),)* #(#optional,)*])
-                }
-                }
-            }
+            Shape::Wait { resolves, .. } => promise(
+                resolves,
+                quote! { iterate::wait_for_job(env, &self.client, JobWaitCall::#variant, vec![#(#required,)*], #(#optional)*) },
+            ),
+            Shape::Ensure { returns, .. } => promise(
+                returns,
+                quote! { iterate::ensure(env, &self.client, EnsureCall::#variant, vec![#(Some(#required),)* #(#optional,)*]) },
+            ),
             // Every argument taken as it came (napi-rs would read `null` as absent, where
             // JavaScript's truthiness reads it as false), the signature written out for it.
             Shape::Local { returns } => {

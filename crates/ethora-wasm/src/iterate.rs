@@ -117,9 +117,7 @@ impl EthoraSDKService {
                 .map_err(|error| to_js_error(&error))
         })
     }
-}
 
-impl EthoraSDKService {
     /// An ensure: its arguments read by the rules of the method it names, then carried out
     /// as `ethora_core::ensure` says.
     pub(crate) fn ensure(&self, call: EnsureCall, arguments: &[Option<String>]) -> Promise {
