@@ -52,24 +52,25 @@ fn merge(declared: &mut Value, more: Value) {
     }
 }
 
-fn text(record: &Map<String, Value>, key: &str) -> Option<String> {
-    record.get(key).and_then(Value::as_str).map(str::to_owned)
+/// A field's text (`None`: absent, or not a string).
+fn text(field: Option<&Value>) -> Option<String> {
+    field.and_then(Value::as_str).map(str::to_owned)
 }
 
 /// The declared part of a stored user.
 pub fn listed_user(record: &Map<String, Value>) -> ListedUser {
     ListedUser {
-        id: text(record, "_id"),
-        xmpp_username: text(record, "xmppUsername"),
-        first_name: text(record, "firstName"),
-        last_name: text(record, "lastName"),
-        email: text(record, "email"),
-        profile_image: text(record, "profileImage"),
+        id: text(record.get("_id")),
+        xmpp_username: text(record.get("xmppUsername")),
+        first_name: text(record.get("firstName")),
+        last_name: text(record.get("lastName")),
+        email: text(record.get("email")),
+        profile_image: text(record.get("profileImage")),
     }
 }
 
 /// The declared part of a room as the listings send it (`chat_json`'s object).
-pub fn listed_chat(chat: &Map<String, Value>) -> ListedChat {
+pub fn listed_chat(chat: &Value) -> ListedChat {
     let members = chat
         .get("members")
         .and_then(Value::as_array)
@@ -77,28 +78,25 @@ pub fn listed_chat(chat: &Map<String, Value>) -> ListedChat {
             members
                 .iter()
                 .map(|member| ChatMember {
-                    xmpp_username: member
-                        .get("xmppUsername")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    xmpp_username: text(member.get("xmppUsername")),
                 })
                 .collect()
         });
     ListedChat {
-        id: text(chat, "_id"),
-        name: text(chat, "name"),
-        jid: text(chat, "jid"),
-        title: text(chat, "title"),
+        id: text(chat.get("_id")),
+        name: text(chat.get("name")),
+        jid: text(chat.get("jid")),
+        title: text(chat.get("title")),
         members,
     }
 }
 
 /// The declared part of an app as `app_json` writes it.
-pub fn listed_app(app: &Map<String, Value>) -> ListedApp {
+pub fn listed_app(app: &Value) -> ListedApp {
     ListedApp {
-        id: text(app, "_id"),
-        display_name: text(app, "displayName"),
-        app_token: text(app, "appToken"),
+        id: text(app.get("_id")),
+        display_name: text(app.get("displayName")),
+        app_token: text(app.get("appToken")),
     }
 }
 

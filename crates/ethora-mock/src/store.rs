@@ -211,15 +211,6 @@ fn user_beside(user: Option<Map<String, Value>>) -> Value {
     }
 }
 
-/// The declared part of a room or an app as `chat_json` / `app_json` wrote it.
-fn listed_chat_of(chat: &Value) -> ethora_types::ListedChat {
-    listed_chat(chat.as_object().unwrap_or(&Map::new()))
-}
-
-fn listed_app_of(app: &Value) -> ethora_types::ListedApp {
-    listed_app(app.as_object().unwrap_or(&Map::new()))
-}
-
 fn job_state(reads: u32) -> &'static str {
     match reads {
         0 => "pending",
@@ -759,16 +750,14 @@ impl Store {
             created_at,
             messages: Vec::new(),
         };
+        let room = Self::chat_json(&chat, false, app);
         let created = ChatRoomReply {
             result: CreatedChatRoom {
                 name: chat.name.clone(),
-                jid: Some(format!("{}{JID_DOMAIN}", chat.name)),
+                jid: listed_chat(&room).jid,
             },
         };
-        let reply = answer(
-            &created,
-            json!({ "ok": true, "result": Self::chat_json(&chat, false, app) }),
-        );
+        let reply = answer(&created, json!({ "ok": true, "result": room }));
         app.chats.insert(name, chat);
         Ok(Reply::ok(reply))
     }
@@ -841,7 +830,7 @@ impl Store {
             .map(|c| Self::chat_json(c, with_members, app))
             .collect();
         let page = ChatsPage {
-            items: Some(items.iter().map(listed_chat_of).collect()),
+            items: Some(items.iter().map(listed_chat).collect()),
             total: Some(count(chats.len())),
         };
         Ok(Reply::ok(answer(
@@ -873,7 +862,7 @@ impl Store {
             .map(|c| Self::chat_json(c, with_members, app))
             .collect();
         let page = UserChatsPage {
-            chats: items.iter().map(listed_chat_of).collect(),
+            chats: items.iter().map(listed_chat).collect(),
         };
         Ok(Reply::ok(answer(
             &page,
@@ -956,7 +945,7 @@ impl Store {
             .map(|a| Self::app_json(a, false))
             .collect();
         let page = AppsPage {
-            items: Some(items.iter().map(listed_app_of).collect()),
+            items: Some(items.iter().map(listed_app).collect()),
             apps: None,
             total: Some(count(apps.len())),
         };
@@ -970,7 +959,7 @@ impl Store {
         self.authorize(caller, app_id)?;
         let app = Self::app_json(self.app(app_id)?, true);
         let reply = AppReply {
-            result: Some(listed_app_of(&app)),
+            result: Some(listed_app(&app)),
             app: None,
         };
         Ok(Reply::ok(answer(
@@ -989,7 +978,7 @@ impl Store {
         self.insert_app(id.clone(), Some(caller.to_owned()), fields);
         let app = Self::app_json(self.app(&id)?, false);
         let reply = CreateAppReply {
-            app: listed_app_of(&app),
+            app: listed_app(&app),
         };
         Ok(Reply::ok(answer(&reply, json!({ "ok": true, "app": app }))))
     }
